@@ -1,0 +1,62 @@
+// bench/config-load: how fast is `circadian validate` on a 1,000-job TypeScript config?
+// Anchors, measured in the same run: cosmiconfig's default TS loader on the same file (as a whole process),
+// and bare `node -e ""`. Also `circadian --version` against bare node.
+// Goals (issue "Core"): validate ≥ 5x faster than cosmiconfig's loader, ≤ 3x bare node; --version ≤ 2x bare node.
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { fmt, median, ratio, timeProcess } from './lib/measure.mjs'
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url))
+const BIN = path.join(ROOT, 'bin', 'run.js')
+const runs = Number(process.env.BENCH_RUNS ?? 9)
+
+const SCHEDULES = ['0 9 * * 1-5', '*/5 * * * *', '0 */2 * * *', '30 2 * * *', '0 0 1 * *', '15 14 1 * *', '0 22 * * 1-5', '*/15 9-17 * * MON-FRI']
+function generateConfig(jobs) {
+  const lines = ["import { defineConfig } from 'circadian'", '', 'export default defineConfig({', "  timezone: 'Europe/Berlin',", '  jobs: {']
+  for (let i = 0; i < jobs; i++) {
+    const name = `job_${String(i).padStart(4, '0')}`
+    const after = i % 10 === 9 ? `, after: ['job_${String(i - 1).padStart(4, '0')}']` : ''
+    lines.push(`    ${name}: { type: 'command', schedule: '${SCHEDULES[i % SCHEDULES.length]}', command: 'echo ${i}', timeout: '${(i % 50) + 10}s', retry: { attempts: ${(i % 3) + 1}, delay: '1s' }${after} },`)
+  }
+  lines.push('  },', '})', '')
+  return lines.join('\n')
+}
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'circadian-bench-config-'))
+try {
+  const config = path.join(dir, 'circadian.config.ts')
+  writeFileSync(config, generateConfig(1000))
+  // cosmiconfig's loader resolves `circadian` through node_modules, as a project with it installed would.
+  mkdirSync(path.join(dir, 'node_modules'))
+  symlinkSync(ROOT, path.join(dir, 'node_modules', 'circadian'))
+  const anchor = path.join(dir, 'cosmiconfig-default.cjs')
+  writeFileSync(
+    anchor,
+    `const { cosmiconfig } = require(${JSON.stringify(path.join(ROOT, 'node_modules', 'cosmiconfig'))})
+cosmiconfig('circadian').load(process.argv[2]).then((r) => { if (Object.keys(r.config.jobs).length !== 1000) process.exit(1) })\n`,
+  )
+
+  const bare = median(timeProcess(process.execPath, ['-e', ''], { runs }))
+  const validate = median(timeProcess(process.execPath, [BIN, 'validate', '--config', config], { runs, cwd: dir, warmup: 2 }))
+  // Cold: an empty cache directory for every run (no V8 code cache, no transpiled config), as on a fresh CI runner.
+  const cold = median(timeProcess(process.execPath, [BIN, 'validate', '--config', config], { runs, cwd: dir, warmup: 0, envPerRun: () => ({ XDG_CACHE_HOME: mkdtempSync(path.join(dir, 'cache-')) }) }))
+  const cosmiconfig = median(timeProcess(process.execPath, [anchor, config], { runs: Math.max(3, Math.floor(runs / 2)), cwd: dir }))
+  const version = median(timeProcess(process.execPath, [BIN, '--version'], { runs }))
+
+  console.log('bench/config-load: 1,000-job circadian.config.ts, whole processes, median of runs')
+  console.log(`  node -e ""                           ${fmt(bare)}`)
+  console.log(`  cosmiconfig default TS loader        ${fmt(cosmiconfig)}`)
+  console.log(`  circadian validate                   ${fmt(validate)}   (warm caches)`)
+  console.log(`  circadian validate, cold             ${fmt(cold)}   (empty cache dir each run)`)
+  console.log(`  circadian --version                  ${fmt(version)}`)
+  console.log('ratios')
+  console.log(`  cosmiconfig / validate               ${ratio(cosmiconfig, validate)}   (goal ≥ 5x)`)
+  console.log(`  validate / bare node                 ${ratio(validate, bare)}   (goal ≤ 3x)`)
+  console.log(`  cosmiconfig / validate, cold         ${ratio(cosmiconfig, cold)}`)
+  console.log(`  validate, cold / bare node           ${ratio(cold, bare)}`)
+  console.log(`  --version / bare node                ${ratio(version, bare)}   (goal ≤ 2x)`)
+} finally {
+  rmSync(dir, { recursive: true, force: true })
+}

@@ -1,0 +1,55 @@
+// Loads dist/circadian.cjs with a V8 code cache: what Node 22 does with module.enableCompileCache(), which
+// Node 20 lacks. The first run compiles and saves the cache (at exit, so it holds every function that ran);
+// later runs skip most parsing and compiling. The cache lives in the user's own cache directory, and V8
+// rejects it by itself when the bundle or Node changes.
+import { createHash } from 'node:crypto'
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs'
+import Module, { createRequire } from 'node:module'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import vm from 'node:vm'
+
+function cacheFileFor(filename, source) {
+  const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache')
+  const key = createHash('sha1').update(`${process.version}\0${process.arch}\0${filename}\0${source.length}\0${statSync(filename).mtimeMs}`).digest('hex').slice(0, 16)
+  return path.join(base, 'circadian', `bundle-${key}.v8cache`)
+}
+
+/** `alias`: another path oclif should find this instance under (bin/dev.js's in-memory build). */
+export function loadBundle(url, alias) {
+  const filename = fileURLToPath(url)
+  const source = readFileSync(filename, 'utf8')
+  const cacheFile = process.env.CIRCADIAN_NO_CODE_CACHE ? null : cacheFileFor(filename, source)
+  let cachedData
+  try {
+    if (cacheFile) cachedData = readFileSync(cacheFile)
+  } catch {}
+  const script = new vm.Script(Module.wrap(source), {
+    filename,
+    cachedData,
+  })
+  // The bundle's import() calls (config files, ESM plugins, lazily loaded packages) run from this module.
+  globalThis.__circadianImport ??= (specifier) => import(specifier)
+  const mod = new Module(filename, null)
+  mod.filename = filename
+  mod.paths = Module._nodeModulePaths(path.dirname(filename))
+  // oclif require()s the bundle to find commands and hooks: it must get this instance, not a second copy.
+  Module._cache[filename] = mod
+  if (alias) Module._cache[alias] = mod
+  script.runInThisContext()(mod.exports, createRequire(filename), mod, filename, path.dirname(filename))
+  mod.loaded = true
+  if (cacheFile && (!cachedData || script.cachedDataRejected)) {
+    process.once('exit', () => {
+      try {
+        mkdirSync(path.dirname(cacheFile), { recursive: true })
+        const tmp = `${cacheFile}.${process.pid}`
+        writeFileSync(tmp, script.createCachedData())
+        renameSync(tmp, cacheFile)
+      } catch {
+        // A read-only or full cache directory only costs speed.
+      }
+    })
+  }
+  return mod.exports
+}

@@ -1,0 +1,70 @@
+import type { Knex } from 'knex'
+import { type Dialect, dialectOf } from './dialect.js'
+import { type SqliteStatement, sqliteConnectionOf, sqliteValue } from './raw-sqlite.js'
+
+/** Rows handed over one by one and written in bulk: flush() before reading what was written. */
+export interface RowSink {
+  write(values: unknown[]): void | Promise<void>
+  flush(): Promise<void>
+}
+
+export interface BulkStatement {
+  table: string
+  columns: readonly string[]
+  /** Builds the statement for `rows` rows: `values` is the VALUES list for that many rows. */
+  sql(values: string, dialect: Dialect): string
+  /** Server databases: a row key for dropping repeats within one statement (PostgreSQL refuses them in an upsert). */
+  keyOf?: (values: unknown[]) => string
+}
+
+function placeholders(columns: number, rows: number): string {
+  const row = `(${new Array(columns).fill('?').join(', ')})`
+  return new Array(rows).fill(row).join(', ')
+}
+
+/** PostgreSQL binds at most 65,535 values per statement. */
+const MAX_BINDINGS = 30_000
+
+/**
+ * A bulk writer inside a transaction. SQLite: one prepared statement run per row on the transaction's
+ * connection (fast, and nothing is buffered). PostgreSQL and MySQL/MariaDB: multi-row statements of up to
+ * ~30,000 values.
+ */
+export async function bulkSink(trx: Knex.Transaction, statement: BulkStatement): Promise<RowSink> {
+  const dialect = dialectOf(trx)
+  const width = statement.columns.length
+  if (dialect === 'sqlite') {
+    const conn = await sqliteConnectionOf(trx)
+    const prepared: SqliteStatement = conn.prepare(statement.sql(placeholders(width, 1), dialect))
+    return {
+      write(values) {
+        for (let i = 0; i < values.length; i++) values[i] = sqliteValue(values[i])
+        prepared.run(values)
+      },
+      async flush() {},
+    }
+  }
+  const perStatement = Math.max(1, Math.floor(MAX_BINDINGS / width))
+  let pending: unknown[][] = []
+  let byKey: Map<string, unknown[]> | null = statement.keyOf ? new Map() : null
+  const flush = async (): Promise<void> => {
+    const rows = byKey ? [...byKey.values()] : pending
+    pending = []
+    byKey = statement.keyOf ? new Map() : null
+    if (!rows.length) return
+    await trx.raw(statement.sql(placeholders(width, rows.length), dialect), rows.flat() as Knex.RawBinding[])
+  }
+  return {
+    async write(values) {
+      if (byKey && statement.keyOf) byKey.set(statement.keyOf(values), values)
+      else pending.push(values)
+      if ((byKey ? byKey.size : pending.length) >= perStatement) await flush()
+    },
+    flush,
+  }
+}
+
+/** A plain INSERT of the columns. */
+export function insertStatement(table: string, columns: readonly string[]): BulkStatement {
+  return { table, columns, sql: (values) => `insert into ${table} (${columns.join(', ')}) values ${values}` }
+}

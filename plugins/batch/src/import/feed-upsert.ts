@@ -1,0 +1,32 @@
+import type { BulkStatement } from '../db/bulk-insert.js'
+import type { Dialect } from '../db/dialect.js'
+import type { FeedSpec } from './feeds/spec.js'
+
+/** Columns the import adds to every row besides the feed's own. */
+export const BOOKKEEPING = ['source', 'import_run', 'change_seq', 'content_hash', 'status', 'first_seen_at', 'last_seen_at'] as const
+
+/**
+ * Insert-or-update by the feed's key. `change_seq` moves only when the content or status changed, so a
+ * re-import of the same feed leaves nothing for the next score to recompute; `first_seen_at` is kept.
+ * (MySQL applies the assignments left to right, so change_seq must come before content_hash and status.)
+ */
+export function feedUpsert(spec: FeedSpec): BulkStatement {
+  const columns = [...spec.columns, ...BOOKKEEPING]
+  const updated = [...spec.columns.filter((c) => !spec.key.includes(c)), 'source', 'import_run', 'content_hash', 'status', 'last_seen_at']
+  const keyIndexes = spec.key.map((k) => spec.columns.indexOf(k))
+  const t = spec.table
+  return {
+    table: t,
+    columns,
+    keyOf: (values) => keyIndexes.map((i) => String(values[i])).join('\u0001'),
+    sql(values: string, dialect: Dialect) {
+      const insert = `insert into ${t} (${columns.join(', ')}) values ${values}`
+      if (dialect === 'mysql') {
+        const seq = `change_seq = case when content_hash = values(content_hash) and status = values(status) then change_seq else values(change_seq) end`
+        return `${insert} on duplicate key update ${[seq, ...updated.map((c) => `${c} = values(${c})`)].join(', ')}`
+      }
+      const seq = `change_seq = case when ${t}.content_hash = excluded.content_hash and ${t}.status = excluded.status then ${t}.change_seq else excluded.change_seq end`
+      return `${insert} on conflict (${spec.key.join(', ')}) do update set ${[seq, ...updated.map((c) => `${c} = excluded.${c}`)].join(', ')}`
+    },
+  }
+}

@@ -1,0 +1,3 @@
+import { describeSimulatedDay } from './simulated-day.suite.js'
+
+describeSimulatedDay('pg')

@@ -1,0 +1,77 @@
+import { humanDuration, shortInstant, valueVsThreshold } from '../format.js'
+import { type AlertState, type Silence, publicSilence, silenceActive } from '../state/alert-state.js'
+import type { AlertStore } from '../state/alert-store.js'
+import type { AlertJob } from './alert-jobs.js'
+
+export interface AlertStatus {
+  job: string
+  connection: string
+  description: string | null
+  /** null: never evaluated. */
+  state: AlertState['state'] | null
+  since: string | null
+  lastResult: AlertState['lastResult'] | null
+  lastEvaluatedAt: string | null
+  lastRunId: string | null
+  consecutive: AlertState['consecutive'] | null
+  for: number
+  actual_value: unknown
+  threshold: unknown
+  context: Record<string, unknown> | null
+  lastError: AlertState['lastError']
+  lastNotified: AlertState['lastNotified']
+  silenced: Omit<Silence, 'v'> | null
+}
+
+/** Where every alert stands: its state, since when, its last value against its threshold, its silence. */
+export async function alertStatuses(jobs: AlertJob[], store: AlertStore, now: number): Promise<AlertStatus[]> {
+  return Promise.all(
+    jobs.map(async (job) => {
+      const [state, silence] = await Promise.all([store.state(job.name), store.silence(job.name)])
+      return {
+        job: job.name,
+        connection: job.options.connection,
+        description: job.options.description ?? null,
+        state: state?.state ?? null,
+        since: state?.since ?? null,
+        lastResult: state?.lastResult ?? null,
+        lastEvaluatedAt: state?.lastEvaluatedAt ?? null,
+        lastRunId: state?.lastRunId ?? null,
+        consecutive: state?.consecutive ?? null,
+        for: job.options.for,
+        actual_value: state?.lastValues?.actual_value ?? null,
+        threshold: state?.lastValues?.threshold ?? null,
+        context: state?.lastValues?.context ?? null,
+        lastError: state?.lastError ?? null,
+        lastNotified: state?.lastNotified ?? null,
+        silenced: silence && silenceActive(silence, now) ? publicSilence(silence) : null,
+      }
+    }),
+  )
+}
+
+function stateCell(s: AlertStatus): string {
+  if (!s.state) return 'never run'
+  if (s.state === 'PENDING') return `PENDING ${s.consecutive?.alert ?? 0}/${s.for}`
+  return s.state
+}
+
+function silenceCell(s: AlertStatus): string {
+  if (!s.silenced) return '-'
+  const until = s.silenced.untilResolved ? 'until resolved' : `until ${shortInstant(s.silenced.until)}`
+  return `${until} by ${s.silenced.by}${s.silenced.reason ? `: ${s.silenced.reason}` : ''}`
+}
+
+/** Table rows for people: JOB, STATE, SINCE, LAST VALUE, CHECKED, SILENCED. */
+export function statusRows(statuses: AlertStatus[], now: number): string[][] {
+  return statuses.map((s) => [
+    s.job,
+    stateCell(s),
+    s.since ? `${shortInstant(s.since)} (${humanDuration(now - Date.parse(s.since))})` : '-',
+    s.state === 'ERROR' ? (s.lastError?.message ?? '').slice(0, 70) : valueVsThreshold(s.actual_value, s.threshold) || '-',
+    shortInstant(s.lastEvaluatedAt),
+    silenceCell(s),
+  ])
+}
+
+export const STATUS_HEADERS = ['JOB', 'STATE', 'SINCE', 'LAST VALUE', 'CHECKED', 'SILENCED']

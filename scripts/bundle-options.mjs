@@ -1,0 +1,58 @@
+// esbuild settings shared by scripts/bundle.mjs (the build) and bin/dev.js (run from source).
+import path from 'node:path'
+
+/**
+ * zod's `z.locales` holds its messages in ~40 languages (~300 KiB, a fifth of the bundle). circadian reports
+ * in English, zod's default, so the bundle keeps only `en`.
+ */
+const englishOnlyZod = {
+  name: 'zod-english-only',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) => {
+      if (!args.importer.includes(`${path.sep}zod${path.sep}`)) return undefined
+      return { path: path.resolve(args.resolveDir, '../locales/en.js'), namespace: 'zod-locales' }
+    })
+    build.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (args) => ({
+      contents: `export { default as en } from ${JSON.stringify(args.path)}`,
+      resolveDir: path.dirname(args.path),
+    }))
+  },
+}
+
+export const bundleOptions = {
+  plugins: [englishOnlyZod],
+  entryPoints: ['src/cli/entry.ts'],
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  // Native addons, packages that locate files relative to themselves, and heavy modules that only some
+  // commands load (imported lazily, they stay in node_modules).
+  external: [
+    'esbuild', 'knex', 'better-sqlite3', 'pg', 'pg-native', 'pg-query-stream', 'mysql', 'mysql2', 'sqlite3', 'oracledb', 'tedious',
+    'pino', 'pino-pretty', 'listr2', 'nodemailer', 'date-holidays', 'fastify', 'prom-client', 'smtp-server', 'playwright-core', 'typescript', 'ts-node', 'tsx',
+  ],
+  // import.meta.url has no CommonJS equivalent: every bundled module gets the bundle's URL (only paths.ts
+  // uses it, to find the package root by walking up).
+  define: { 'import.meta.url': '__circadianBundleUrl' },
+  banner: { js: 'const __circadianBundleUrl = require("node:url").pathToFileURL(__filename).href;' },
+  legalComments: 'none',
+  logLevel: 'warning',
+}
+
+/**
+ * Node 20 cannot run import() from code compiled by vm.Script (it wants --experimental-vm-modules, and a
+ * code-cache hit drops the callback). Every dynamic import in the bundle therefore calls a function that
+ * bin/load-bundle.js provides from a real ES module; loaded any other way, the bundle falls back to its own
+ * import(). A call site is `import(` not preceded by a word character, a dot or a quote.
+ */
+export function routeDynamicImports(code) {
+  let count = 0
+  const out = code.replace(/(?<![\w$.'"`])import\(/g, () => {
+    count++
+    return '__circadianImport('
+  })
+  if (count === 0) throw new Error('bundle: no dynamic import() found; the rewrite pattern is out of date')
+  const fallback = 'const __circadianImport = globalThis.__circadianImport ?? ((s) => import(s));'
+  return { code: `${fallback}\n${out}`, count }
+}

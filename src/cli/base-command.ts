@@ -1,0 +1,57 @@
+import { Command, Flags } from '@oclif/core'
+import { ConfigError } from '../config/errors.js'
+import { UserError } from '../errors.js'
+import type { ValidatedConfig } from '../config/model.js'
+import { EXIT } from '../run/outcome.js'
+import { StoreError } from '../state/connect.js'
+import { loadValidatedConfig } from './load-config.js'
+import { printError, printJson } from './output.js'
+
+export { UsageError } from '../errors.js'
+
+export const configFlag = Flags.string({
+  char: 'c',
+  helpValue: 'PATH',
+  description: 'Config file to use (default: circadian.config.* found from the current directory upward, or $CIRCADIAN_CONFIG).',
+})
+
+export const jsonFlag = Flags.boolean({ description: 'Print JSON instead of text (nothing else goes to stdout).' })
+
+function exitCodeFor(err: unknown): number {
+  if (err instanceof UserError) return EXIT.usage
+  return EXIT.failed
+}
+
+/**
+ * What every circadian command shares: loading the config, and turning errors a user can cause into one
+ * clear message (or a JSON error object) with the right exit code, never a stack trace.
+ */
+export abstract class BaseCommand extends Command {
+  protected jsonMode = false
+
+  protected async loadConfig(configPath: string | undefined): Promise<ValidatedConfig> {
+    const config = await loadValidatedConfig(this.config, { cwd: process.cwd(), configPath })
+    for (const warning of config.warnings) printError(`warning: ${warning}`)
+    return config
+  }
+
+  protected override async catch(err: Error & { oclif?: { exit?: number } }): Promise<unknown> {
+    // oclif's own errors (unknown flags, missing arguments, this.exit) already carry their exit code.
+    if (err.oclif?.exit !== undefined && !(err instanceof UserError)) return super.catch(err)
+    const json = this.jsonMode || this.argv.includes('--json')
+    const exit = exitCodeFor(err)
+    const known = err instanceof UserError || err instanceof StoreError
+    if (json) {
+      const body: Record<string, unknown> = { message: err.message, exitCode: exit }
+      if (err instanceof ConfigError) body.errors = err.issues
+      printJson({ error: body })
+    } else if (known) {
+      printError(err.message)
+    } else {
+      printError(`Unexpected error: ${err.message}`)
+      if (process.env.CIRCADIAN_DEBUG) printError(err.stack ?? '')
+      else printError('(set CIRCADIAN_DEBUG=1 to see the stack trace)')
+    }
+    return this.exit(exit)
+  }
+}

@@ -1,0 +1,51 @@
+import type { Config } from '@oclif/core'
+import { loadConfigFile } from '../config/discover.js'
+import { resetMissingEnv } from '../config/env.js'
+import type { ValidatedConfig } from '../config/model.js'
+import { validateConfig } from '../config/validate.js'
+import { type JobTypeRegistry, buildJobTypeRegistry } from '../run/job-type-registry.js'
+import { type GatheredPanels, gatherPanels } from '../serve/dashboard/panel-contract.js'
+import { registerApiResolution } from './api-resolution.js'
+
+const HOOK_TIMEOUT_MS = 10_000
+
+/** Asks every installed plugin (the core included) for its job types through the `job-types` hook. */
+export async function loadJobTypeRegistry(oclif: Config): Promise<JobTypeRegistry> {
+  // Only plugins installed or linked by the user can live outside this package's node_modules; the hook
+  // that resolves `circadian` for them costs a loader thread, so it is started only when one exists.
+  const userPlugins = [...oclif.plugins.values()].filter((p) => (p.type === 'user' || p.type === 'link') && p.hooks['job-types']?.length)
+  if (userPlugins.length) registerApiResolution()
+  const result = await oclif.runHook('job-types', {}, HOOK_TIMEOUT_MS, true)
+  return buildJobTypeRegistry(
+    result.successes.map((s) => ({ plugin: s.plugin.name, result: s.result })),
+    result.failures.map((f) => ({ plugin: f.plugin.name, error: f.error })),
+  )
+}
+
+/** Asks every installed plugin for dashboard panels through the `dashboard-panels` hook (serve's page). */
+export async function loadDashboardPanels(oclif: Config): Promise<GatheredPanels> {
+  const userPlugins = [...oclif.plugins.values()].filter((p) => (p.type === 'user' || p.type === 'link') && p.hooks['dashboard-panels']?.length)
+  if (userPlugins.length) registerApiResolution()
+  const result = await oclif.runHook('dashboard-panels', {}, HOOK_TIMEOUT_MS, true)
+  return gatherPanels(
+    result.successes.map((s) => ({ plugin: s.plugin.name, result: s.result })),
+    result.failures.map((f) => ({ plugin: f.plugin.name, error: f.error })),
+  )
+}
+
+export interface ConfigLocation {
+  cwd: string
+  /** --config; falls back to CIRCADIAN_CONFIG, then to discovery from cwd upward. */
+  configPath?: string
+}
+
+export async function loadValidatedConfig(oclif: Config, location: ConfigLocation): Promise<ValidatedConfig> {
+  return loadConfigWith(await loadJobTypeRegistry(oclif), location)
+}
+
+/** Loads and validates the config with job types already gathered (serve reloads this way). */
+export async function loadConfigWith(registry: JobTypeRegistry, location: ConfigLocation): Promise<ValidatedConfig> {
+  resetMissingEnv()
+  const loaded = await loadConfigFile(location.cwd, location.configPath || process.env.CIRCADIAN_CONFIG || undefined)
+  return validateConfig(loaded.raw, { file: loaded.file, sources: loaded.sources, registry })
+}

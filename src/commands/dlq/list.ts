@@ -1,0 +1,31 @@
+import { Flags } from '@oclif/core'
+import { BaseCommand, configFlag, jsonFlag } from '../../cli/base-command.js'
+import { printJson, printLine, table } from '../../cli/output.js'
+import { letterView } from '../../cli/reliability-views.js'
+import { openStore } from '../../state/store.js'
+
+export default class DlqList extends BaseCommand {
+  static override summary = 'List dead letters: runs that failed after their last attempt, unresolved first.'
+  static override examples = ['<%= config.bin %> dlq list', '<%= config.bin %> dlq list --job nightly_import --all --json']
+  static override flags = {
+    config: configFlag,
+    json: jsonFlag,
+    all: Flags.boolean({ description: 'Include resolved letters.' }),
+    job: Flags.string({ description: 'Only this job.' }),
+    limit: Flags.integer({ default: 100, min: 1, description: 'How many.' }),
+  }
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(DlqList)
+    this.jsonMode = flags.json
+    const store = await openStore((await this.loadConfig(flags.config)).state)
+    try {
+      const letters = (await store.deadLetters.list({ includeResolved: flags.all, job: flags.job, limit: flags.limit })).map(letterView)
+      if (flags.json) return printJson({ deadLetters: letters })
+      if (!letters.length) return printLine('No dead letters.')
+      printLine(table(['ID', 'JOB', 'FAILED', 'ATTEMPTS', 'REPLAYS', 'RESOLVED', 'ERROR'], letters.map((l) => [String(l.id), l.job, l.failedAt.replace('T', ' ').slice(0, 19), String(l.attempts), String(l.replays), l.resolvedAt ? 'yes' : 'no', (l.error ?? '').split('\n')[0].slice(0, 70)])))
+    } finally {
+      await store.close()
+    }
+  }
+}

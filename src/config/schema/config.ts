@@ -1,0 +1,62 @@
+import { z } from 'zod'
+import { databaseSchema } from './database.js'
+import { notifierSchema } from './notifiers.js'
+import { duration, timeZone } from './primitives.js'
+
+export const resourceSchema = z.strictObject({
+  breaker: z
+    .strictObject({
+      failures: z.number().int().min(1),
+      halfOpenAfter: duration,
+    })
+    .optional(),
+})
+
+/**
+ * The top level of circadian.config.*. `jobs` is checked here only as a map of objects: each job is then
+ * validated against the core keys plus its type's own options (see validate-jobs).
+ */
+export const configSchema = z.strictObject({
+  timezone: timeZone.optional(),
+  state: databaseSchema.optional(),
+  connections: z
+    .record(
+      z.string(),
+      databaseSchema.refine((db) => db.client !== 'better-sqlite3' || db.filename !== undefined, {
+        message: 'a SQLite connection needs `filename` (a path, relative to the config file, or ":memory:")',
+        path: ['filename'],
+      }),
+    )
+    .default({}),
+  notifiers: z.record(z.string(), notifierSchema).default({}),
+  resources: z.record(z.string(), resourceSchema).default({}),
+  maxConcurrent: z.number().int().min(1).default(5),
+  pools: z.record(z.string(), z.strictObject({ maxConcurrent: z.number().int().min(1) })).default({}),
+  serve: z
+    .strictObject({
+      /** On SIGTERM/SIGINT, how long running runs get to finish before they are aborted. */
+      shutdownGrace: duration.default(30_000),
+      /** Health, metrics, the API and the dashboard. Off unless set. */
+      http: z
+        .strictObject({
+          port: z.number().int().min(0).max(65_535),
+          host: z.string().min(1).default('127.0.0.1'),
+        })
+        .optional(),
+      /** Bearer token for mutating API calls (read it with env()). Required when binding beyond loopback. */
+      token: z.string().min(16, { message: 'must be at least 16 characters (read it with env())' }).optional(),
+      /** /health reports "degraded" past these. */
+      health: z
+        .strictObject({
+          memoryMb: z.number().positive().optional(),
+          diskFreeMb: z.number().positive().optional(),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
+  jobs: z.record(z.string(), z.unknown()).default({}),
+})
+
+export type ConfigShape = z.infer<typeof configSchema>
+export type ResourceConfig = z.infer<typeof resourceSchema>
+export const CONFIG_KEYS = Object.keys(configSchema.shape)

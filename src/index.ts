@@ -1,0 +1,33 @@
+/**
+ * The `circadian` module. Inside the CLI it hands out the CLI's own, already loaded API (one zod, one secret
+ * registry for the config, the CLI and every plugin); anywhere else it loads the API itself. Types come
+ * from api.d.ts (package.json "types").
+ */
+import type * as Api from './api.js'
+
+const shared = (globalThis as unknown as Record<symbol, typeof Api | undefined>)[Symbol.for('circadian.api')]
+const api: typeof Api = shared ?? (await import('./api.js'))
+
+export const {
+  defineConfig,
+  defineJobType,
+  env,
+  JobError,
+  redact,
+  parseDuration,
+  z,
+  Args,
+  Flags,
+  CircadianCommand,
+  configFlag,
+  jsonFlag,
+  printError,
+  printJson,
+  printLine,
+  table,
+  UsageError,
+  UserError,
+  openStore,
+  Store,
+  ConnectionManager,
+} = api

@@ -1,0 +1,68 @@
+import type { JobDefinition } from '../config/model.js'
+import { runNotice } from '../notify/format.js'
+import { noticeEventsFor } from '../notify/policy.js'
+import { redactDeep } from '../reliability/redact.js'
+import type { JobStateRow } from '../state/job-state.js'
+import { toJsonSafe } from './json-safe.js'
+import type { RunOutcome } from './outcome.js'
+import type { RunServices } from './services.js'
+
+const FINAL_FAILURE = new Set(['failed', 'timed_out'])
+const iso = (ms: number) => new Date(ms).toISOString()
+
+/** Whether a finished run of this job has anything to do after it (a state read is needed only then). */
+export function needsAfterRun(job: JobDefinition, services: RunServices): boolean {
+  return Boolean(job.core.notify?.length || job.core.onFailure || services.breakers.guardedResources(job).length)
+}
+
+/**
+ * What follows a finished run, for every job type and every way of running (run, run --due, serve,
+ * replay): its breakers hear the verdict, a final failure becomes a dead letter, notices go out (once per
+ * streak), and `onFailure` pauses and escalates a job that keeps failing. `before` is the job's state before
+ * this run was recorded.
+ */
+export async function afterRun(job: JobDefinition, outcome: RunOutcome, before: JobStateRow | undefined, services: RunServices): Promise<void> {
+  const now = services.clock.now()
+  if (services.breakers.guardedResources(job).length) await services.breakers.record(job, outcome.id, outcome.status)
+  if (FINAL_FAILURE.has(outcome.status) && outcome.trigger !== 'replay') {
+    await services.store.deadLetters.add({
+      run_id: outcome.id,
+      job: job.name,
+      type: job.type,
+      options: JSON.stringify(redactDeep(toJsonSafe(job.options))),
+      error: outcome.error ?? null,
+      attempts: outcome.attempts,
+      scheduled_for: outcome.scheduledFor,
+      failed_at: outcome.finishedAt,
+    })
+  }
+  const streak = { failures: before?.consecutive_failures ?? 0, lastStatus: before?.last_status ?? null }
+  if (job.core.notify?.length && !job.jobType.definition.managesNotices) {
+    for (const event of noticeEventsFor(outcome, streak, job.core.notifyOn)) {
+      await services.notifier.send(job.core.notify, runNotice(event, outcome), { event, job: job.name, runId: outcome.id })
+    }
+  }
+  const policy = job.core.onFailure
+  if (!policy || !FINAL_FAILURE.has(outcome.status)) return
+  const failures = streak.failures + 1
+  if (failures < policy.after) return
+  if (policy.pause && !before?.paused) {
+    const detail = `paused automatically after ${failures} consecutive failures`
+    await services.store.control.setPaused(job.name, true, iso(now), detail)
+    await services.store.actions.record(job.name, 'pause', detail, outcome.id, iso(now))
+    services.logger.warn({ job: job.name, run: outcome.id }, detail)
+  }
+  if (policy.escalate.length) {
+    const last = await services.store.actions.lastAt(job.name, 'escalate')
+    if (last && now - Date.parse(last) < policy.cooldown) return
+    const results = await services.notifier.send(policy.escalate, runNotice('escalation', outcome, { consecutive_failures: failures }), { event: 'escalation', job: job.name, runId: outcome.id })
+    const delivered = results.filter((r) => r.ok).map((r) => r.notifier)
+    // Only a delivered escalation starts the cooldown; one that reached nobody is recorded as such.
+    const action = delivered.length ? 'escalate' : 'escalate-undelivered'
+    const detail = delivered.length
+      ? `escalated to ${delivered.join(', ')} after ${failures} consecutive failures`
+      : `could not escalate after ${failures} consecutive failures (${services.notifier.enabled ? 'no notifier delivered it' : 'notifications are off'})`
+    await services.store.actions.record(job.name, action, detail, outcome.id, iso(now))
+    services.logger.warn({ job: job.name, run: outcome.id }, detail)
+  }
+}

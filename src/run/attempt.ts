@@ -1,0 +1,68 @@
+import { formatDuration } from '../schedule/duration.js'
+
+export type AbortCause = 'timeout' | 'interrupted' | 'replaced'
+
+/** An attempt stopped from outside: by its timeout, by shutdown, or by a newer run replacing it. */
+export class AttemptAborted extends Error {
+  constructor(
+    readonly abortCause: AbortCause,
+    message?: string,
+    readonly jobError?: unknown,
+  ) {
+    super(message ?? (abortCause === 'timeout' ? 'timed out' : abortCause === 'replaced' ? 'replaced by a newer run' : 'interrupted'))
+    this.name = 'AttemptAborted'
+  }
+}
+
+export interface AttemptOptions {
+  timeoutMs?: number
+  /** Aborting it interrupts the attempt (shutdown, replace); its reason may be an AbortCause. */
+  parentSignal?: AbortSignal
+  /** How long to wait for a job that ignores its aborted signal before giving up on it. */
+  abandonAfterMs: number
+}
+
+function causeOf(reason: unknown): AbortCause {
+  return reason === 'replaced' || reason === 'timeout' ? reason : 'interrupted'
+}
+
+/**
+ * Runs one attempt with its own AbortSignal. On timeout or interruption the signal aborts and the job is
+ * given `abandonAfterMs` to clean up (a command job kills its process tree); a job that ignores the signal
+ * is abandoned after that, so one bad job type cannot hang the run.
+ */
+export async function runAttempt<T>(work: (signal: AbortSignal) => Promise<T>, options: AttemptOptions): Promise<T> {
+  const controller = new AbortController()
+  let cause: AbortCause | null = null
+  let abandonTimer: NodeJS.Timeout | undefined
+  let rejectAbandoned: (err: Error) => void = () => {}
+  const abandoned = new Promise<never>((_, reject) => {
+    rejectAbandoned = reject
+  })
+  abandoned.catch(() => {})
+  const abort = (c: AbortCause): void => {
+    if (cause) return
+    cause = c
+    controller.abort(c)
+    abandonTimer = setTimeout(() => rejectAbandoned(new AttemptAborted(c)), options.abandonAfterMs)
+  }
+  const onParentAbort = (): void => abort(causeOf(options.parentSignal?.reason))
+  if (options.parentSignal?.aborted) onParentAbort()
+  options.parentSignal?.addEventListener('abort', onParentAbort, { once: true })
+  const timer = options.timeoutMs ? setTimeout(() => abort('timeout'), options.timeoutMs) : undefined
+  const describe = (c: AbortCause): string | undefined => (c === 'timeout' && options.timeoutMs ? `timed out after ${formatDuration(options.timeoutMs)}` : undefined)
+  try {
+    if (cause) throw new AttemptAborted(cause, describe(cause))
+    const result = await Promise.race([work(controller.signal), abandoned])
+    if (cause) throw new AttemptAborted(cause, describe(cause))
+    return result
+  } catch (err) {
+    if (err instanceof AttemptAborted) throw new AttemptAborted(err.abortCause, describe(err.abortCause), err.jobError)
+    if (cause) throw new AttemptAborted(cause, describe(cause), err)
+    throw err
+  } finally {
+    clearTimeout(timer)
+    clearTimeout(abandonTimer)
+    options.parentSignal?.removeEventListener('abort', onParentAbort)
+  }
+}

@@ -1,0 +1,106 @@
+import type { Knex } from 'knex'
+import { z } from 'zod'
+import type { Clock } from '../schedule/clock.js'
+
+export const RUN_TRIGGERS = ['manual', 'schedule', 'api', 'catchup', 'replay'] as const
+export type RunTrigger = (typeof RUN_TRIGGERS)[number]
+
+export const runResultSchema = z.object({
+  status: z.enum(['ok', 'alert', 'skipped']),
+  summary: z.string().optional(),
+  data: z.unknown().optional(),
+  /** Captured output of the run (for example a process's stdout and stderr), kept with the run record. */
+  output: z.object({ stdout: z.string().optional(), stderr: z.string().optional() }).optional(),
+})
+
+export type RunResult = z.infer<typeof runResultSchema>
+
+export interface JobLogger {
+  debug(msg: string, extra?: Record<string, unknown>): void
+  info(msg: string, extra?: Record<string, unknown>): void
+  warn(msg: string, extra?: Record<string, unknown>): void
+  error(msg: string, extra?: Record<string, unknown>): void
+}
+
+export interface PluginKeyValue {
+  get<T = unknown>(key: string): Promise<T | undefined>
+  set(key: string, value: unknown): Promise<void>
+  delete(key: string): Promise<void>
+  list<T = unknown>(prefix?: string): Promise<Array<{ key: string; value: T }>>
+}
+
+export interface Notice {
+  title: string
+  text: string
+  severity?: 'info' | 'warning' | 'critical'
+  fields?: Record<string, string | number | boolean | null>
+}
+
+export interface RunInfo {
+  id: string
+  job: string
+  type: string
+  scheduledFor: Date | null
+  attempt: number
+  trigger: RunTrigger
+}
+
+/** What a job type's `run` receives besides its options. */
+export interface JobContext {
+  /** Aborted on timeout, on `replace` overlap and on shutdown: stop work and clean up. */
+  signal: AbortSignal
+  log: JobLogger
+  run: RunInfo
+  /** A pooled knex instance for a connection named in the config's `connections`. */
+  db(name: string): Knex
+  /** State that survives between runs, namespaced to the job type's plugin. */
+  kv: PluginKeyValue
+  notify(notifiers: string[], notice: Notice): Promise<void>
+  clock: Clock
+  /** The directory of the config file; relative paths in options are relative to it. */
+  configDir: string
+}
+
+export interface JobTypeDefinition<Options extends z.ZodType = z.ZodType> {
+  /** Unique across all plugins, e.g. 'sql-alert'. */
+  type: string
+  description?: string
+  /** The job's own keys (besides the core ones: schedule, retry, timeout, ...). */
+  options: Options
+  /** Breaker keys this job uses, e.g. ['db:warehouse']. */
+  resources?: (options: z.infer<Options>) => string[]
+  /**
+   * How long (ms) the job may take to stop after its signal aborts, before the run gives up waiting for it.
+   * Default 12 s. The command type waits for its process tree: its killGrace plus a margin.
+   */
+  stopGrace?: (options: z.infer<Options>) => number
+  /**
+   * The type sends its own notices about what it finds (through ctx.notify, e.g. an alert entering and
+   * leaving), so the core sends none for its runs, whatever the job's notifyOn.
+   */
+  managesNotices?: boolean
+  /** Names of config `connections` this job uses; validation reports unknown ones. */
+  connections?: (options: z.infer<Options>) => string[]
+  /** Throw (ideally a JobError) for a failed attempt; it is retried per the job's policy. */
+  run: (ctx: JobContext, options: z.infer<Options>) => Promise<RunResult>
+}
+
+export function defineJobType<Options extends z.ZodType>(definition: JobTypeDefinition<Options>): JobTypeDefinition<Options> {
+  return definition
+}
+
+/** A failed attempt with details worth keeping in the run record. */
+export class JobError extends Error {
+  readonly output?: RunResult['output']
+  readonly data?: unknown
+  /** A machine-readable cause such as 'exit-code' or 'memory-limit'. */
+  readonly reason?: string
+
+  constructor(message: string, details: { output?: RunResult['output']; data?: unknown; reason?: string } = {}) {
+    super(message)
+    this.name = 'JobError'
+    this.output = details.output
+    this.data = details.data
+    this.reason = details.reason
+  }
+}

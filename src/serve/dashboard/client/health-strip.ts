@@ -1,0 +1,39 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+import { getJson } from './api.js'
+import { badge } from './badge.js'
+import { h, replaceContent } from './dom.js'
+import { age } from './format.js'
+import type { Health } from './types.js'
+
+function item(label: string, ...value: Array<Node | string | null>): HTMLElement {
+  return h('li', { class: 'health-item' }, h('span', { class: 'health-label' }, `${label}: `), ...value)
+}
+
+/** The strip under the header: overall status, instances and heartbeats, breakers, dead letters, config. */
+export async function refreshHealth(strip: HTMLElement): Promise<void> {
+  let health: Health
+  try {
+    health = await getJson<Health>('api/dashboard/health')
+  } catch (err) {
+    replaceContent(strip, [h('p', { class: 'health-error' }, `Health unavailable: ${err instanceof Error ? err.message : String(err)}`)])
+    return
+  }
+  const instances = health.instances.length
+    ? health.instances.map((i, n) =>
+        h('span', { class: `instance${i.live ? '' : ' stale'}` }, n ? ', ' : '', h('strong', null, i.id), ` (heartbeat ${age(i.heartbeatAgeSeconds * 1000)} ago${i.live ? '' : ', stale'}${i.self ? ', this one' : ''})`),
+      )
+    : ['none']
+  replaceContent(strip, [
+    h(
+      'ul',
+      { class: 'health-items' },
+      h('li', { class: 'health-item' }, badge(health.status)),
+      item('Instances', ...instances),
+      item('Open breakers', health.openBreakers.length ? h('span', { class: 'warn' }, health.openBreakers.join(', ')) : 'none'),
+      item('Dead letters', health.deadLetters ? h('span', { class: 'warn' }, String(health.deadLetters)) : '0'),
+      item('Config', health.reloadError ? h('span', { class: 'warn' }, `change rejected, still running the previous one: ${health.reloadError.split('\n')[0]}`) : 'loaded'),
+    ),
+    health.reasons.length ? h('details', { class: 'health-reasons' }, h('summary', null, 'Why degraded'), h('ul', null, health.reasons.map((r) => h('li', null, r)))) : null,
+  ])
+}

@@ -1,0 +1,50 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+import { h } from './dom.js'
+
+export interface PromptOptions {
+  title: string
+  help: string
+  label: string
+  confirm: string
+  secret?: boolean
+  placeholder?: string
+}
+
+let open: Promise<string | null> | null = null
+
+/**
+ * Asks for one value in a modal dialog (focus moves into it and returns to where it was). Resolves to the
+ * value, or null when cancelled (Cancel, Escape).
+ */
+export function prompt(options: PromptOptions): Promise<string | null> {
+  if (open) return open
+  const returnFocus = document.activeElement instanceof HTMLElement ? document.activeElement : null
+  const input = h('input', { id: 'prompt-input', name: 'value', type: options.secret ? 'password' : 'text', autocomplete: 'off', spellcheck: 'false', required: true, placeholder: options.placeholder ?? null, 'aria-describedby': 'prompt-help' })
+  const dialog = h(
+    'dialog',
+    { class: 'prompt', 'aria-labelledby': 'prompt-title' },
+    h(
+      'form',
+      { method: 'dialog' },
+      h('h2', { id: 'prompt-title' }, options.title),
+      h('p', { id: 'prompt-help' }, options.help),
+      h('label', { for: 'prompt-input' }, options.label),
+      input,
+      h('div', { class: 'prompt-buttons' }, h('button', { type: 'submit', value: 'cancel', formnovalidate: true }, 'Cancel'), h('button', { type: 'submit', value: 'ok', class: 'primary' }, options.confirm)),
+    ),
+  )
+  document.body.append(dialog)
+  open = new Promise<string | null>((resolve) => {
+    dialog.addEventListener('close', () => {
+      const value = dialog.returnValue === 'ok' ? input.value.trim() : ''
+      dialog.remove()
+      open = null
+      returnFocus?.focus()
+      resolve(value || null)
+    })
+  })
+  dialog.showModal()
+  input.focus()
+  return open
+}

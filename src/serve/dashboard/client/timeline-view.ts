@@ -1,0 +1,51 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+import { h } from './dom.js'
+import { localTime, relative } from './format.js'
+import type { JobDetail } from './types.js'
+
+/** Fires are drawn in 5-minute slots: a day is 288 marks at most, however often the job fires. */
+const SLOTS = 288
+const LISTED = 8
+
+/** The next 24 hours: a track with a mark per slot that has fires, and the first fires as a list. */
+export function timelineView(timeline: JobDetail['timeline'], zone: string): HTMLElement[] {
+  const from = Date.parse(timeline.from)
+  const span = Date.parse(timeline.to) - from
+  const n = timeline.fires.length
+  const more = timeline.truncated ? 'more than ' : ''
+  let summary: string
+  if (!timeline.enabled) summary = 'The job is disabled: nothing fires.'
+  else if (!n) summary = 'No fires in the next 24 hours.'
+  else summary = `${more}${n.toLocaleString('en')} fire${n === 1 ? '' : 's'} in the next 24 hours, the first at ${localTime(timeline.fires[0], zone)}${n > 1 ? `, the last${timeline.truncated ? ' shown' : ''} at ${localTime(timeline.fires[n - 1], zone)}` : ''} (${zone}).`
+  summary = summary.charAt(0).toUpperCase() + summary.slice(1)
+
+  const slots = new Map<number, number>()
+  for (const fire of timeline.fires) {
+    const slot = Math.min(SLOTS - 1, Math.floor(((Date.parse(fire) - from) / span) * SLOTS))
+    slots.set(slot, (slots.get(slot) ?? 0) + 1)
+  }
+  const track = h('div', { class: `timeline-track${timeline.paused ? ' is-paused' : ''}`, 'aria-hidden': 'true' })
+  for (const [slot, count] of slots) {
+    const mark = h('span', { class: 'timeline-mark', title: `${count} fire${count === 1 ? '' : 's'}` })
+    mark.style.left = `${(slot / SLOTS) * 100}%`
+    mark.style.width = `${100 / SLOTS}%`
+    track.append(mark)
+  }
+  const scale = h('div', { class: 'timeline-scale', 'aria-hidden': 'true' }, ['now', '+6 h', '+12 h', '+18 h', '+24 h'].map((t) => h('span', null, t)))
+  const list = n
+    ? h(
+        'ol',
+        { class: 'fire-list', 'aria-label': 'Next fires' },
+        timeline.fires.slice(0, LISTED).map((iso) => h('li', null, h('time', { datetime: iso }, localTime(iso, zone)), ' ', h('span', { class: 'relative', 'data-relative': iso }, relative(iso)))),
+        n > LISTED ? h('li', { class: 'muted' }, `… and ${more}${(n - LISTED).toLocaleString('en')} more`) : null,
+      )
+    : null
+  const parts: Array<HTMLElement | null> = [
+    timeline.paused ? h('p', { class: 'paused-note' }, 'Paused: these occurrences are recorded as skipped until the job is resumed.') : null,
+    h('p', { class: 'timeline-summary' }, summary),
+    h('div', { class: 'timeline' }, track, scale),
+    list,
+  ]
+  return parts.filter((x): x is HTMLElement => x !== null)
+}

@@ -1,0 +1,244 @@
+import type { JobDefinition } from '../config/model.js'
+import type { RunRequest } from '../run/execute-run.js'
+import type { JobLogger, RunTrigger } from '../run/job-type.js'
+import { type RunOutcome, recordedOutcome } from '../run/outcome.js'
+import { type RecordedRun, type RunRecorder, claimFor } from '../run/recorder.js'
+
+export interface Dispatch {
+  job: JobDefinition
+  trigger: RunTrigger
+  /** The occurrence this run is for (null for a manual trigger). */
+  occurrence: number | null
+  /** Scheduler-owned occurrences are claimed, so each is run or recorded once. */
+  claim: boolean
+  /** Part of a catch-up sequence for its job: it waits for the previous one instead of overlapping it. */
+  chained?: boolean
+  /** Told the run's id as soon as its row exists (or that the run was skipped). */
+  onRecorded?(runId: string, status: 'running' | 'queued' | 'skipped'): void
+}
+
+interface Waiting {
+  dispatch: Dispatch
+  run: RecordedRun
+  seq: number
+  resolve(outcome: RunOutcome | null): void
+}
+
+interface Active {
+  controller: AbortController
+  done: Promise<RunOutcome>
+  runId: string
+  startedAt: number
+}
+
+export interface DispatcherOptions {
+  maxConcurrent: number
+  pools: Record<string, number>
+  recorder: RunRecorder
+  execute(job: JobDefinition, request: RunRequest): Promise<RunOutcome>
+  onOutcome(outcome: RunOutcome, dispatch: Dispatch): void
+  log: JobLogger
+  /** Jobs with a run in progress on other instances sharing the store (a snapshot at most a moment old). */
+  othersRunning?(): Promise<Set<string>>
+}
+
+const OVERLAP_SUMMARY = 'the previous run of this job was still running'
+
+/**
+ * Decides when a due run starts: the job's overlap policy (skip, queue, allow, replace), then the global
+ * `maxConcurrent` and the job's pool; when more runs are due than slots, higher priority first, then the
+ * earlier scheduled time.
+ */
+export class Dispatcher {
+  private readonly active = new Map<string, Set<Active>>()
+  /** Runs claimed and waiting: for a slot, or (overlap `queue`) for their job's running run. */
+  private waiting: Waiting[] = []
+  private running = 0
+  /** Per job: submissions between their overlap check and their row being written. */
+  private readonly submitting = new Map<string, number>()
+  private readonly poolRunning = new Map<string, number>()
+  private seq = 0
+  private accepting = true
+
+  constructor(private options: DispatcherOptions) {}
+
+  setLimits(maxConcurrent: number, pools: Record<string, number>): void {
+    this.options = { ...this.options, maxConcurrent, pools }
+    this.pump()
+  }
+
+  /** Resolves when the run finishes, or with null when it was not run (skipped, claimed elsewhere). */
+  async submit(dispatch: Dispatch): Promise<RunOutcome | null> {
+    if (!this.accepting) return null
+    const { job } = dispatch
+    // Submissions still writing their row count as running: two triggers in the same instant must not both start.
+    const activeRuns = (this.active.get(job.name)?.size ?? 0) + (this.submitting.get(job.name) ?? 0)
+    const waitingForJob = this.waiting.filter((w) => w.dispatch.job.name === job.name).length
+    if (!dispatch.chained && (activeRuns || waitingForJob)) {
+      const policy = job.core.overlap
+      if (policy === 'skip' || (policy === 'queue' && waitingForJob >= 1)) {
+        await this.skip(dispatch, 'overlap', policy === 'queue' ? 'a run of this job was running and another was already waiting' : OVERLAP_SUMMARY)
+        return null
+      }
+      if (policy === 'replace') for (const a of this.active.get(job.name) ?? []) a.controller.abort('replaced')
+    }
+    // The slot is taken and the submission counted now, before anything is awaited: runs submitted
+    // together cannot all see the job idle.
+    const waitsForJob = !dispatch.chained && job.core.overlap === 'queue' && activeRuns > 0
+    const reserved = !waitsForJob && this.reserve(job)
+    this.submitting.set(job.name, (this.submitting.get(job.name) ?? 0) + 1)
+    let run: RecordedRun | null
+    try {
+      // Another instance running this job counts too: overlap holds across instances (it cannot be replaced
+      // or queued from here, so 'queue' and 'replace' skip in that case).
+      if (!dispatch.chained && !activeRuns && !waitingForJob && job.core.overlap !== 'allow' && (await this.options.othersRunning?.())?.has(job.name)) {
+        if (reserved) this.unreserve(job)
+        await this.skip(dispatch, 'overlap', 'a run of this job is still in progress on another instance')
+        return null
+      }
+      run = await this.options.recorder.start(job, dispatch.trigger, dispatch.occurrence, { claim: dispatch.claim, queued: !reserved })
+    } finally {
+      const left = (this.submitting.get(job.name) ?? 1) - 1
+      if (left) this.submitting.set(job.name, left)
+      else this.submitting.delete(job.name)
+    }
+    if (!run) {
+      if (reserved) this.unreserve(job)
+      return null
+    }
+    dispatch.onRecorded?.(run.id, reserved ? 'running' : 'queued')
+    if (reserved) return this.start(dispatch, run)
+    return new Promise((resolve) => {
+      this.waiting.push({ dispatch, run, seq: ++this.seq, resolve })
+      this.pump()
+    })
+  }
+
+  /** Starts (when a slot is free) a run whose row already exists: a queued run taken over from a lost process. */
+  resume(dispatch: Dispatch, run: RecordedRun): Promise<RunOutcome | null> {
+    if (!this.accepting) return Promise.resolve(null)
+    return new Promise((resolve) => {
+      this.waiting.push({ dispatch: { ...dispatch, chained: true }, run, seq: ++this.seq, resolve })
+      this.pump()
+    })
+  }
+
+  private async skip(dispatch: Dispatch, reason: string, summary: string): Promise<void> {
+    const claim = dispatch.claim && dispatch.occurrence !== null ? claimFor(dispatch.occurrence) : undefined
+    const rec = await this.options.recorder.recordTerminal(dispatch.job, dispatch.trigger, dispatch.occurrence, { status: 'skipped', reason, attempts: 0, summary }, { claim })
+    if (rec) dispatch.onRecorded?.(rec.id, 'skipped')
+    if (rec) this.options.onOutcome(recordedOutcome(dispatch.job, dispatch.trigger, dispatch.occurrence, { status: 'skipped', reason, summary }, rec), dispatch)
+  }
+
+  private reserve(job: JobDefinition): boolean {
+    if (!this.hasSlot(job)) return false
+    this.running++
+    if (job.core.pool) this.poolRunning.set(job.core.pool, (this.poolRunning.get(job.core.pool) ?? 0) + 1)
+    return true
+  }
+
+  private unreserve(job: JobDefinition): void {
+    this.running--
+    if (job.core.pool) this.poolRunning.set(job.core.pool, (this.poolRunning.get(job.core.pool) ?? 1) - 1)
+    this.pump()
+  }
+
+  private hasSlot(job: JobDefinition): boolean {
+    if (this.running >= this.options.maxConcurrent) return false
+    const pool = job.core.pool
+    if (pool === undefined) return true
+    return (this.poolRunning.get(pool) ?? 0) < (this.options.pools[pool] ?? Infinity)
+  }
+
+  /** Runs a job in a slot already reserved for it. */
+  private start(dispatch: Dispatch, run: RecordedRun): Promise<RunOutcome> {
+    const { job } = dispatch
+    const controller = new AbortController()
+    const request: RunRequest = { trigger: dispatch.trigger, scheduledFor: dispatch.occurrence, signal: controller.signal, recorded: run }
+    const done = this.options.execute(job, request)
+    const entry: Active = { controller, done, runId: run.id, startedAt: Date.now() }
+    const set = this.active.get(job.name) ?? new Set()
+    set.add(entry)
+    this.active.set(job.name, set)
+    this.jobOf.set(run.id, job)
+    return done.finally(() => {
+      set.delete(entry)
+      this.jobOf.delete(run.id)
+      if (!set.size) this.active.delete(job.name)
+      this.unreserve(job)
+    }).then((outcome) => {
+      this.options.onOutcome(outcome, dispatch)
+      return outcome
+    })
+  }
+
+  /** Starts waiting runs while there are slots: highest priority first, then earliest scheduled time. */
+  private pump(): void {
+    if (!this.accepting) return
+    this.waiting.sort((a, b) => b.dispatch.job.core.priority - a.dispatch.job.core.priority || (a.dispatch.occurrence ?? Infinity) - (b.dispatch.occurrence ?? Infinity) || a.seq - b.seq)
+    for (let i = 0; i < this.waiting.length && this.running < this.options.maxConcurrent; ) {
+      const w = this.waiting[i]
+      const job = w.dispatch.job
+      const blockedByOverlap = !w.dispatch.chained && job.core.overlap === 'queue' && (this.active.get(job.name)?.size ?? 0) > 0
+      if (blockedByOverlap || !this.reserve(job)) {
+        i++
+        continue
+      }
+      this.waiting.splice(i, 1)
+      this.start(w.dispatch, w.run).then(w.resolve, () => w.resolve(null))
+    }
+  }
+
+  /** Runs in progress, with when they started (wall clock). */
+  activeRuns(): Array<{ job: JobDefinition; runId: string; startedAt: number; abort(reason: string): void }> {
+    const out = []
+    for (const set of this.active.values()) {
+      for (const a of set) {
+        const job = this.jobOf.get(a.runId)
+        if (job) out.push({ job, runId: a.runId, startedAt: a.startedAt, abort: (reason: string) => a.controller.abort(reason) })
+      }
+    }
+    return out
+  }
+
+  private readonly jobOf = new Map<string, JobDefinition>()
+
+  /** Names of jobs with a run in progress, and how many. */
+  runningJobs(): Map<string, number> {
+    return new Map([...this.active].map(([name, set]) => [name, set.size]))
+  }
+
+  get activeCount(): number {
+    return this.running
+  }
+
+  get waitingCount(): number {
+    return this.waiting.length
+  }
+
+  /** Stops starting runs; waiting runs stay claimed (queued) for whoever starts next to pick up. */
+  stopAccepting(): Waiting[] {
+    this.accepting = false
+    const left = this.waiting
+    this.waiting = []
+    for (const w of left) w.resolve(null)
+    return left
+  }
+
+  abortAll(reason: string): void {
+    for (const set of this.active.values()) for (const a of set) a.controller.abort(reason)
+  }
+
+  /** Resolves when no run is in progress (or after `timeoutMs`); true if everything finished. */
+  async idle(timeoutMs: number): Promise<boolean> {
+    const all = [...this.active.values()].flatMap((s) => [...s].map((a) => a.done.catch(() => undefined)))
+    if (!all.length) return true
+    let timer: NodeJS.Timeout | undefined
+    const timeout = new Promise<false>((r) => {
+      timer = setTimeout(() => r(false), timeoutMs)
+    })
+    const finished = await Promise.race([Promise.all(all).then(() => true as const), timeout])
+    clearTimeout(timer)
+    return finished && this.running === 0 ? true : finished
+  }
+}

@@ -1,0 +1,80 @@
+import type { JobDefinition } from '../config/model.js'
+import type { JobLogger, RunTrigger } from '../run/job-type.js'
+import { recordedOutcome, type RunOutcome } from '../run/outcome.js'
+import { type RunEnd, type RunRecorder, claimFor } from '../run/recorder.js'
+import { decideCatchUp } from '../schedule/catch-up.js'
+import { jitterDelay } from '../schedule/jitter.js'
+import { formatDuration } from '../schedule/duration.js'
+import type { Dispatcher } from './dispatcher.js'
+
+/** Missed occurrences recorded one row each; beyond this, the rest of a gap becomes one summary row. */
+const MISSED_ROWS = 1000
+
+export interface OccurrenceContext {
+  recorder: RunRecorder
+  dispatcher: Dispatcher
+  isPaused(job: string): boolean
+  log: JobLogger
+  /** Occurrences recorded without running (missed, skipped) are outcomes too: logged, and seen by dependencies. */
+  report(outcome: RunOutcome): void
+}
+
+async function recordAndReport(ctx: OccurrenceContext, job: JobDefinition, trigger: RunTrigger, occurrence: number, end: RunEnd, claim: string): Promise<void> {
+  const rec = await ctx.recorder.recordTerminal(job, trigger, occurrence, end, { claim })
+  if (rec) ctx.report(recordedOutcome(job, trigger, occurrence, end, rec))
+}
+
+const iso = (ms: number) => new Date(ms).toISOString()
+
+async function recordMissed(ctx: OccurrenceContext, job: JobDefinition, missed: number[], truncated: boolean, policy: string): Promise<void> {
+  const reason = `too late to start (misfireGrace ${formatDuration(job.core.misfireGrace)}) and catchUp is '${policy}'`
+  const summary = `not run: ${reason}`
+  const individually = missed.slice(-MISSED_ROWS)
+  const folded = missed.slice(0, missed.length - individually.length)
+  await Promise.all(individually.map((o) => recordAndReport(ctx, job, 'schedule', o, { status: 'missed', reason: 'late', attempts: 0, summary }, claimFor(o))))
+  if (folded.length || truncated) {
+    const [from, to] = [folded[0] ?? individually[0], folded[folded.length - 1] ?? individually[0]]
+    const count = truncated ? `${folded.length} or more` : String(folded.length)
+    await ctx.recorder.recordTerminal(
+      job,
+      'schedule',
+      from,
+      { status: 'missed', reason: 'late', attempts: 0, summary: `${count} occurrences from ${iso(from)} to ${iso(to)} not run: ${reason}`, data: { count: folded.length, truncated, from: iso(from), to: iso(to) } },
+      { claim: `@${iso(from)}..${iso(to)}`.slice(0, 64) },
+    )
+  }
+}
+
+/**
+ * Handles one job's occurrences that fell due: the catch-up rules decide which run; the others are recorded
+ * `missed`; a paused job's occurrences are recorded `skipped` (paused). Every occurrence ends as exactly one
+ * claimed row, and the job's watermark moves past the last of them.
+ */
+export async function handleDueOccurrences(ctx: OccurrenceContext, job: JobDefinition, occurrences: number[], now: number, truncated = false): Promise<void> {
+  if (!occurrences.length) return
+  const decision = decideCatchUp(occurrences, now, { catchUp: job.core.catchUp, maxCatchUp: job.core.maxCatchUp, misfireGrace: job.core.misfireGrace }, (o) => o + jitterDelay(job.name, o, job.core.jitter))
+  const last = occurrences[occurrences.length - 1]
+  const toRun: Array<{ occurrence: number; trigger: RunTrigger }> = [
+    ...decision.catchUp.map((o) => ({ occurrence: o, trigger: 'catchup' as const })),
+    ...decision.onTime.map((o) => ({ occurrence: o, trigger: 'schedule' as const })),
+  ].sort((a, b) => a.occurrence - b.occurrence)
+
+  const writes: Array<Promise<unknown>> = []
+  if (decision.missed.length || truncated) writes.push(recordMissed(ctx, job, decision.missed, truncated, job.core.catchUp))
+  if (ctx.isPaused(job.name)) {
+    for (const { occurrence, trigger } of toRun) {
+      writes.push(recordAndReport(ctx, job, trigger, occurrence, { status: 'skipped', reason: 'paused', attempts: 0, summary: 'the job is paused' }, claimFor(occurrence)))
+    }
+    toRun.length = 0
+  }
+  writes.push(ctx.recorder.advanceWatermark(job.name, last))
+  // Runs are dispatched without waiting for these writes: each run's claim makes it exactly-once anyway,
+  // and waiting would make every fire late by a database round trip.
+  const written = Promise.all(writes)
+  if (toRun.length > 1) ctx.log.info(`${job.name}: ${toRun.length} occurrences due at once; running them one after another`, { job: job.name })
+  // Several due at once (a catch-up) run one after another: they are the same job's successive cycles.
+  for (const [i, { occurrence, trigger }] of toRun.entries()) {
+    await ctx.dispatcher.submit({ job, trigger, occurrence, claim: true, chained: i > 0 })
+  }
+  await written
+}

@@ -1,0 +1,153 @@
+import type { JobDefinition } from '../config/model.js'
+import type { TimerClock, TimerHandle } from '../schedule/clock.js'
+import { latestOccurrence } from '../schedule/catch-up.js'
+import { jitterDelay } from '../schedule/jitter.js'
+import { FireQueue } from './fire-queue.js'
+
+/** The timer is re-armed at least this often, so a wall-clock jump is noticed within it. */
+const MAX_SLEEP_MS = 30_000
+/** Waking this much later than planned means the clock jumped (suspend, NTP step) or the loop stalled. */
+const JUMP_THRESHOLD_MS = 5_000
+/** Due occurrences gathered per job per wake-up; more are counted as missed by the catch-up rules. */
+const MAX_DUE_PER_WAKE = 100_000
+
+export interface DueOccurrences {
+  job: JobDefinition
+  /** Ascending; all at or before `now`. */
+  occurrences: number[]
+  /** There were more due than gathered (a very long outage of a very frequent job). */
+  truncated: boolean
+  now: number
+}
+
+export interface SchedulerEvents {
+  onDue(due: DueOccurrences): void
+  onClockJump?(info: { expected: number; actual: number }): void
+}
+
+interface Entry {
+  job: JobDefinition
+  generation: number
+}
+
+/**
+ * Keeps every job's next fire in one heap and sleeps until the earliest. On waking, each due job gets all of
+ * its occurrences that fell due, which the caller hands to the catch-up rules. croner (through the job's
+ * trigger) is only used to compute instants.
+ */
+export class Scheduler {
+  private readonly queue = new FireQueue()
+  private readonly jobs = new Map<string, Entry>()
+  /** Each scheduled job's next occurrence (without jitter). */
+  private readonly pendingOccurrence = new Map<string, number>()
+  private timer: TimerHandle | null = null
+  private plannedWake = 0
+  private armedAt = 0
+  private running = false
+  private generation = 0
+  /** When the loop last woke (or started): /health/live checks it keeps making progress. */
+  lastProgressAt = 0
+
+  constructor(
+    private readonly clock: TimerClock,
+    private readonly events: SchedulerEvents,
+  ) {}
+
+  /** Schedules (or reschedules) a job: its next fire strictly after `after`. */
+  schedule(job: JobDefinition, after: number): void {
+    const entry = { job, generation: ++this.generation }
+    this.jobs.set(job.name, entry)
+    this.enqueueNext(entry, after)
+    this.rearm()
+  }
+
+  unschedule(name: string): void {
+    this.jobs.delete(name)
+  }
+
+  /** The next instant each job is due to fire (without jitter), for status displays. */
+  nextFire(name: string): number | null {
+    const entry = this.jobs.get(name)
+    if (!entry?.job.trigger) return null
+    return this.pendingOccurrence.get(name) ?? null
+  }
+
+  start(): void {
+    this.running = true
+    this.lastProgressAt = this.clock.now()
+    this.rearm()
+  }
+
+  stop(): void {
+    this.running = false
+    if (this.timer) this.clock.clearTimer(this.timer)
+    this.timer = null
+  }
+
+  private enqueueNext(entry: Entry, after: number): void {
+    const { job } = entry
+    if (!job.core.enabled || !job.trigger) {
+      this.pendingOccurrence.delete(job.name)
+      return
+    }
+    const occurrence = job.trigger.next(after)
+    if (occurrence === null) {
+      this.pendingOccurrence.delete(job.name)
+      return
+    }
+    this.pendingOccurrence.set(job.name, occurrence)
+    this.queue.push({ job: job.name, occurrence, dueAt: occurrence + jitterDelay(job.name, occurrence, job.core.jitter), generation: entry.generation })
+  }
+
+  private rearm(): void {
+    if (!this.running) return
+    const head = this.queue.peek()
+    const now = this.clock.now()
+    const wake = head ? Math.min(head.dueAt, now + MAX_SLEEP_MS) : now + MAX_SLEEP_MS
+    if (this.timer && wake >= this.plannedWake && this.plannedWake > now) return
+    if (this.timer) this.clock.clearTimer(this.timer)
+    this.plannedWake = wake
+    this.armedAt = now
+    this.timer = this.clock.setTimer(wake - now, () => this.wake())
+  }
+
+  private wake(): void {
+    this.timer = null
+    if (!this.running) return
+    const now = this.clock.now()
+    this.lastProgressAt = now
+    // Only a wake-up planned for the future can be late because of the clock (not one for an old due fire).
+    if (this.plannedWake > this.armedAt && (now - this.plannedWake > JUMP_THRESHOLD_MS || this.plannedWake - now > JUMP_THRESHOLD_MS)) {
+      this.events.onClockJump?.({ expected: this.plannedWake, actual: now })
+    }
+    const due = new Map<string, { entry: Entry; first: number }>()
+    for (let head = this.queue.peek(); head && head.dueAt <= now; head = this.queue.peek()) {
+      this.queue.pop()
+      const entry = this.jobs.get(head.job)
+      if (!entry || entry.generation !== head.generation || due.has(head.job)) continue
+      due.set(head.job, { entry, first: head.occurrence })
+    }
+    // Handed over highest priority first, so when slots are short the dispatcher sees them in that order.
+    const ordered = [...due.values()].sort((a, b) => b.entry.job.core.priority - a.entry.job.core.priority || a.first - b.first)
+    for (const { entry, first } of ordered) {
+      const occurrences = [first]
+      let truncated = false
+      // Everything else that fell due (after a suspend or a late wake-up), in order.
+      const { job } = entry
+      for (let o = job.trigger!.next(first); o !== null && o + jitterDelay(job.name, o, job.core.jitter) <= now; o = job.trigger!.next(o)) {
+        if (occurrences.length >= MAX_DUE_PER_WAKE) {
+          // A very long gap: the rest is not walked; the latest due occurrence stands for it, so the catch-up
+          // rules still see the newest one, and everything between is recorded missed as one summary.
+          truncated = true
+          const latest = latestOccurrence(job.trigger!, now)
+          if (latest !== null && latest > occurrences[occurrences.length - 1]) occurrences.push(latest)
+          break
+        }
+        occurrences.push(o)
+      }
+      this.enqueueNext(entry, occurrences[occurrences.length - 1])
+      this.events.onDue({ job: entry.job, occurrences, truncated, now })
+    }
+    this.rearm()
+  }
+}

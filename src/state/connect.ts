@@ -1,0 +1,84 @@
+import { mkdirSync } from 'node:fs'
+import path from 'node:path'
+import type { Knex } from 'knex'
+import type { DatabaseConfig } from '../config/schema/database.js'
+import { lazyRequire } from '../lazy-require.js'
+import { redact } from '../reliability/redact.js'
+
+export class StoreError extends Error {
+  constructor(message: string) {
+    super(redact(message))
+    this.name = 'StoreError'
+  }
+}
+
+export function describeDatabase(db: DatabaseConfig): string {
+  if (db.client === 'better-sqlite3') return `SQLite ${db.filename}`
+  const conn = db.connection
+  if (typeof conn === 'string') {
+    try {
+      const url = new URL(conn)
+      return `${db.client === 'pg' ? 'PostgreSQL' : 'MySQL/MariaDB'} ${url.hostname}${url.port ? `:${url.port}` : ''}${url.pathname}`
+    } catch {
+      return db.client
+    }
+  }
+  return `${db.client === 'pg' ? 'PostgreSQL' : 'MySQL/MariaDB'} ${conn?.host ?? 'localhost'}${conn?.port ? `:${conn.port}` : ''}/${conn?.database ?? ''}`
+}
+
+/**
+ * The knex settings for a database from the config (SQLite files are created with their directory).
+ * `ownDatabase` is true for the state store: only there is the SQLite journal switched to WAL, since that
+ * changes the file for every other program that opens it.
+ */
+export function knexConfig(db: DatabaseConfig, ownDatabase = false): Knex.Config {
+  if (db.client === 'better-sqlite3') {
+    const filename = db.filename ?? ':memory:'
+    if (filename !== ':memory:') mkdirSync(path.dirname(filename), { recursive: true })
+    return {
+      client: 'better-sqlite3',
+      connection: { filename },
+      useNullAsDefault: true,
+      pool: {
+        min: 1,
+        max: 1,
+        afterCreate(conn: { pragma(s: string): unknown }, done: (err: Error | null, conn: unknown) => void) {
+          try {
+            conn.pragma('busy_timeout = 10000')
+            if (ownDatabase) {
+              conn.pragma('journal_mode = WAL')
+              conn.pragma('synchronous = NORMAL')
+              conn.pragma('foreign_keys = ON')
+            }
+            done(null, conn)
+          } catch (err) {
+            done(err as Error, conn)
+          }
+        },
+      },
+    }
+  }
+  const pool = { min: db.pool?.min ?? 0, max: db.pool?.max ?? 10 }
+  if (db.client === 'pg') {
+    return { client: 'pg', connection: db.connection as Knex.StaticConnectionConfig, searchPath: db.schema ? [db.schema] : undefined, pool }
+  }
+  const connection = typeof db.connection === 'string' ? { uri: db.connection } : db.connection
+  return { client: 'mysql2', connection: { ...(connection as object), supportBigNumbers: true, dateStrings: true } as Knex.StaticConnectionConfig, pool }
+}
+
+/** knex writes its warnings to the console; circadian reports database errors itself. */
+const quiet = { warn() {}, error() {}, deprecate() {}, debug() {} }
+
+/** Opens a knex instance and proves the database answers, with a clear, redacted error if not. */
+export async function openKnex(db: DatabaseConfig, ownDatabase = false): Promise<Knex> {
+  const knex = lazyRequire('knex') as typeof import('knex').default
+  const instance = knex({ ...knexConfig(db, ownDatabase), log: quiet })
+  try {
+    await instance.raw('select 1')
+  } catch (err) {
+    await instance.destroy().catch(() => {})
+    const message = err instanceof Error ? err.message : String(err)
+    throw new StoreError(`Cannot reach ${describeDatabase(db)}: ${message}`)
+  }
+  return instance
+}
