@@ -30,6 +30,8 @@ export { BaseCommand as CircadianCommand, configFlag, jsonFlag } from './cli/bas
 export { printError, printJson, printLine, table } from './cli/output.js'
 export { UsageError, UserError } from './errors.js'
 export { openStore, Store } from './state/store.js'
+// Plugins keep their own tables in a job's connection: the same migration runner as the core's.
+export { applyMigrations, type Migration, type MigrationSet } from './state/migration-runner.js'
 export { ConnectionManager } from './run/connections.js'
 export type { JobDefinition, ValidatedConfig } from './config/model.js'
 export type { DatabaseConfig } from './config/schema/database.js'

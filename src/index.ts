@@ -30,4 +30,5 @@ export const {
   openStore,
   Store,
   ConnectionManager,
+  applyMigrations,
 } = api

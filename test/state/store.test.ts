@@ -55,13 +55,14 @@ describe.each(ALL_DATABASES)('state store on %s', (kind) => {
   // SQLite is covered across processes in the CLI tests: better-sqlite3 is synchronous, so several stores in
   // one process would block each other's event loop for the whole busy timeout.
   it.skipIf(kind === 'sqlite')('concurrent migrators on one empty database apply the migrations once', async () => {
-    const s = await open()
-    await s.close()
-    store = undefined
-    const stores = await Promise.all([openStore(db.config), openStore(db.config), openStore(db.config)])
+    db = await createTestDatabase(kind)
+    const stores = await Promise.all(Array.from({ length: 5 }, () => openStore(db.config)))
     try {
       const applied = await stores[0].knex('circadian_migrations').select('name')
-      expect(applied).toHaveLength(MIGRATIONS.length)
+      expect(applied.map((r) => r.name)).toEqual(MIGRATIONS.map((m) => m.name))
+      // Exactly one lock row: with two, knex's lock could never be taken again.
+      expect(await stores[0].knex('circadian_migrations_lock').select('index', 'is_locked')).toEqual([{ index: 1, is_locked: 0 }])
+      expect(await pendingMigrations(stores[1].knex)).toEqual([])
     } finally {
       await Promise.all(stores.map((x) => x.close()))
     }
