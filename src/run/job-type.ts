@@ -79,6 +79,11 @@ export interface JobTypeDefinition<Options extends z.ZodType = z.ZodType> {
    * leaving), so the core sends none for its runs, whatever the job's notifyOn.
    */
   managesNotices?: boolean
+  /**
+   * The job's runs are health checks of something serve depends on (a store, a feed): while its last run is
+   * an alert or a failure, serve's `/health` is degraded with that run's summary. A function decides per job.
+   */
+  reportsHealth?: boolean | ((options: z.infer<Options>) => boolean)
   /** Names of config `connections` this job uses; validation reports unknown ones. */
   connections?: (options: z.infer<Options>) => string[]
   /** Throw (ideally a JobError) for a failed attempt; it is retried per the job's policy. */

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer'
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { UserError } from '../errors.js'
@@ -47,7 +48,9 @@ export function copyTemplate(name: string, target: string, vars: Record<string, 
   for (const f of files) {
     const dest = path.join(target, f.rel)
     mkdirSync(path.dirname(dest), { recursive: true })
-    writeFileSync(dest, render(readFileSync(f.from, 'utf8'), vars))
+    // Text gets its placeholders filled; anything that is not UTF-8 (a Shift_JIS sample feed) is copied as is.
+    const bytes = readFileSync(f.from)
+    writeFileSync(dest, isUtf8(bytes) ? render(bytes.toString('utf8'), vars) : bytes)
   }
   return files.map((f) => path.join(target, f.rel))
 }

@@ -81,6 +81,28 @@ export function abortStuckRuns(runtime: ServeRuntime, now = Date.now()): string[
   return aborted
 }
 
+function reportsHealth(job: JobDefinition): boolean {
+  const declared = job.jobType.definition.reportsHealth
+  return typeof declared === 'function' ? declared(job.options as never) : declared === true
+}
+
+/** Jobs that report health (their type says so) whose last run alerted or failed, with its summary. */
+export async function unhealthyChecks(store: Store, jobs: Map<string, JobDefinition>): Promise<Array<{ job: string; status: string; summary: string | null; at: string | null }>> {
+  const checks = [...jobs.values()].filter((j) => j.core.enabled && reportsHealth(j))
+  const last = await Promise.all(checks.map(async (j) => ({ job: j.name, run: await store.runs.lastWorked(j.name) })))
+  return last
+    .filter(({ run }) => run && run.status !== 'succeeded')
+    .map(({ job, run }) => ({ job, status: run!.status, summary: run!.summary ?? run!.error, at: run!.finished_at }))
+}
+
+/** "Invalid config in FILE (2 problems):\n  path: message\n…" → "path: message (and 1 more)". */
+function firstProblem(error: string): string {
+  const lines = error.split('\n').map((l) => l.trim()).filter(Boolean)
+  if (lines.length < 2) return lines[0] ?? error
+  const more = lines.length - 2
+  return `${lines[1]}${more > 0 ? ` (and ${more} more)` : ''}`
+}
+
 /** The /health summary: "ok" or "degraded", with every reason. */
 export async function healthSummary(ctx: HealthContext, now = Date.now()) {
   const reasons: string[] = []
@@ -91,12 +113,15 @@ export async function healthSummary(ctx: HealthContext, now = Date.now()) {
   let openBreakers: string[] = []
   let deadLetters = 0
   let stuck: Awaited<ReturnType<typeof stuckRuns>> = []
+  let failingChecks: Awaited<ReturnType<typeof unhealthyChecks>> = []
   if (ready.checks.store === 'reachable') {
+    failingChecks = await unhealthyChecks(ctx.store, ctx.runtime.config.jobs)
     openBreakers = (await ctx.store.breakers.all()).filter((b) => b.state !== 'closed').map((b) => `${b.name} (${b.state.replace('_', '-')})`)
     deadLetters = await ctx.store.deadLetters.unresolvedCount()
     stuck = await stuckRuns(ctx.store, ctx.runtime.config.jobs, now)
   }
   if (openBreakers.length) reasons.push(`circuit open: ${openBreakers.join(', ')}`)
+  for (const c of failingChecks) reasons.push(`health check ${c.job} ${c.status.replace('_', ' ')}${c.summary ? `: ${c.summary}` : ''}`)
   if (stuck.length) reasons.push(`${stuck.length} run(s) stuck past their timeout: ${stuck.map((s) => `${s.job} ${s.id}`).join(', ')}`)
   const memoryMb = Math.round(process.memoryUsage().rss / 1024 / 1024)
   if (ctx.thresholds.memoryMb && memoryMb > ctx.thresholds.memoryMb) reasons.push(`memory ${memoryMb} MB is over ${ctx.thresholds.memoryMb} MB`)
@@ -108,7 +133,7 @@ export async function healthSummary(ctx: HealthContext, now = Date.now()) {
     if (ctx.thresholds.diskFreeMb && diskFreeMb < ctx.thresholds.diskFreeMb) reasons.push(`disk free ${diskFreeMb} MB is under ${ctx.thresholds.diskFreeMb} MB`)
   } catch {}
   const reloadError = ctx.reloadError()
-  if (reloadError) reasons.push(`the config on disk is invalid and was not applied: ${reloadError.split('\n')[0]}`)
+  if (reloadError) reasons.push(`the config on disk is invalid and was not applied: ${firstProblem(reloadError)}`)
   return {
     status: reasons.length ? ('degraded' as const) : ('ok' as const),
     reasons,
@@ -119,6 +144,7 @@ export async function healthSummary(ctx: HealthContext, now = Date.now()) {
     openBreakers,
     deadLetters,
     stuckRuns: stuck,
+    healthChecks: failingChecks,
     memoryMb,
     diskFreeMb,
     reloadError,

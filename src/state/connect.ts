@@ -66,13 +66,16 @@ export function knexConfig(db: DatabaseConfig, ownDatabase = false): Knex.Config
   return { client: 'mysql2', connection: { ...(connection as object), supportBigNumbers: true, dateStrings: true } as Knex.StaticConnectionConfig, pool }
 }
 
-/** knex writes its warnings to the console; circadian reports database errors itself. */
-const quiet = { warn() {}, error() {}, deprecate() {}, debug() {} }
+/**
+ * knex writes its warnings to stdout (console.log), where they would break `--json` output; circadian reports
+ * database errors itself.
+ */
+export const quietKnexLog = { warn() {}, error() {}, deprecate() {}, debug() {} }
 
 /** Opens a knex instance and proves the database answers, with a clear, redacted error if not. */
 export async function openKnex(db: DatabaseConfig, ownDatabase = false): Promise<Knex> {
   const knex = lazyRequire('knex') as typeof import('knex').default
-  const instance = knex({ ...knexConfig(db, ownDatabase), log: quiet })
+  const instance = knex({ ...knexConfig(db, ownDatabase), log: quietKnexLog })
   try {
     await instance.raw('select 1')
   } catch (err) {

@@ -63,6 +63,16 @@ export class RunRepository {
     return rows.map((r) => normalize(r)!)
   }
 
+  /** The job's newest run that did its work and ended (not running, queued, skipped or missed). */
+  async lastWorked(job: string): Promise<RunRow | undefined> {
+    const row = await this.knex('runs')
+      .where({ job })
+      .whereNotIn('status', ['running', 'queued', 'skipped', 'missed'])
+      .orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }])
+      .first()
+    return normalize(row)
+  }
+
   async attempts(runId: string): Promise<AttemptRow[]> {
     return this.knex('run_attempts').where({ run_id: runId }).orderBy('attempt')
   }

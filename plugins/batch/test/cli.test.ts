@@ -6,6 +6,7 @@ import iconv from 'iconv-lite'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { type Sandbox, sandbox, tsConfig } from '../../../test/helpers/cli.js'
 import { createTestDatabase } from '../../../test/helpers/databases.js'
+import { startHttpCapture } from '../../../test/helpers/servers.js'
 import { LISTING_COLUMNS, csv, listing } from './support/context.js'
 
 const TEMPLATE = fileURLToPath(new URL('../templates/batch/', import.meta.url))
@@ -18,8 +19,8 @@ afterEach(() => box.cleanup())
 
 type Run = { job: string; status: string; reason?: string; summary?: string; error?: string; data?: Record<string, unknown> }
 
-async function runAll(args: string[] = []): Promise<{ code: number | null; runs: Record<string, Run>; stderr: string }> {
-  const r = await box.run(['run', '--all', '--json', ...args], { timeoutMs: 120_000 })
+async function runAll(args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; runs: Record<string, Run>; stderr: string }> {
+  const r = await box.run(['run', '--all', '--json', ...args], { timeoutMs: 120_000, env })
   const runs = Object.fromEntries((JSON.parse(r.stdout).runs as Run[]).map((x) => [x.job, x]))
   return { code: r.code, runs, stderr: r.stderr }
 }
@@ -87,6 +88,81 @@ describe('circadian init --template batch', () => {
     expect(again.code).toBe(0)
     expect(again.runs.score.summary).toMatch(/^nothing changed since the last score/)
     expect((await recommendations('U001')).run!.id).not.toBe(u.run!.id)
+  }, 180_000)
+})
+
+describe('the template on PostgreSQL, with failure notices', () => {
+  const SQLITE_LINE = "    board: { client: 'sqlite', filename: 'data/board.db' },"
+
+  it('runs the same pipeline once the connection points at PostgreSQL; the password never shows', async () => {
+    const db = await createTestDatabase('pg')
+    try {
+      expect((await box.run(['init', '--template', 'batch'])).code).toBe(0)
+      const config = readFileSync(path.join(box.dir, 'circadian.config.ts'), 'utf8')
+      expect(config).toContain(SQLITE_LINE)
+      writeFileSync(path.join(box.dir, 'circadian.config.ts'), config.replace(SQLITE_LINE, "    board: { client: 'pg', connection: env('BOARD_DATABASE_URL') },"))
+      // Trust auth ignores the password: it stands for a real one that must stay out of every output.
+      const url = new URL(db.url)
+      url.username = 'postgres'
+      url.password = 'pw-Kx81-secret'
+      const env = { BOARD_DATABASE_URL: url.toString() }
+
+      const r = await box.run(['run', '--all', '--json'], { timeoutMs: 120_000, env })
+      expect(r.code, r.stderr).toBe(0)
+      const runs = Object.fromEntries((JSON.parse(r.stdout).runs as Run[]).map((x) => [x.job, x]))
+      expect(runs.import_listings).toMatchObject({ status: 'succeeded', data: { accepted: 298, rejected: 2 } })
+      expect((runs.import_listings.data!.files as Array<{ encoding: string }>).map((f) => f.encoding)).toEqual(['utf-8', 'shift_jis'])
+      expect(runs.score.summary).toMatch(/^full score \(first score\): 298 listings scored/)
+      expect(runs.match).toMatchObject({ status: 'succeeded', summary: '40 recommendations for each of 12 users' })
+
+      const rec = await box.run(['batch', 'recommendations', 'U001', '--json'], { env })
+      expect(rec.code, rec.stderr).toBe(0)
+      const list = JSON.parse(rec.stdout).recommendations as Array<{ listing: { id: string }; section: string }>
+      expect(list).toHaveLength(40)
+      expect(new Set(list.map((x) => x.listing.id)).size).toBe(40)
+      const rejects = await box.run(['batch', 'rejects', '--job', 'import_listings'], { env })
+      expect(rejects.stdout).toContain('feeds/listings-partner-a.csv  53    PA-0042')
+
+      const history = await box.run(['history', '--json'], { env })
+      for (const out of [r.stdout, r.stderr, rec.stdout, rejects.stdout, history.stdout]) expect(out).not.toContain('pw-Kx81-secret')
+    } finally {
+      await db.drop()
+    }
+  }, 180_000)
+
+  it('sends a failure notice to Slack once BOARD_SLACK_WEBHOOK is set, and skips score and match', async () => {
+    const slack = await startHttpCapture()
+    try {
+      expect((await box.run(['init', '--template', 'batch'])).code).toBe(0)
+      // The template retries an import after 1 and 2 minutes; a test cannot wait that long.
+      const config = readFileSync(path.join(box.dir, 'circadian.config.ts'), 'utf8')
+      expect(config).toContain("misfireGrace: '5m'")
+      writeFileSync(path.join(box.dir, 'circadian.config.ts'), config.replaceAll("delay: '1m', maxDelay: '10m'", "delay: '1s', maxDelay: '1s'"))
+      box.write('feeds/users.csv', 'id,name\nU001,broken feed\n')
+      const hook = `${slack.url}/services/T0/B0/hook-Zq93-secret`
+
+      const { code, runs, stderr } = await runAll([], { BOARD_SLACK_WEBHOOK: hook })
+      expect(code, stderr).toBe(3)
+      expect(runs.import_users).toMatchObject({ status: 'failed', reason: 'header' })
+      expect(runs.import_listings.status).toBe('succeeded')
+      expect(runs.score).toMatchObject({ status: 'skipped', reason: 'upstream-failed' })
+      expect(runs.match).toMatchObject({ status: 'skipped', reason: 'upstream-failed' })
+
+      const notice = slack.requests.find((req) => JSON.parse(req.body).text.includes('import_users failed'))
+      expect(notice, JSON.stringify(slack.requests.map((req) => req.body))).toBeDefined()
+      expect(notice!.url).toBe('/services/T0/B0/hook-Zq93-secret')
+      expect(JSON.parse(notice!.body).text).toContain('wrong header for a users feed')
+      const history = await box.run(['history', '--json'], { env: { BOARD_SLACK_WEBHOOK: hook } })
+      for (const out of [JSON.stringify(runs), stderr, history.stdout]) expect(out).not.toContain('hook-Zq93-secret')
+
+      // Without the variable the same config has no notifier and sends nothing.
+      const before = slack.requests.length
+      const quiet = await runAll()
+      expect(quiet.runs.import_users.status).toBe('failed')
+      expect(slack.requests.length).toBe(before)
+    } finally {
+      await slack.close()
+    }
   }, 180_000)
 })
 

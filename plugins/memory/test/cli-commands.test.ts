@@ -80,6 +80,8 @@ describe('memory commands', () => {
     const report = await json(['memory', 'import', 'notes.jsonl'])
     expect(report).toMatchObject({ file: 'notes.jsonl', imported: 2, skipped: 4, firstId: 3, lastId: 4 })
     expect(report.errors.map((e: { line: number }) => e.line)).toEqual([2, 4, 5, 7])
+    box.write('one.jsonl', '{"content": "Just one"}\n')
+    expect((await box.run(['memory', 'import', 'one.jsonl'])).stdout).toBe('imported 1 memory from one.jsonl (id 5)\n')
   })
 
   it('import exits 2 when the file cannot be read or has no good line, importing nothing', async () => {

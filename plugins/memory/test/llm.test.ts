@@ -95,7 +95,8 @@ describe.each(['sqlite', 'pg'] as const)('REM with a local LLM, on %s', (kind) =
     const m = await longTermFixture(h)
     llm.mode = 'hang'
     const stage = new AbortController()
-    const stageTimeout = setTimeout(() => stage.abort(new Error('timed out after 10s')), 10_000)
+    // A stage timeout far above the two 300 ms requests, so a loaded machine cannot reach it.
+    const stageTimeout = setTimeout(() => stage.abort(new Error('timed out after 120s')), 120_000)
     try {
       const result = await h.run(rem({ timeout: '300ms' }), { at: T0 + MINUTE, signal: stage.signal })
       expect(stage.signal.aborted).toBe(false)
@@ -106,15 +107,18 @@ describe.each(['sqlite', 'pg'] as const)('REM with a local LLM, on %s', (kind) =
     } finally {
       clearTimeout(stageTimeout)
     }
-    await expect.poll(() => llm.abandoned).toBe(2)
+    await expect.poll(() => llm.abandoned, { timeout: 30_000 }).toBe(2)
   })
 
   it('stops at once when the stage itself is stopped during a hanging call, without blaming the LLM', async () => {
     await longTermFixture(h)
     llm.mode = 'hang'
     const stage = new AbortController()
-    setTimeout(() => stage.abort(new Error('timed out after 1s')), 200)
-    await expect(h.run(rem({ timeout: '60s' }), { at: T0 + MINUTE, signal: stage.signal })).rejects.toThrow('timed out after 1s')
+    // The stage is stopped while its first request hangs (not after a fixed time: a loaded machine may not have sent it yet).
+    const running = h.run(rem({ timeout: '60s' }), { at: T0 + MINUTE, signal: stage.signal })
+    await expect.poll(() => llm.requests.length, { timeout: 30_000 }).toBe(1)
+    stage.abort(new Error('timed out after 1s'))
+    await expect(running).rejects.toThrow('timed out after 1s')
     expect(llm.requests).toHaveLength(1)
     expect(await h.kv.get('llm-breaker:' + llm.url)).toBeUndefined()
     expect(await h.db(T.associations).count({ n: '*' }).then((r) => Number(r[0].n))).toBe(0)

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
 import knex, { type Knex } from 'knex'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Sandbox, sandbox, tsConfig } from '../../../test/helpers/cli.js'
@@ -137,6 +139,20 @@ describe('circadian with sql-alert jobs on SQLite, end to end', () => {
     const all = await json('run', '--all')
     expect(all.code).toBe(3)
     expect(Object.fromEntries(all.body.runs.map((r: { job: string; status: string }) => [r.job, r.status]))).toEqual({ revenue: 'alert', steady: 'succeeded', broken: 'failed', hello: 'succeeded' })
+  })
+
+  it('--junit writes one test case per alert: ALERT a failure, ERROR an error, OK a pass', async () => {
+    const r = await cli('run', 'revenue', 'steady', 'broken', '--junit', 'reports/alerts.xml')
+    expect(r.code).toBe(3)
+    const xml = readFileSync(path.join(box.dir, 'reports', 'alerts.xml'), 'utf8')
+    expect(xml).toMatch(/<testsuites name="circadian" tests="3" failures="1" errors="1" skipped="0"/)
+    const cases = new Map([...xml.matchAll(/<testcase name="([^"]+)" classname="([^"]+)"[^>]*>([\s\S]*?)<\/testcase>/g)].map(([, name, type, body]) => [name, { type, body }]))
+    expect([...cases.keys()].sort()).toEqual(['broken', 'revenue', 'steady'])
+    expect([...cases.values()].map((c) => c.type)).toEqual(['sql-alert', 'sql-alert', 'sql-alert'])
+    expect(cases.get('revenue')!.body).toContain('<failure type="alert" message="9 vs threshold 3')
+    expect(cases.get('steady')!.body).not.toMatch(/<failure|<error/)
+    expect(cases.get('broken')!.body).toMatch(/<error type="failed" message="query failed: no such table: missing_table/)
+    expect(xml).not.toContain(TOKEN)
   })
 
   it('keeps every evaluation in history with its values', async () => {

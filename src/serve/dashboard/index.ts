@@ -19,7 +19,7 @@ export interface DashboardOptions {
 export function dashboard(options: DashboardOptions) {
   return (app: FastifyInstance, requireToken: (req: FastifyRequest, reply: FastifyReply) => Promise<void>, health: HealthContext): void => {
     const hub = new SseHub()
-    const stopFeed = feedHub(hub, health.runtime)
+    const stopFeed = feedHub(hub, health.runtime, () => health.reloadError())
     const panels = new Panels(options.panels, health.store, () => health.runtime.config)
     app.addHook('preClose', (done) => {
       stopFeed()

@@ -85,6 +85,6 @@ export async function jobDetail(runtime: ServeRuntime, store: Store, name: strin
     job: view,
     runs: rows.slice(0, TABLE_RUNS).map(runRow),
     durations,
-    timeline: { ...nextDay(job, now), paused: view.paused, enabled: view.enabled },
+    timeline: { ...nextDay(job.trigger, now), paused: view.paused, enabled: view.enabled },
   }
 }

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 
 /** What the page hears: enough to know what to fetch again, never the data itself. */
 export interface DashboardEvent {
-  kind: 'started' | 'outcome' | 'paused' | 'resumed' | 'config' | 'panel'
+  kind: 'started' | 'outcome' | 'paused' | 'resumed' | 'config' | 'health' | 'panel'
   job?: string
   runId?: string
   status?: string

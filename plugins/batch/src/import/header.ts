@@ -16,7 +16,8 @@ export function columnName(header: string): string {
 
 /** "a listings feed", "an activity feed". */
 export function feedName(kind: string): string {
-  return `${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind} feed`
+  // By sound, not letter: "a users feed" (a "you" sound), "an applications feed".
+  return `${/^[aeio]/.test(kind) ? 'an' : 'a'} ${kind} feed`
 }
 
 function list(names: readonly string[]): string {

@@ -51,8 +51,11 @@ const WIDE = `l.id, l.external_id, l.company_key, l.location_key, l.latitude, l.
   case when c.listing_id is null then 0 else 1 end as changed`
 const SCORES_AND_CHANGES = `join ${T.listingScores} s on s.listing_id = l.id left join ${T.changedListings} c on c.listing_id = l.id`
 
-/** The global pools: the best overall, the best editorial picks, the best-paid, the newest (each `size`). */
-function globalPoolIds(trx: Knex.Transaction, size: number): Promise<unknown>[] {
+/**
+ * The global pools: the best overall, the best editorial picks, the best-paid, the newest (each `size`).
+ * Await them one after another: a transaction is one connection, and pg refuses concurrent queries on it.
+ */
+function globalPoolIds(trx: Knex.Transaction, size: number): Array<Knex.QueryBuilder> {
   const open = () => trx({ l: T.listings }).join({ s: T.listingScores }, 's.listing_id', 'l.id').where('l.status', 'open').limit(size).pluck('l.id')
   return [
     open().orderByRaw(`${BASE} desc, l.id`),
@@ -119,7 +122,9 @@ export async function loadPools(trx: Knex.Transaction, sizes: PoolSizes, nearbyK
       push(pools.cells, cellKey(listing.latitude, listing.longitude, cell), listing)
     }
   }
-  const globalIds = [...new Set((await Promise.all(globalPoolIds(trx, sizes.global))).flat().map(num))]
+  const rankings: unknown[][] = []
+  for (const query of globalPoolIds(trx, sizes.global)) rankings.push((await query) as unknown[])
+  const globalIds = [...new Set(rankings.flat().map(num))]
   const missing = globalIds.filter((id) => !byId.has(id))
   for (let i = 0; i < missing.length; i += ID_PAGE) {
     const rows = rawRows(await trx.raw(`select ${WIDE} from ${T.listings} l ${SCORES_AND_CHANGES} where l.id in (${missing.slice(i, i + ID_PAGE).map(() => '?').join(', ')})`, missing.slice(i, i + ID_PAGE)))

@@ -1,10 +1,15 @@
-import { defineConfig } from 'circadian'
+import { defineConfig, env } from 'circadian'
 
 // A nightly pipeline for a job-listings board: partner CSV feeds → scores → each user's 40 recommendations.
 //   circadian run --all                        import, score and match now (with the sample feed in feeds/)
 //   circadian batch recommendations U001       a user's list, by section, with scores
 //   circadian batch rejects                    the rows the last imports rejected, with line and reason
 // Options, formulas and sections: the batch plugin's README and docs/batch.md.
+
+// Failure notices go to Slack once BOARD_SLACK_WEBHOOK is set (read with env(): the URL is a secret and never
+// reaches logs or history). Until then the pipeline runs without notices.
+const notify = process.env.BOARD_SLACK_WEBHOOK ? ['ops'] : []
+
 export default defineConfig({
   // Every schedule below is Tokyo time.
   timezone: 'Asia/Tokyo',
@@ -12,10 +17,12 @@ export default defineConfig({
   maxConcurrent: 5,
 
   // The board's tables live in SQLite next to this file. On a server:
-  // board: { client: 'pg', connection: env('BOARD_DATABASE_URL') },   // import { env } from 'circadian'
+  // board: { client: 'pg', connection: env('BOARD_DATABASE_URL') },
   connections: {
     board: { client: 'sqlite', filename: 'data/board.db' },
   },
+
+  notifiers: process.env.BOARD_SLACK_WEBHOOK ? { ops: { type: 'slack', webhookUrl: env('BOARD_SLACK_WEBHOOK') } } : {},
 
   jobs: {
     // Partner listing feeds, every night at 01:00, before anything else (priority HIGH). The glob takes every
@@ -34,6 +41,8 @@ export default defineConfig({
       priority: 'HIGH',
       retry: { attempts: 3, backoff: 'exponential', delay: '1m', maxDelay: '10m' },
       timeout: '30m',
+      misfireGrace: '5m', // started more than 5 minutes late (a busy or restarted server): catch-up rules decide
+      notify, // failure (and recovery) notices
     },
     import_users: {
       type: 'batch-import',
@@ -45,6 +54,8 @@ export default defineConfig({
       priority: 'HIGH',
       retry: { attempts: 3, backoff: 'exponential', delay: '1m', maxDelay: '10m' },
       timeout: '15m',
+      misfireGrace: '5m',
+      notify,
     },
     import_applications: {
       type: 'batch-import',
@@ -56,6 +67,8 @@ export default defineConfig({
       priority: 'HIGH',
       retry: { attempts: 3, backoff: 'exponential', delay: '1m', maxDelay: '10m' },
       timeout: '15m',
+      misfireGrace: '5m',
+      notify,
     },
     import_activity: {
       type: 'batch-import',
@@ -67,6 +80,8 @@ export default defineConfig({
       priority: 'HIGH',
       retry: { attempts: 3, backoff: 'exponential', delay: '1m', maxDelay: '10m' },
       timeout: '15m',
+      misfireGrace: '5m',
+      notify,
     },
 
     // Hourly, and right after the imports. Only what changed since the last score is recomputed, so the
@@ -78,6 +93,8 @@ export default defineConfig({
       after: ['import_listings', 'import_users', 'import_applications', 'import_activity'],
       retry: { attempts: 3, backoff: 'exponential', delay: '30s', maxDelay: '5m' },
       timeout: '30m',
+      misfireGrace: '5m',
+      notify,
     },
 
     // Daily at 03:00, and right after score: 40 recommendations per user, published in one switch.
@@ -88,6 +105,8 @@ export default defineConfig({
       after: ['score'],
       retry: { attempts: 3, backoff: 'exponential', delay: '30s', maxDelay: '5m' },
       timeout: '30m',
+      misfireGrace: '5m',
+      notify,
     },
   },
 })

@@ -16,7 +16,8 @@ function envFor(ctx: JobContext, options: MemoryCycleOptions): StageEnv {
     log: ctx.log,
     kv: ctx.kv,
     notify: (names, notice) => ctx.notify(names, notice),
-    notifiers: options.notify ?? [],
+    // Only where the core sends `alert` notices (notifyOn's default includes them): ours add to those.
+    notifiers: !options.notifyOn || options.notifyOn.includes('alert') ? (options.notify ?? []) : [],
   }
 }
 
@@ -55,5 +56,7 @@ export const memoryCycleJobType = defineJobType({
   // A breaker configured for the store (`resources: { 'db:memory': { breaker: … } }`) guards every stage but
   // health, which must still run to report the store unreachable.
   resources: (options) => (options.stage === 'health' ? [] : [`db:${options.connection}`]),
+  // The health stage's alert (a degraded store) also degrades serve's /health until a run finds it healthy.
+  reportsHealth: (options) => options.stage === 'health',
   run: runMemoryCycle,
 })

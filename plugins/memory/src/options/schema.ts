@@ -16,8 +16,13 @@ export const memoryCycleOptions = z
     connection: z.string().min(1),
     /** A JSONL file (relative to the config) imported the first time the store is empty. */
     seed: z.string().min(1).optional(),
-    /** The job's notifiers (a core key): the health stage sends its notice about a degraded store to them. */
+    /**
+     * The job's notifiers and events (core keys, validated by the core): the core announces when the health
+     * stage's store becomes degraded and recovers; the health stage tells the same notifiers when it stays
+     * degraded but differently, if the core's `alert` notices are on.
+     */
     notify: z.array(z.string().min(1)).optional(),
+    notifyOn: z.array(z.string()).optional(),
     ...optionalParams,
   })
   .superRefine((options, ctx) => {

@@ -19,22 +19,22 @@ export interface HealthFinding {
 const sameIssues = (a: string[], b: string[]) => a.length === b.length && a.every((x) => b.includes(x))
 
 /**
- * Tells the job's notifiers when the store becomes degraded (or degraded differently: another stage late,
- * or unreachable) and when it recovers; not again on every run while it stays the same.
+ * The core announces when the store becomes degraded (the health run's `alert` starts a streak: one notice)
+ * and when it recovers (the first `ok` after it), through the job's `notify` and `notifyOn`. What the core
+ * cannot see is a store that stays degraded but differently — another stage late, or now unreachable: the
+ * plugin tells the job's notifiers that, once per change. The last finding is kept per job.
  */
-export async function noticeOnChange(env: StageEnv, finding: HealthFinding): Promise<'degraded' | 'recovered' | null> {
+export async function noticeOnChange(env: StageEnv, finding: HealthFinding): Promise<'changed' | null> {
   const key = `health:${env.occ.job}`
   const before = (await env.kv.get<HealthState>(key)) ?? { degraded: false, issues: [] }
-  let notice: 'degraded' | 'recovered' | null = null
-  if (finding.degraded && (!before.degraded || !sameIssues(before.issues, finding.issues))) notice = 'degraded'
-  else if (!finding.degraded && before.degraded) notice = 'recovered'
-  if (notice) await env.kv.set(key, { degraded: finding.degraded, issues: finding.issues } satisfies HealthState)
-  if (!notice || !env.notifiers.length) return null
-  await env.notify(
-    env.notifiers,
-    notice === 'degraded'
-      ? { title: `memory store degraded (${env.occ.job})`, text: finding.problems.join('\n'), severity: finding.severity, fields: finding.fields }
-      : { title: `memory store recovered (${env.occ.job})`, text: 'The store answers and every watched stage is on time again.', severity: 'info', fields: finding.fields },
-  )
-  return notice
+  if (before.degraded === finding.degraded && sameIssues(before.issues, finding.issues)) return null
+  await env.kv.set(key, { degraded: finding.degraded, issues: finding.issues } satisfies HealthState)
+  if (!before.degraded || !finding.degraded || !env.notifiers.length) return null
+  await env.notify(env.notifiers, {
+    title: `memory store still degraded, differently (${env.occ.job})`,
+    text: finding.problems.join('\n'),
+    severity: finding.severity,
+    fields: finding.fields,
+  })
+  return 'changed'
 }

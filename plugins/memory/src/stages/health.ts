@@ -52,7 +52,8 @@ function lateText(l: StageLag): string {
 
 /**
  * Health: the store answers, how big each table is, and how long ago each watched stage last succeeded.
- * A degraded store is an 'alert' result; the job's notifiers hear when it becomes degraded and recovers.
+ * A degraded store is an 'alert' result: the core's notices say when it becomes degraded and recovers; ours
+ * when it stays degraded in another way (noticeOnChange).
  */
 export async function runHealth(env: StageEnv, p: StageParams['health']): Promise<StageOutcome | AlreadyApplied> {
   try {

@@ -2,7 +2,7 @@ import { type PluginKeyValue, type Store, type ValidatedConfig, openStore } from
 import { AlertStore, PLUGIN_NAMESPACE } from '../state/alert-store.js'
 
 /** The state store's key-value rows of one namespace, seen the way `ctx.kv` shows them to a job. */
-function namespaced(store: Store, namespace: string): PluginKeyValue {
+export function namespaced(store: Store, namespace: string): PluginKeyValue {
   return {
     get: (key) => store.kv.get(namespace, key),
     set: (key, value) => store.kv.set(namespace, key, value, new Date().toISOString()),

@@ -50,28 +50,38 @@ export async function alertStatuses(jobs: AlertJob[], store: AlertStore, now: nu
   )
 }
 
-function stateCell(s: AlertStatus): string {
+/** PENDING with its count, the state, or "never run". */
+export function stateCell(s: AlertStatus): string {
   if (!s.state) return 'never run'
   if (s.state === 'PENDING') return `PENDING ${s.consecutive?.alert ?? 0}/${s.for}`
   return s.state
 }
 
+/** "2026-11-23 14:05:00Z (3h 5m)", or null before the first evaluation. */
+export function sinceCell(s: AlertStatus, now: number): string | null {
+  return s.since ? `${shortInstant(s.since)} (${humanDuration(now - Date.parse(s.since))})` : null
+}
+
+/** The last value against the threshold; in ERROR, the error. Null when there is neither. */
+export function lastValueCell(s: AlertStatus): string | null {
+  if (s.state === 'ERROR') return (s.lastError?.message ?? '').slice(0, 70) || null
+  return valueVsThreshold(s.actual_value, s.threshold) || null
+}
+
+/** "until resolved" or "until 2026-11-23 18:00:00Z", or null when not silenced. */
+export function silencedUntilCell(s: AlertStatus): string | null {
+  if (!s.silenced) return null
+  return s.silenced.untilResolved ? 'until resolved' : `until ${shortInstant(s.silenced.until)}`
+}
+
 function silenceCell(s: AlertStatus): string {
   if (!s.silenced) return '-'
-  const until = s.silenced.untilResolved ? 'until resolved' : `until ${shortInstant(s.silenced.until)}`
-  return `${until} by ${s.silenced.by}${s.silenced.reason ? `: ${s.silenced.reason}` : ''}`
+  return `${silencedUntilCell(s)} by ${s.silenced.by}${s.silenced.reason ? `: ${s.silenced.reason}` : ''}`
 }
 
 /** Table rows for people: JOB, STATE, SINCE, LAST VALUE, CHECKED, SILENCED. */
 export function statusRows(statuses: AlertStatus[], now: number): string[][] {
-  return statuses.map((s) => [
-    s.job,
-    stateCell(s),
-    s.since ? `${shortInstant(s.since)} (${humanDuration(now - Date.parse(s.since))})` : '-',
-    s.state === 'ERROR' ? (s.lastError?.message ?? '').slice(0, 70) : valueVsThreshold(s.actual_value, s.threshold) || '-',
-    shortInstant(s.lastEvaluatedAt),
-    silenceCell(s),
-  ])
+  return statuses.map((s) => [s.job, stateCell(s), sinceCell(s, now) ?? '-', lastValueCell(s) ?? '-', shortInstant(s.lastEvaluatedAt), silenceCell(s)])
 }
 
 export const STATUS_HEADERS = ['JOB', 'STATE', 'SINCE', 'LAST VALUE', 'CHECKED', 'SILENCED']

@@ -1,5 +1,5 @@
 import type { PluginKeyValue } from 'circadian'
-import { type AlertState, type Silence, alertStateSchema, silenceSchema } from './alert-state.js'
+import { type AlertState, type Silence, alertStateSchema, silenceActive, silenceSchema } from './alert-state.js'
 
 /** The plugin's key-value namespace: its package name (the core namespaces `ctx.kv` the same way). */
 export const PLUGIN_NAMESPACE = '@circadian/plugin-sql-alerts'
@@ -32,5 +32,12 @@ export class AlertStore {
 
   async deleteSilence(job: string): Promise<void> {
     await this.kv.delete(`silence:${job}`)
+  }
+
+  /** Ends the alert's silence (an expired one is cleared too); true when one was in effect at `now`. */
+  async endSilence(job: string, now: number): Promise<boolean> {
+    const silence = await this.silence(job)
+    if (silence) await this.deleteSilence(job)
+    return silenceActive(silence, now)
   }
 }

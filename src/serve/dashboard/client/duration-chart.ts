@@ -2,10 +2,19 @@
 /// <reference lib="dom.iterable" />
 import uPlot from 'uplot'
 import { h } from './dom.js'
-import { duration } from './format.js'
+import { duration, localTime } from './format.js'
 import type { JobDetail } from './types.js'
 
 const FAILED = new Set(['failed', 'timed_out', 'interrupted'])
+
+/** Steps between time ticks, in seconds: never finer than a second. */
+const TIME_STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10_800, 21_600, 43_200, 86_400, 172_800, 604_800]
+
+/** "17:03:05" within a day, "11-23 17:03" over longer spans. */
+function axisTime(seconds: number, zone: string, spanSeconds: number): string {
+  const text = localTime(new Date(seconds * 1000).toISOString(), zone)
+  return spanSeconds < 86_400 ? text.slice(11) : `${text.slice(5, 10)} ${text.slice(11, 16)}`
+}
 
 function cssColor(name: string, fallback: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback
@@ -53,7 +62,11 @@ export class DurationChart {
           { label: 'Duration', stroke: cssColor('--chart-line', '#2563eb'), width: 2, points: { show: true, size: 5 }, value: (_u, v) => seconds(v) },
           { label: 'Failed', stroke: cssColor('--chart-failed', '#b91c1c'), width: 0, paths: () => null, points: { show: true, size: 8, fill: cssColor('--chart-failed', '#b91c1c') }, value: (_u, v) => seconds(v) },
         ],
-        axes: [{ stroke: cssColor('--text-muted', '#555') }, { stroke: cssColor('--text-muted', '#555'), size: 64, values: (_u, ticks) => ticks.map((t) => duration(t * 1000)) }],
+        axes: [
+          // Whole seconds at least, in the job's zone, written as the rest of the page writes times.
+          { stroke: cssColor('--text-muted', '#555'), space: 80, incrs: TIME_STEPS, values: (u, ticks) => ticks.map((t) => axisTime(t, this.zone, (u.scales.x.max ?? 0) - (u.scales.x.min ?? 0))) },
+          { stroke: cssColor('--text-muted', '#555'), size: 64, values: (_u, ticks) => ticks.map((t) => duration(t * 1000)) },
+        ],
       },
       data,
       this.canvasBox,

@@ -24,6 +24,8 @@ export async function refreshHealth(strip: HTMLElement): Promise<void> {
         h('span', { class: `instance${i.live ? '' : ' stale'}` }, n ? ', ' : '', h('strong', null, i.id), ` (heartbeat ${age(i.heartbeatAgeSeconds * 1000)} ago${i.live ? '' : ', stale'}${i.self ? ', this one' : ''})`),
       )
     : ['none']
+  // The strip is redrawn every few seconds: what a person opened stays open.
+  const opened = new Set([...strip.querySelectorAll('details[open]')].map((d) => d.className))
   replaceContent(strip, [
     h(
       'ul',
@@ -32,8 +34,10 @@ export async function refreshHealth(strip: HTMLElement): Promise<void> {
       item('Instances', ...instances),
       item('Open breakers', health.openBreakers.length ? h('span', { class: 'warn' }, health.openBreakers.join(', ')) : 'none'),
       item('Dead letters', health.deadLetters ? h('span', { class: 'warn' }, String(health.deadLetters)) : '0'),
-      item('Config', health.reloadError ? h('span', { class: 'warn' }, `change rejected, still running the previous one: ${health.reloadError.split('\n')[0]}`) : 'loaded'),
+      item('Config', health.reloadError ? h('span', { class: 'warn config-error' }, 'change rejected, still running the previous one') : 'loaded'),
     ),
-    health.reasons.length ? h('details', { class: 'health-reasons' }, h('summary', null, 'Why degraded'), h('ul', null, health.reasons.map((r) => h('li', null, r)))) : null,
+    health.reasons.length ? h('details', { class: 'health-reasons' }, h('summary', { 'data-focus-key': 'health-reasons' }, 'Why degraded'), h('ul', null, health.reasons.map((r) => h('li', null, r)))) : null,
+    health.reloadError ? h('details', { class: 'health-reasons reload-error' }, h('summary', { 'data-focus-key': 'reload-error' }, 'Why the config change was rejected'), h('pre', { tabindex: '0' }, health.reloadError)) : null,
   ])
+  for (const d of strip.querySelectorAll('details')) if (opened.has(d.className)) d.open = true
 }

@@ -129,6 +129,7 @@ export function jobsView(meta: Meta): View {
       render()
     },
     wants(event: DashboardEvent) {
+      if (event.kind === 'health') return false
       // A run starting changes no panel; anything that ends or changes state may.
       if (event.kind !== 'started') panels?.request()
       return event.kind !== 'panel'

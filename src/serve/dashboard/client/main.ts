@@ -12,13 +12,15 @@ import type { DashboardEvent, Meta } from './types.js'
 import type { View } from './view.js'
 
 const MIN_REFRESH_GAP_MS = 300
+/** The health strip is read this often, and on changes (a run ending may open a breaker or add a dead letter) at most every HEALTH_GAP_MS. */
 const HEALTH_EVERY_MS = 5000
+const HEALTH_GAP_MS = 1000
 
 /**
  * Calls `work` when asked, never twice at once and at most every MIN_REFRESH_GAP_MS: a burst of events
  * (several jobs firing every second) becomes one fetch, and the last event is never lost.
  */
-function coalesce(work: () => Promise<void>): () => void {
+function coalesce(work: () => Promise<void>, gapMs = MIN_REFRESH_GAP_MS): () => void {
   let running = false
   let again = false
   const run = async () => {
@@ -32,7 +34,7 @@ function coalesce(work: () => Promise<void>): () => void {
     setTimeout(() => {
       running = false
       if (again) void run()
-    }, MIN_REFRESH_GAP_MS)
+    }, gapMs)
   }
   return () => {
     if (running) again = true
@@ -74,11 +76,12 @@ async function start(): Promise<void> {
     main.focus()
   })
 
+  const health = coalesce(() => refreshHealth(strip), HEALTH_GAP_MS)
   let everLive = false
   listen(
     (event: DashboardEvent) => {
       if (view?.wants(event)) refresh()
-      if (event.kind === 'config') void refreshHealth(strip)
+      if (event.kind === 'config' || event.kind === 'health' || event.kind === 'outcome') health()
     },
     (state) => {
       liveStatus.replaceChildren(h('span', { class: `live-dot ${state}`, 'aria-hidden': 'true' }), state === 'live' ? 'Live' : 'Reconnecting…')
@@ -92,8 +95,9 @@ async function start(): Promise<void> {
   setInterval(() => {
     for (const el of document.querySelectorAll<HTMLElement>('[data-relative]')) el.textContent = relative(el.dataset.relative!)
   }, 1000)
-  setInterval(() => void refreshHealth(strip), HEALTH_EVERY_MS)
-  await Promise.all([show(false), refreshHealth(strip)])
+  setInterval(health, HEALTH_EVERY_MS)
+  health()
+  await show(false)
 }
 
 start().catch((err) => {

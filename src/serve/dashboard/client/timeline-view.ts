@@ -4,14 +4,16 @@ import { h } from './dom.js'
 import { localTime, relative } from './format.js'
 import type { JobDetail } from './types.js'
 
-/** Fires are drawn in 5-minute slots: a day is 288 marks at most, however often the job fires. */
-const SLOTS = 288
 const LISTED = 8
 
 /** The next 24 hours: a track with a mark per slot that has fires, and the first fires as a list. */
 export function timelineView(timeline: JobDetail['timeline'], zone: string): HTMLElement[] {
   const from = Date.parse(timeline.from)
   const span = Date.parse(timeline.to) - from
+  // Fires are drawn in serve's 5-minute slots: a day is 288 marks at most, however often the job fires.
+  const slotMs = timeline.slotMinutes * 60_000
+  const slotCount = Math.round(span / slotMs)
+  const slotOf = (iso: string) => Math.min(slotCount - 1, Math.floor((Date.parse(iso) - from) / slotMs))
   const n = timeline.fires.length
   const more = timeline.truncated ? 'more than ' : ''
   let summary: string
@@ -20,16 +22,15 @@ export function timelineView(timeline: JobDetail['timeline'], zone: string): HTM
   else summary = `${more}${n.toLocaleString('en')} fire${n === 1 ? '' : 's'} in the next 24 hours, the first at ${localTime(timeline.fires[0], zone)}${n > 1 ? `, the last${timeline.truncated ? ' shown' : ''} at ${localTime(timeline.fires[n - 1], zone)}` : ''} (${zone}).`
   summary = summary.charAt(0).toUpperCase() + summary.slice(1)
 
-  const slots = new Map<number, number>()
-  for (const fire of timeline.fires) {
-    const slot = Math.min(SLOTS - 1, Math.floor(((Date.parse(fire) - from) / span) * SLOTS))
-    slots.set(slot, (slots.get(slot) ?? 0) + 1)
-  }
+  // serve lists which 5-minute slots hold fires (all of them, even when the list of fires is cut short).
+  const counts = new Map<number, number>()
+  if (!timeline.truncated) for (const fire of timeline.fires) counts.set(slotOf(fire), (counts.get(slotOf(fire)) ?? 0) + 1)
   const track = h('div', { class: `timeline-track${timeline.paused ? ' is-paused' : ''}`, 'aria-hidden': 'true' })
-  for (const [slot, count] of slots) {
-    const mark = h('span', { class: 'timeline-mark', title: `${count} fire${count === 1 ? '' : 's'}` })
-    mark.style.left = `${(slot / SLOTS) * 100}%`
-    mark.style.width = `${100 / SLOTS}%`
+  for (const slot of timeline.slots) {
+    const count = counts.get(slot)
+    const mark = h('span', { class: 'timeline-mark', 'data-slot': slot, title: count ? `${count} fire${count === 1 ? '' : 's'}` : `fires in these ${timeline.slotMinutes} minutes` })
+    mark.style.left = `${(slot / slotCount) * 100}%`
+    mark.style.width = `${100 / slotCount}%`
     track.append(mark)
   }
   const scale = h('div', { class: 'timeline-scale', 'aria-hidden': 'true' }, ['now', '+6 h', '+12 h', '+18 h', '+24 h'].map((t) => h('span', null, t)))

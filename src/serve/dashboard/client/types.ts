@@ -4,6 +4,8 @@ import type { healthStrip } from '../health-view.js'
 import type { dashboardJobs, jobDetail } from '../job-views.js'
 import type { Panels } from '../panels.js'
 
+export type { DashboardEvent } from '../sse-hub.js'
+
 export type JobRow = Awaited<ReturnType<typeof dashboardJobs>>[number]
 export type JobDetail = NonNullable<Awaited<ReturnType<typeof jobDetail>>> & { now: string }
 export type RunRow = JobDetail['runs'][number]
@@ -15,12 +17,4 @@ export interface Meta {
   instance: string
   tokenRequired: boolean
   panels: PanelInfo[]
-}
-
-export interface DashboardEvent {
-  kind: 'started' | 'outcome' | 'paused' | 'resumed' | 'config' | 'panel'
-  job?: string
-  runId?: string
-  status?: string
-  panel?: string
 }

@@ -23,7 +23,7 @@ Exit codes: 0 when the file was read (even if some lines were bad: they are list
       printJson({ ...report, file: args.file })
     } else {
       for (const e of report.errors) printError(`${args.file}:${e.line}: ${e.message}`)
-      const ids = report.firstId !== null ? ` (ids ${report.firstId}-${report.lastId})` : ''
+      const ids = report.firstId === null ? '' : report.firstId === report.lastId ? ` (id ${report.firstId})` : ` (ids ${report.firstId}-${report.lastId})`
       const skipped = report.skipped ? `; skipped ${report.skipped} bad line${report.skipped === 1 ? '' : 's'}` : ''
       if (nothingGood) printError(`nothing imported from ${args.file}: every line with content is bad`)
       else printLine(`imported ${report.imported} memor${report.imported === 1 ? 'y' : 'ies'} from ${args.file}${ids}${skipped}`)

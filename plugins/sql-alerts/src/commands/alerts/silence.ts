@@ -1,8 +1,7 @@
 import { Args, CircadianCommand, Flags, configFlag, jsonFlag, printJson, printLine } from 'circadian'
 import { findAlertJob, namespaceOf } from '../../cli/alert-jobs.js'
 import { openAlertStore } from '../../cli/alert-store-session.js'
-import { silenceFromFlags } from '../../cli/silence-request.js'
-import { humanDuration, shortInstant } from '../../format.js'
+import { describeSilence, silenceFromFlags } from '../../cli/silence-request.js'
 import { publicSilence } from '../../state/alert-state.js'
 import { PLUGIN_NAMESPACE } from '../../state/alert-store.js'
 
@@ -39,7 +38,6 @@ export default class AlertsSilence extends CircadianCommand {
       await session.close()
     }
     if (flags.json) return printJson({ job: job.name, silence: publicSilence(silence) })
-    const until = silence.untilResolved ? 'until it resolves' : `until ${shortInstant(silence.until)} (${humanDuration(Date.parse(silence.until!) - now)})`
-    printLine(`Silenced ${job.name} ${until} by ${silence.by}${silence.reason ? `: ${silence.reason}` : ''}`)
+    printLine(describeSilence(job.name, silence, now))
   }
 }

@@ -1,7 +1,6 @@
 import { Args, CircadianCommand, configFlag, jsonFlag, printJson, printLine } from 'circadian'
 import { findAlertJob, namespaceOf } from '../../cli/alert-jobs.js'
 import { openAlertStore } from '../../cli/alert-store-session.js'
-import { silenceActive } from '../../state/alert-state.js'
 import { PLUGIN_NAMESPACE } from '../../state/alert-store.js'
 
 export default class AlertsUnsilence extends CircadianCommand {
@@ -19,9 +18,7 @@ export default class AlertsUnsilence extends CircadianCommand {
     const session = await openAlertStore(config, namespaceOf(job, PLUGIN_NAMESPACE))
     let wasActive: boolean
     try {
-      const silence = await session.alerts.silence(job.name)
-      wasActive = silenceActive(silence, Date.now())
-      if (silence) await session.alerts.deleteSilence(job.name)
+      wasActive = await session.alerts.endSilence(job.name, Date.now())
     } finally {
       await session.close()
     }
