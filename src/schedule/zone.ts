@@ -26,10 +26,18 @@ function formatter(zone: string): Intl.DateTimeFormat {
 }
 
 const zoneValidity = new Map<string, boolean>()
+let canonicalZones: Set<string> | undefined
 
 export function isValidTimeZone(zone: string): boolean {
   let valid = zoneValidity.get(zone)
   if (valid === undefined) {
+    // The canonical names are a cheap list; building a formatter loads locale data (~10 ms the first time),
+    // so only aliases ("Asia/Calcutta", "US/Pacific") and typos pay for it.
+    canonicalZones ??= new Set([...Intl.supportedValuesOf('timeZone'), 'UTC', 'Etc/UTC'])
+    if (canonicalZones.has(zone)) {
+      zoneValidity.set(zone, true)
+      return true
+    }
     try {
       new Intl.DateTimeFormat('en-US', { timeZone: zone })
       valid = true

@@ -31,16 +31,26 @@ export const timeZone = z.string().superRefine((zone, ctx) => {
   })
 })
 
-export const cronExpression = z.string().superRefine((text, ctx) => {
-  try {
-    const expr = parseCron(text)
-    if (nextMatchingWallTime(expr, Date.UTC(2000, 0, 1)) === null) {
-      ctx.addIssue({ code: 'custom', message: `"${text}" never fires (no date matches it, e.g. 31 February)` })
+/** Why a cron expression is unusable, or null; by text, since configs repeat a few schedules many times. */
+const cronProblems = new Map<string, string | null>()
+
+function cronProblem(text: string): string | null {
+  let problem = cronProblems.get(text)
+  if (problem === undefined) {
+    try {
+      problem = nextMatchingWallTime(parseCron(text), Date.UTC(2000, 0, 1)) === null ? `"${text}" never fires (no date matches it, e.g. 31 February)` : null
+    } catch (err) {
+      if (!(err instanceof CronSyntaxError)) throw err
+      problem = `"${text}" is not a valid cron expression (${err.message})`
     }
-  } catch (err) {
-    if (!(err instanceof CronSyntaxError)) throw err
-    ctx.addIssue({ code: 'custom', message: `"${text}" is not a valid cron expression (${err.message})` })
+    cronProblems.set(text, problem)
   }
+  return problem
+}
+
+export const cronExpression = z.string().superRefine((text, ctx) => {
+  const problem = cronProblem(text)
+  if (problem) ctx.addIssue({ code: 'custom', message: problem })
 })
 
 /** An ISO 8601 date-time; without an offset it is read as wall time in the job's zone later. */
