@@ -72,16 +72,28 @@ export function knexConfig(db: DatabaseConfig, ownDatabase = false): Knex.Config
  */
 export const quietKnexLog = { warn() {}, error() {}, deprecate() {}, debug() {} }
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+/** SQLite answers "database is locked" while another process sets up the same new file (its WAL switch). */
+const isSqliteBusy = (db: DatabaseConfig, err: unknown) => db.client === 'better-sqlite3' && /SQLITE_BUSY|database is locked/i.test(err instanceof Error ? err.message : String(err))
+
 /** Opens a knex instance and proves the database answers, with a clear, redacted error if not. */
 export async function openKnex(db: DatabaseConfig, ownDatabase = false): Promise<Knex> {
   const knex = lazyRequire('knex') as typeof import('knex').default
-  const instance = knex({ ...knexConfig(db, ownDatabase), log: quietKnexLog })
-  try {
-    await instance.raw('select 1')
-  } catch (err) {
-    await instance.destroy().catch(() => {})
-    const message = err instanceof Error ? err.message : String(err)
-    throw new StoreError(`Cannot reach ${describeDatabase(db)}: ${message}`)
+  const deadline = Date.now() + 15_000
+  for (;;) {
+    const instance = knex({ ...knexConfig(db, ownDatabase), log: quietKnexLog })
+    try {
+      await instance.raw('select 1')
+      return instance
+    } catch (err) {
+      await instance.destroy().catch(() => {})
+      if (isSqliteBusy(db, err) && Date.now() < deadline) {
+        await sleep(50 + Math.random() * 100)
+        continue
+      }
+      const message = err instanceof Error ? err.message : String(err)
+      throw new StoreError(`Cannot reach ${describeDatabase(db)}: ${message}`)
+    }
   }
-  return instance
 }

@@ -39,6 +39,15 @@ describe('circadian run', () => {
     expect(r.stdout).toContain('3 runs: 3 succeeded')
   })
 
+  it('several processes starting at once on a new SQLite state file all run (none sees it locked)', async () => {
+    box.write('circadian.config.ts', tsConfig(`{ jobs: { a: { type: 'command', command: 'true' } } }`))
+    const results = await Promise.all(Array.from({ length: 4 }, () => box.run(['run', 'a'])))
+    expect(results.map((r) => r.code), results.map((r) => r.stderr).join('\n')).toEqual([0, 0, 0, 0])
+    const d = stateDb()
+    expect(d.prepare(`select count(*) as n from runs where job = 'a' and status = 'succeeded'`).get()).toEqual({ n: 4 })
+    d.close()
+  })
+
   it('--json: {runs:[...]} only; an upstream failure skips its downstream (upstream-failed); exit 3', async () => {
     box.write(
       'circadian.config.ts',
