@@ -163,9 +163,19 @@ describe('circadian run', () => {
     const child = spawn(process.execPath, [BIN, 'run', 'long', '--json'], { cwd: box.dir, env: box.env, stdio: ['ignore', 'pipe', 'pipe'] })
     let stdout = ''
     child.stdout.on('data', (c) => (stdout += c))
-    await new Promise((r) => setTimeout(r, 400))
-    for (let i = 0; i < 50 && !existsSync(path.join(box.dir, '.circadian', 'state.db')); i++) await new Promise((r) => setTimeout(r, 100))
-    await new Promise((r) => setTimeout(r, 500))
+    // Interrupt once the run is recorded running (however slow the machine is to get there).
+    const running = () => {
+      if (!existsSync(path.join(box.dir, '.circadian', 'state.db'))) return false
+      const d = stateDb()
+      try {
+        return !!d.prepare(`select 1 from runs where job = 'long' and status = 'running'`).get()
+      } catch {
+        return false
+      } finally {
+        d.close()
+      }
+    }
+    for (const deadline = Date.now() + 30_000; !running() && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 100))
     child.kill('SIGINT')
     const code = await new Promise<number | null>((r) => child.on('close', r))
     expect(code).toBe(3)

@@ -152,10 +152,15 @@ describe('serve: overlap, priority, pause', () => {
 
   it("overlap 'replace' interrupts the running one", async () => {
     h = await startHarness({ jobs: { r: { type: 'slow', schedule: '*/2 * * * * *', overlap: 'replace' } } }, { now: '2026-01-01T00:00:00Z', types: [slow(60_000)] })
+    // The runs go on in real time (they never settle): wait for each state instead of a fixed while.
+    const until = async (ok: (runs: Awaited<ReturnType<Harness['runs']>>) => boolean) => {
+      for (const deadline = Date.now() + 20_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 50))) if (ok(await h!.runs('r'))) return
+      throw new Error(`runs never reached the expected state: ${JSON.stringify(await h!.runs('r'))}`)
+    }
     await h.clock.advance(2000)
-    await new Promise((r) => setTimeout(r, 200))
+    await until((runs) => runs.length === 1 && runs[0].status === 'running')
     await h.clock.advance(2000)
-    await new Promise((r) => setTimeout(r, 300))
+    await until((runs) => runs.length === 2 && runs[0].status !== 'running' && runs[1].status === 'running')
     const runs = await h.runs('r')
     expect(runs[0]).toMatchObject({ status: 'interrupted', reason: 'replaced' })
     expect(runs[1].status).toBe('running')
