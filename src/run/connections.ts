@@ -2,7 +2,7 @@ import path from 'node:path'
 import type { Knex } from 'knex'
 import type { DatabaseConfig } from '../config/schema/database.js'
 import { lazyRequire } from '../lazy-require.js'
-import { knexConfig, quietKnexLog } from '../state/connect.js'
+import { knexConfig } from '../state/connect.js'
 
 type KnexFactory = (config: Knex.Config) => Knex
 
@@ -31,7 +31,7 @@ export class ConnectionManager {
     if (!db) throw new Error(`unknown connection "${name}" (configured: ${Object.keys(this.connections).join(', ') || 'none'})`)
     if (!this.factory) throw new Error('connections were not prepared')
     const resolved = db.client === 'better-sqlite3' && db.filename && db.filename !== ':memory:' ? { ...db, filename: path.resolve(this.configDir, db.filename) } : db
-    const instance = this.factory({ ...knexConfig(resolved), log: quietKnexLog })
+    const instance = this.factory(knexConfig(resolved))
     this.open.set(name, instance)
     return instance
   }

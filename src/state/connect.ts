@@ -4,6 +4,7 @@ import type { Knex } from 'knex'
 import type { DatabaseConfig } from '../config/schema/database.js'
 import { lazyRequire } from '../lazy-require.js'
 import { redact } from '../reliability/redact.js'
+import { isTransientDbError } from './transient.js'
 
 export class StoreError extends Error {
   constructor(message: string) {
@@ -27,6 +28,12 @@ export function describeDatabase(db: DatabaseConfig): string {
 }
 
 /**
+ * knex writes its warnings to stdout (console.log), where they would break `--json` output; circadian reports
+ * database errors itself.
+ */
+const quietKnexLog = { warn() {}, error() {}, deprecate() {}, debug() {} }
+
+/**
  * The knex settings for a database from the config (SQLite files are created with their directory).
  * `ownDatabase` is true for the state store: only there is the SQLite journal switched to WAL, since that
  * changes the file for every other program that opens it.
@@ -37,6 +44,7 @@ export function knexConfig(db: DatabaseConfig, ownDatabase = false): Knex.Config
     if (filename !== ':memory:') mkdirSync(path.dirname(filename), { recursive: true })
     return {
       client: 'better-sqlite3',
+      log: quietKnexLog,
       connection: { filename },
       useNullAsDefault: true,
       pool: {
@@ -60,35 +68,28 @@ export function knexConfig(db: DatabaseConfig, ownDatabase = false): Knex.Config
   }
   const pool = { min: db.pool?.min ?? 0, max: db.pool?.max ?? 10 }
   if (db.client === 'pg') {
-    return { client: 'pg', connection: db.connection as Knex.StaticConnectionConfig, searchPath: db.schema ? [db.schema] : undefined, pool }
+    return { client: 'pg', log: quietKnexLog, connection: db.connection as Knex.StaticConnectionConfig, searchPath: db.schema ? [db.schema] : undefined, pool }
   }
   const connection = typeof db.connection === 'string' ? { uri: db.connection } : db.connection
-  return { client: 'mysql2', connection: { ...(connection as object), supportBigNumbers: true, dateStrings: true } as Knex.StaticConnectionConfig, pool }
+  return { client: 'mysql2', log: quietKnexLog, connection: { ...(connection as object), supportBigNumbers: true, dateStrings: true } as Knex.StaticConnectionConfig, pool }
 }
-
-/**
- * knex writes its warnings to stdout (console.log), where they would break `--json` output; circadian reports
- * database errors itself.
- */
-export const quietKnexLog = { warn() {}, error() {}, deprecate() {}, debug() {} }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
-/** SQLite answers "database is locked" while another process sets up the same new file (its WAL switch). */
-const isSqliteBusy = (db: DatabaseConfig, err: unknown) => db.client === 'better-sqlite3' && /SQLITE_BUSY|database is locked/i.test(err instanceof Error ? err.message : String(err))
 
 /** Opens a knex instance and proves the database answers, with a clear, redacted error if not. */
 export async function openKnex(db: DatabaseConfig, ownDatabase = false): Promise<Knex> {
   const knex = lazyRequire('knex') as typeof import('knex').default
   const deadline = Date.now() + 15_000
   for (;;) {
-    const instance = knex({ ...knexConfig(db, ownDatabase), log: quietKnexLog })
+    const instance = knex(knexConfig(db, ownDatabase))
     try {
       await instance.raw('select 1')
       return instance
     } catch (err) {
       await instance.destroy().catch(() => {})
-      if (isSqliteBusy(db, err) && Date.now() < deadline) {
+      // SQLite answers "database is locked" while another process sets up the same new file (its WAL switch).
+      if (db.client === 'better-sqlite3' && isTransientDbError(err) && Date.now() < deadline) {
         await sleep(50 + Math.random() * 100)
         continue
       }

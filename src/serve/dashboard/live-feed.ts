@@ -22,8 +22,9 @@ export function feedHub(hub: SseHub, runtime: ServeRuntime, reloadError: () => s
   let config = runtime.config
   let rejected = reloadError()
   const watch = setInterval(() => {
-    if (reloadError() !== rejected) {
-      rejected = reloadError()
+    const nowRejected = reloadError()
+    if (nowRejected !== rejected) {
+      rejected = nowRejected
       hub.broadcast({ kind: 'health' })
     }
     if (runtime.config !== config) {

@@ -19,13 +19,16 @@ export interface Timeline {
   slotMinutes: number
 }
 
+/** The slot of the window starting at `from` that a fire falls in. */
+const slotOf = (fire: number, from: number) => Math.min(SLOTS - 1, Math.floor((fire - from) / SLOT_MS))
+
 /** The slots holding a fire: one look-up per busy slot (at most 288), so an every-second job costs no more than an hourly one. */
 function busySlots(next: (after: number) => number | null, from: number, to: number): number[] {
   const slots: number[] = []
   for (let cursor = from; ; ) {
     const fire = next(cursor)
     if (fire === null || fire >= to) break
-    const slot = Math.min(SLOTS - 1, Math.floor((fire - from) / SLOT_MS))
+    const slot = slotOf(fire, from)
     slots.push(slot)
     // Skip to the end of this slot: the next fire looked for is the first of a later one.
     cursor = Math.max(fire, from + (slot + 1) * SLOT_MS - 1)
@@ -50,6 +53,6 @@ export function nextDay(trigger: Trigger | null | undefined, now: number): Timel
       cursor = next
     }
   }
-  const slots = !trigger ? [] : truncated ? busySlots((after) => trigger.next(after), now, to) : [...new Set(fires.map((f) => Math.min(SLOTS - 1, Math.floor((Date.parse(f) - now) / SLOT_MS))))]
+  const slots = !trigger ? [] : truncated ? busySlots((after) => trigger.next(after), now, to) : [...new Set(fires.map((f) => slotOf(Date.parse(f), now)))]
   return { from: new Date(now).toISOString(), to: new Date(to).toISOString(), fires, truncated, slots, slotMinutes: SLOT_MS / 60_000 }
 }
