@@ -1,14 +1,13 @@
-import { type ChildProcess, spawn } from 'node:child_process'
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
-import net from 'node:net'
+import type { ChildProcess } from 'node:child_process'
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { type Browser, type Page, chromium } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { BIN, ROOT, type Sandbox, sandbox, tsConfig } from '../helpers/cli.js'
+import { freePort, launchChromium, requireChromium, startServeHttp } from '../helpers/browser.js'
+import { ROOT, type Sandbox, sandbox, tsConfig } from '../helpers/cli.js'
 import { waitFor } from '../helpers/servers.js'
 import { PANEL_PLUGIN, linkPanelPlugin } from './panel-plugin.js'
 
-const CHROMIUM = '/usr/bin/chromium'
 const TOKEN = 'dashboard-token-0123456789abcdef'
 const SHOTS = path.join(ROOT, 'test-output', 'dashboard')
 /** Generous: the machine is shared and sometimes slow. Every wait ends as soon as its condition holds. */
@@ -16,7 +15,7 @@ const SLOW = 20_000
 
 let box: Sandbox
 let serve: ChildProcess
-let serveOut = ''
+let serveOutput: () => string = () => ''
 let base: string
 let browser: Browser
 let page: Page
@@ -25,15 +24,6 @@ const pageErrors: string[] = []
 const foreignRequests: string[] = []
 /** How long after serve recorded a change the page showed it (ms), reported at the end. */
 const latencies: Array<{ what: string; ms: number }> = []
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo
-      srv.close(() => resolve(port))
-    })
-  })
-}
 
 const api = async <T>(p: string): Promise<T> => (await (await fetch(`${base}${p}`)).json()) as T
 type ApiJob = { job: string; paused: boolean; nextFire: string | null }
@@ -78,22 +68,17 @@ const DASH_SECRET = 'dash-secret-value-5f1c2e'
 const JOBS = ['flaky', 'leaky', 'load', 'nightly', 'poll', 'report', 'tick']
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`the dashboard tests need Chromium at ${CHROMIUM} (Debian: apt-get install chromium; .ci/run installs it)`)
+  requireChromium()
   mkdirSync(SHOTS, { recursive: true })
   box = sandbox()
   await linkPanelPlugin(box)
   const port = await freePort()
   base = `http://127.0.0.1:${port}`
   box.write('circadian.config.ts', CONFIG(port))
-  serve = spawn(process.execPath, [BIN, 'serve'], { cwd: box.dir, env: { ...box.env, CIRCADIAN_TOKEN: TOKEN, DASH_SECRET }, stdio: ['ignore', 'pipe', 'pipe'] })
-  serve.stdout!.on('data', (c) => (serveOut += c))
-  serve.stderr!.on('data', (c) => (serveOut += c))
-  await waitFor(() => serveOut.includes('HTTP on ') || serve.exitCode !== null, SLOW)
-  if (serve.exitCode !== null) throw new Error(`serve did not start:\n${serveOut}`)
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
-  })
+  const started = await startServeHttp(box, { CIRCADIAN_TOKEN: TOKEN, DASH_SECRET }, SLOW)
+  serve = started.child
+  serveOutput = started.output
+  browser = await launchChromium()
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
   page.on('pageerror', (err) => pageErrors.push(err.message))
   page.on('request', (req) => {
@@ -128,7 +113,7 @@ afterAll(async () => {
 
 describe('the dashboard, in headless Chromium against a real serve', () => {
   it('warns about a malformed panel at start and serves the page with its own script, styles and a strict CSP', async () => {
-    expect(serveOut).toContain(`warning: plugin ${PANEL_PLUGIN}: a dashboard panel needs an id of letters, digits, "-" and "_"; it is not shown`)
+    expect(serveOutput()).toContain(`warning: plugin ${PANEL_PLUGIN}: a dashboard panel needs an id of letters, digits, "-" and "_"; it is not shown`)
     const res = await fetch(`${base}/`)
     expect(res.headers.get('content-security-policy')).toContain("script-src 'self'")
     const html = await res.text()
@@ -506,7 +491,7 @@ describe('the dashboard, in headless Chromium against a real serve', () => {
     const code = await Promise.race([exited, new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), 45_000))])
     expect(code).toBe(0)
     latencies.push({ what: 'SIGTERM → serve exited', ms: Date.now() - started })
-    expect(serveOut).toContain('"msg":"stopped"')
+    expect(serveOutput()).toContain('"msg":"stopped"')
     await expect.poll(() => page.locator('#live-status').textContent(), { timeout: SLOW }).toBe('Reconnecting…')
   }, 60_000)
 })

@@ -1,33 +1,21 @@
-import { type ChildProcess, spawn } from 'node:child_process'
-import { existsSync } from 'node:fs'
-import net from 'node:net'
+import type { ChildProcess } from 'node:child_process'
 import knex from 'knex'
-import { type Browser, type Page, chromium } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { BIN, type Sandbox, sandbox, tsConfig } from '../../../test/helpers/cli.js'
-import { waitFor } from '../../../test/helpers/servers.js'
+import { freePort, launchChromium, requireChromium, startServeHttp } from '../../../test/helpers/browser.js'
+import { type Sandbox, sandbox, tsConfig } from '../../../test/helpers/cli.js'
 
-const CHROMIUM = '/usr/bin/chromium'
 const TOKEN = 'sql-alerts-panel-token-0123456789'
 /** Generous: the machine is shared and sometimes slow. Every wait ends as soon as its condition holds. */
 const SLOW = 30_000
 
 let box: Sandbox
 let serve: ChildProcess
-let serveOut = ''
+let serveOutput: () => string = () => ''
 let base: string
 let browser: Browser
 let page: Page
 const pageErrors: string[] = []
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo
-      srv.close(() => resolve(port))
-    })
-  })
-}
 
 const panel = () => page.locator('section[data-panel="sql-alerts"]')
 const alertRow = (job: string) => panel().locator(`tr[data-key="${job}"]`)
@@ -53,7 +41,7 @@ const silenceFromPage = async (job: string, input: string) => {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`the dashboard tests need Chromium at ${CHROMIUM} (Debian: apt-get install chromium; .ci/run installs it)`)
+  requireChromium()
   box = sandbox()
   const data = knex({ client: 'better-sqlite3', connection: { filename: `${box.dir}/data.db` }, useNullAsDefault: true })
   try {
@@ -82,15 +70,10 @@ beforeAll(async () => {
       },
     }`),
   )
-  serve = spawn(process.execPath, [BIN, 'serve'], { cwd: box.dir, env: { ...box.env, CIRCADIAN_TOKEN: TOKEN }, stdio: ['ignore', 'pipe', 'pipe'] })
-  serve.stdout!.on('data', (c) => (serveOut += c))
-  serve.stderr!.on('data', (c) => (serveOut += c))
-  await waitFor(() => serveOut.includes('HTTP on ') || serve.exitCode !== null, SLOW)
-  if (serve.exitCode !== null) throw new Error(`serve did not start:\n${serveOut}`)
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
-  })
+  const started = await startServeHttp(box, { CIRCADIAN_TOKEN: TOKEN }, SLOW)
+  serve = started.child
+  serveOutput = started.output
+  browser = await launchChromium()
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
   page.on('pageerror', (err) => pageErrors.push(err.message))
   await page.goto(base)
@@ -110,7 +93,7 @@ afterAll(async () => {
 describe('the "Alerts" panel of serve\'s dashboard, in headless Chromium', () => {
   it('lists every sql-alert job with state, since, value vs threshold and silence', async () => {
     await alertRow('revenue').waitFor({ timeout: SLOW })
-    expect(serveOut).not.toContain('warning: plugin @circadian/plugin-sql-alerts')
+    expect(serveOutput()).not.toContain('warning: plugin @circadian/plugin-sql-alerts')
     expect(await panel().locator('h2').textContent()).toBe('Alerts')
     expect(await panel().locator('thead th').allTextContents()).toEqual(['job', 'state', 'since', 'value vs threshold', 'checked', 'silenced until', 'silenced by', 'reason', 'Actions'])
     expect(await panel().locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-key')))).toEqual(['revenue', 'steady'])

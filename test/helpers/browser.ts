@@ -1,0 +1,46 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import net from 'node:net'
+import { type Browser, chromium } from 'playwright-core'
+import { BIN, type Sandbox } from './cli.js'
+import { waitFor } from './servers.js'
+
+/** Debian's Chromium: no browser downloads work on these machines. */
+export const CHROMIUM = '/usr/bin/chromium'
+
+export function requireChromium(): void {
+  if (!existsSync(CHROMIUM)) throw new Error(`the dashboard tests need Chromium at ${CHROMIUM} (Debian: apt-get install chromium; .ci/run installs it)`)
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
+  })
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo
+      srv.close(() => resolve(port))
+    })
+  })
+}
+
+export interface ServeProcess {
+  child: ChildProcess
+  /** Everything serve printed so far, stdout and stderr. */
+  output(): string
+}
+
+/** Starts `circadian serve` in the sandbox and waits until its HTTP server listens. */
+export async function startServeHttp(box: Sandbox, env: Record<string, string>, timeoutMs: number): Promise<ServeProcess> {
+  const child = spawn(process.execPath, [BIN, 'serve'], { cwd: box.dir, env: { ...box.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  let out = ''
+  child.stdout!.on('data', (c) => (out += c))
+  child.stderr!.on('data', (c) => (out += c))
+  await waitFor(() => out.includes('HTTP on ') || child.exitCode !== null, timeoutMs)
+  if (child.exitCode !== null) throw new Error(`serve did not start:\n${out}`)
+  return { child, output: () => out }
+}
