@@ -12,7 +12,10 @@ import vm from 'node:vm'
 
 function cacheFileFor(filename, source) {
   const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache')
-  const key = createHash('sha1').update(`${process.version}\0${process.arch}\0${filename}\0${source.length}\0${statSync(filename).mtimeMs}`).digest('hex').slice(0, 16)
+  // V8 rejects a cache made under other flags (--cpu-prof, --no-opt, ...): one file per flag set, so runs
+  // with and without them do not keep overwriting each other's cache.
+  const flags = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].join(' ')
+  const key = createHash('sha1').update(`${process.version}\0${process.arch}\0${filename}\0${source.length}\0${statSync(filename).mtimeMs}\0${flags}`).digest('hex').slice(0, 16)
   return path.join(base, 'circadian', `bundle-${key}.v8cache`)
 }
 

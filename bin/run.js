@@ -11,4 +11,13 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
   // Plugins run as built JavaScript; never try to transpile a linked plugin's TypeScript on the fly.
   cli.settings.enableAutoTranspile = false
   await cli.execute({ dir: import.meta.url })
+  // A read-only command that is done (see BaseCommand.exitWhenDone) exits once its output is written,
+  // rather than after V8's background compiler jobs have drained.
+  if (globalThis[Symbol.for('circadian.exit-when-done')]) {
+    // Pipes are asynchronous on macOS: let the output reach them first.
+    for (const stream of [process.stdout, process.stderr]) {
+      if (stream.writableLength > 0) await new Promise((resolve) => stream.once('drain', resolve))
+    }
+    process.exit()
+  }
 }

@@ -13,6 +13,7 @@ function took(row: RunRow): string {
 }
 
 export default class History extends BaseCommand {
+  static override exitWhenDone = true
   static override summary = 'Show recorded runs, newest first.'
   static override examples = [
     '<%= config.bin %> history',

@@ -4,6 +4,7 @@ import { describeSchedule } from '../cli/render/config-summary.js'
 import { formatInZone } from '../schedule/zone.js'
 
 export default class List extends BaseCommand {
+  static override exitWhenDone = true
   static override summary = 'List the jobs in the config with their schedule and next fire.'
   static override examples = ['<%= config.bin %> list', '<%= config.bin %> list --json']
   static override flags = { config: configFlag, json: jsonFlag }

@@ -7,6 +7,7 @@ import { nextFires } from '../schedule/trigger.js'
 import { formatInZone } from '../schedule/zone.js'
 
 export default class Next extends BaseCommand {
+  static override exitWhenDone = true
   static override summary = 'Show the next fires of jobs, as UTC instants and in their time zone.'
   static override description =
     'Computes the next N fire instants of each job (all jobs when none is named) strictly after --from (default: now), with the DST rules of the scheduler. A --from without a UTC offset is read in each job\'s time zone.'

@@ -4,6 +4,7 @@ import { printError, printJson, printLine } from '../cli/output.js'
 import { summarizeJobTypes } from '../cli/render/config-summary.js'
 
 export default class Validate extends BaseCommand {
+  static override exitWhenDone = true
   static override summary = 'Check the whole config and report every problem at once.'
   static override description =
     'Loads the config, every job type from the installed plugins, and validates everything: keys, types, cron expressions, time zones, `after` references and cycles, notifiers, connections and unset env() variables. Exits 0 when valid, 2 when not.'

@@ -9,6 +9,23 @@ beforeEach(() => {
 })
 afterEach(() => box.cleanup())
 
+describe('read-only commands exit as soon as they are done', () => {
+  it('a large --json output reaches a pipe whole, and an invalid config still exits 2', async () => {
+    const jobs = Array.from({ length: 3000 }, (_, i) => `j${i}: { type: 'command', schedule: '*/5 * * * *', command: 'echo ${'x'.repeat(40)} ${i}' }`).join(', ')
+    box.write('circadian.config.ts', tsConfig(`{ timezone: 'UTC', jobs: { ${jobs} } }`))
+    const list = await box.run(['list', '--json'])
+    expect(list.code).toBe(0)
+    expect(list.stdout.length).toBeGreaterThan(200_000)
+    expect(JSON.parse(list.stdout).jobs).toHaveLength(3000)
+    const next = await box.run(['next', '--count', '5', '--json'])
+    expect(JSON.parse(next.stdout).jobs.map((j: { fires: string[] }) => j.fires.length)).toEqual(new Array(3000).fill(5))
+    box.write('circadian.config.ts', tsConfig(`{ jobs: { bad: { type: 'command', schedule: '0 25 * * *', command: 'x' } } }`))
+    const invalid = await box.run(['validate', '--json'])
+    expect(invalid.code).toBe(2)
+    expect(JSON.parse(invalid.stdout).valid).toBe(false)
+  })
+})
+
 describe('circadian next', () => {
   it('--json prints exactly {jobs:[{job, timezone, fires}]} with UTC instants', async () => {
     box.write('circadian.config.ts', tsConfig(`{ timezone: 'Europe/Berlin', jobs: { c01: { type: 'command', schedule: '0 9 * * 1-5', command: 'x' }, nyc: { type: 'command', timezone: 'America/New_York', schedule: '30 8 1 * *', command: 'x' } } }`))
