@@ -1,7 +1,8 @@
 // bench/batch: the batch pipeline on 1,000,000 listings and 10,000 users.
 // Anchor, measured in the same run: the sqlite3 CLI's `.import` of the same listings file into SQLite (a plain
 // table, no checks). Goal (issue 9): batch-import ≥ 0.5x its rows/s, with validation and upsert. Also: the
-// csv-parse ceiling (csv-parse alone on the file), score and match times, and peak RSS at 100k vs 1M rows
+// csv-parse ceiling (csv-parse alone on the file), the write ceiling (better-sqlite3 writing the rows the import
+// stored, nothing else), score and match times, and peak RSS at 100k vs 1M rows
 // (streaming: memory must not grow with the file).
 //   node bench/batch.mjs            (BENCH_LISTINGS / BENCH_USERS to change the sizes)
 import { spawnSync } from 'node:child_process'
@@ -90,6 +91,10 @@ try {
   const big = circadian('import_listings')
   add(`batch-import ${n(LISTINGS)} (new)`, n(big.run.data.rows), s(big.run.data.seconds), n(big.run.data.rowsPerSecond), `${big.rssMb.toFixed(0)} MB`, `${(big.run.data.rowsPerSecond / anchorRate).toFixed(2)}x`)
   add(`  the same, whole CLI process`, n(big.run.data.rows), s(big.wall), n(LISTINGS / big.wall), '', `${(LISTINGS / big.wall / anchorRate).toFixed(2)}x`)
+  // What the writes alone cost: the rows batch-import stored, inserted again by better-sqlite3 with no CSV and no checks.
+  const writesRun = measured(process.execPath, [path.join(ROOT, 'bench/lib/batch-write-ceiling.mjs'), file('board.db'), file('writes.db')])
+  const writes = JSON.parse(writesRun.stdout)
+  add('better-sqlite3 writes of the stored rows (ceiling)', n(writes.rows), s(writes.seconds), n(writes.rows / writes.seconds), '', `${(writes.rows / writes.seconds / anchorRate).toFixed(2)}x`)
   const again = circadian('import_listings')
   add(`batch-import ${n(LISTINGS)} (re-import: upserts)`, n(again.run.data.rows), s(again.run.data.seconds), n(again.run.data.rowsPerSecond), `${again.rssMb.toFixed(0)} MB`, `${(again.run.data.rowsPerSecond / anchorRate).toFixed(2)}x`)
   for (const job of ['import_users', 'import_applications', 'import_activity']) {
@@ -105,6 +110,7 @@ try {
 
   const ratio = big.run.data.rowsPerSecond / anchorRate
   console.log(`\nimport vs sqlite3 .import: ${ratio.toFixed(2)}x (goal ≥ 0.50x) — ${ratio >= 0.5 ? 'met' : 'NOT met'}; csv-parse alone reaches ${(parsed.rows / parsed.seconds / anchorRate).toFixed(2)}x`)
+  console.log(`writing the stored rows alone reaches ${(writes.rows / writes.seconds / anchorRate).toFixed(2)}x (the stored row has 26 columns against the anchor's 14 raw text columns)`)
   console.log(`peak RSS: ${small.rssMb.toFixed(0)} MB at ${n(SMALL)} rows, ${big.rssMb.toFixed(0)} MB at ${n(LISTINGS)} rows (${(big.rssMb / small.rssMb).toFixed(2)}x for ${(LISTINGS / SMALL).toFixed(0)}x the rows)`)
   console.log(`machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`)
 } finally {
