@@ -251,6 +251,7 @@ describe('batch commands and options: bad input', () => {
         connections: { board: { client: 'sqlite', filename: 'board.db' } },
         jobs: {
           imp: { type: 'batch-import', connection: 'bord', path: 'x.csv', encoding: 'latin1', mode: 'replace', kind: 'jobs' },
+          quoted: { type: 'batch-import', connection: 'board', path: 'x.csv', delimiter: '"' },
           sc: { type: 'batch-score', connection: 'board', wage: { floor: 5000000, ceiling: 1000000 }, nearbyKm: -1 },
           mt: { type: 'batch-match', connection: 'board', excludeAppliedWithin: '14' },
         },
@@ -262,6 +263,7 @@ describe('batch commands and options: bad input', () => {
       expect(r.stderr, path).toContain(`${path}:`)
     }
     expect(r.stderr).toContain('jobs.sc.wage.ceiling: ceiling must be greater than floor')
+    expect(r.stderr).toContain('jobs.quoted.delimiter: cannot be a quote or a line break')
   })
 
   it('recommendations: an unknown user, an unknown job and an ambiguous connection exit 2', async () => {

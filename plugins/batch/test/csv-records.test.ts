@@ -9,12 +9,13 @@ import type { FileEncoding } from '../src/import/encoding.js'
 const dir = mkdtempSync(path.join(os.tmpdir(), 'circadian-csv-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-async function read(text: string | Buffer, encoding: FileEncoding = 'utf-8'): Promise<{ records: CsvRecord[]; problems: CsvProblem[] }> {
+async function read(text: string | Buffer, encoding: FileEncoding = 'utf-8', options: { delimiter?: string; chunkSize?: number; signal?: AbortSignal } = {}): Promise<{ records: CsvRecord[]; problems: CsvProblem[] }> {
   const file = path.join(dir, `f${Math.random().toString(36).slice(2)}.csv`)
   writeFileSync(file, text)
   const problems: CsvProblem[] = []
   const records: CsvRecord[] = []
-  for await (const batch of readCsv({ file, display: 'f.csv', encoding, delimiter: ',' }, new AbortController().signal, problems)) records.push(...batch)
+  const source = { file, display: 'f.csv', encoding, delimiter: options.delimiter ?? ',' }
+  for await (const batch of readCsv(source, options.signal ?? new AbortController().signal, problems, options.chunkSize)) records.push(...batch)
   return { records, problems }
 }
 
@@ -65,5 +66,65 @@ describe('records that are not valid CSV', () => {
     const { records, problems } = await read('a,b,c\n1,2,3\n4,"never closed,6\n7,8,9\n10,11,12\n')
     expect(lines(records)).toEqual([[1, 'a'], [2, '1'], [4, '7'], [5, '10']])
     expect(problems).toEqual([{ line: 3, reason: 'not valid CSV: a quoted field opened here is never closed' }])
+  })
+})
+
+describe('chunks, line endings and widths', () => {
+  const TEXTS = [
+    'h1,h2\na,"x\ny"\nb,2\nc,3\n',
+    'h1,h2\r\na,"x\r\ny\r\nz"\r\nb,2\r\nc,3',
+    'h\n\na\n\n\nb\n',
+    'a,b,c\r\n1,2,3\r\n4,x"y,6\r\n7,8,9\r\n',
+    'a,b,c\r\n1,2,3\r\n"4","5"x,6\r\n7,8,9\r\n10,"11",12\r\n',
+    'a,b,c\r\n1,2,3\r\n4,"never closed,6\r\n7,8,9\r\n10,11,12\r\n',
+    'a,b\r\n1,"two\r\nlines"x\r\n3,4\r',
+    'a,"b""c"""\r\r\n"""",d\r',
+  ]
+
+  it('records and problems do not depend on where the chunks are cut', async () => {
+    for (const text of TEXTS) {
+      const whole = await read(text)
+      for (const chunkSize of [1, 2, 3, 4, 5, 7]) expect(await read(text, 'utf-8', { chunkSize }), `${JSON.stringify(text)} in chunks of ${chunkSize}`).toEqual(whole)
+    }
+  })
+
+  it('a lone CR ends a line too', async () => {
+    const { records } = await read('h1,h2\ra,"x\ry"\rb,2\r')
+    expect(records.map((r) => [r.line, ...r.fields])).toEqual([[1, 'h1', 'h2'], [2, 'a', 'x\ry'], [4, 'b', '2']])
+  })
+
+  it('text after a quote closed on a later line: a problem at the record\'s first line, reading goes on after the error\'s line', async () => {
+    const { records, problems } = await read('a,b\n1,"two\nlines"x\n3,4\n')
+    expect(lines(records)).toEqual([[1, 'a'], [4, '3']])
+    expect(problems).toEqual([{ line: 2, reason: 'not valid CSV: text right after a closing quote; double quotes inside a quoted field ("")' }])
+    // With CRLF too (csv-parse counted that CRLF as two lines here, and the line after the error was lost).
+    expect(lines((await read('a,b\r\n1,"two\r\nlines"x\r\n3,4\r\n')).records)).toEqual([[1, 'a'], [4, '3']])
+  })
+
+  it('any one-character delimiter; records of different widths', async () => {
+    const { records } = await read('a\tb\tc\n1\t"2\t3"\n4\t5\t6\t7\n', 'utf-8', { delimiter: '\t' })
+    expect(records.map((r) => r.fields)).toEqual([['a', 'b', 'c'], ['1', '2\t3'], ['4', '5', '6', '7']])
+    expect((await read('a、b\n"1、2"、3\n', 'utf-8', { delimiter: '、' })).records.map((r) => r.fields)).toEqual([['a', 'b'], ['1、2', '3']])
+  })
+
+  it('a record over 4 MiB (a quote never closed): a problem at its first line, the lines after it are read', async () => {
+    const line = `${'x'.repeat(999)}\n`
+    const { records, problems } = await read(`a,b\n1,"never closed\n${line.repeat(4500)}2,3\n`)
+    expect(problems).toEqual([{ line: 2, reason: 'not valid CSV: a record longer than 4 MiB (an unclosed quote?)' }])
+    expect(records).toHaveLength(4502)
+    expect(records.at(-1)).toEqual({ fields: ['2', '3'], line: 4503 })
+  })
+
+  it('a multibyte character cut by a 1 MiB chunk boundary', async () => {
+    const head = 'id,title\n'
+    const pad = 'p'.repeat((1 << 20) - head.length - 3)
+    const { records } = await read(`${head}1,${pad}看護師\n2,b\n`)
+    expect(records.map((r) => r.fields[1])).toEqual(['title', `${pad}看護師`, 'b'])
+  })
+
+  it('stops when aborted', async () => {
+    const controller = new AbortController()
+    controller.abort(new Error('stop'))
+    await expect(read('a,b\n1,2\n', 'utf-8', { signal: controller.signal })).rejects.toMatchObject({ name: 'AbortError' })
   })
 })

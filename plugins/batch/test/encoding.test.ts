@@ -47,6 +47,13 @@ describe("encoding: 'auto'", () => {
     expect((await resolveEncoding(file('boundary.csv', bytes), 'boundary.csv', 'auto', signal)).encoding).toBe('utf-8')
   })
 
+  it('a character cut by a read chunk and not finished in the next one is not UTF-8', async () => {
+    const pad = Buffer.alloc((1 << 20) - 1, 0x61)
+    expect((await resolveEncoding(file('cut.csv', Buffer.concat([pad, Buffer.from([0xe7, 0x41, 0x0a])])), 'cut.csv', 'auto', signal)).encoding).toBe('shift_jis')
+    const fourBytes = Buffer.concat([Buffer.alloc((1 << 20) - 2, 0x61), Buffer.from('😀\n')])
+    expect((await resolveEncoding(file('emoji.csv', fourBytes), 'emoji.csv', 'auto', signal)).encoding).toBe('utf-8')
+  })
+
   it('refuses UTF-16 and bytes that are neither UTF-8 nor Shift_JIS', async () => {
     await expect(resolveEncoding(file('u16.csv', Buffer.from([0xff, 0xfe, 0x41, 0x00])), 'u16.csv', 'auto', signal)).rejects.toThrow('u16.csv: UTF-16 files are not supported')
     await expect(resolveEncoding(file('junk.csv', Buffer.from([0x41, 0x2c, 0xfd, 0xfe, 0x0a])), 'junk.csv', 'auto', signal)).rejects.toThrow(

@@ -39,7 +39,9 @@ export async function bulkSink(trx: Knex.Transaction, statement: BulkStatement):
     return {
       write(values) {
         for (let i = 0; i < values.length; i++) values[i] = sqliteValue(values[i])
-        prepared.run(values)
+        // Spread: better-sqlite3 reads an array's elements one by one through V8's object API, which made the
+        // whole insert ~15% slower than binding the same values passed as arguments.
+        prepared.run(...values)
       },
       async flush() {},
     }

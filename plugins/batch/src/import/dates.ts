@@ -40,7 +40,10 @@ function wallTimeToInstant(wall: number, zone: string): number {
 export function optionalInstant(value: string | undefined, column: string, zone: string): string | null {
   if (!value) return null
   // The common case, already an ISO instant: 2026-03-01T09:00:00Z or with an offset.
-  if (ISO_INSTANT.test(value) && realDay(value)) return new Date(value).toISOString()
+  if (ISO_INSTANT.test(value) && realDay(value)) {
+    // Already in toISOString's form (UTC, milliseconds): nothing to convert.
+    return value.length === 24 && value.charCodeAt(19) === 46 && value.charCodeAt(23) === 90 ? value : new Date(value).toISOString()
+  }
   const text = normalizeText(value)
   if (!text) return null
   const m = DATE_TIME.exec(text)

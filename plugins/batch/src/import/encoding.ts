@@ -38,14 +38,18 @@ function startsWith(buf: Buffer, bytes: number[]): boolean {
   return bytes.every((b, i) => buf[i] === b)
 }
 
+/** The length of the UTF-8 sequence a lead byte starts. */
+function utf8Length(lead: number): number {
+  return lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2
+}
+
 /** How many bytes at the end of `buf` start a UTF-8 sequence the next chunk completes. */
 function incompleteUtf8Tail(buf: Buffer): number {
   for (let i = 1; i <= Math.min(3, buf.length); i++) {
     const b = buf[buf.length - i]
     if ((b & 0xc0) === 0x80) continue
     if (b < 0xc0) return 0
-    const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : 2
-    return need > i ? i : 0
+    return utf8Length(b) > i ? i : 0
   }
   return 0
 }
@@ -53,10 +57,20 @@ function incompleteUtf8Tail(buf: Buffer): number {
 async function isWholeFileUtf8(file: string, signal: AbortSignal): Promise<boolean> {
   let carry = Buffer.alloc(0)
   for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20, signal }) as AsyncIterable<Buffer>) {
-    const buf = carry.length ? Buffer.concat([carry, chunk]) : chunk
-    const tail = incompleteUtf8Tail(buf)
-    if (!isUtf8(buf.subarray(0, buf.length - tail))) return false
-    carry = Buffer.from(buf.subarray(buf.length - tail))
+    let rest = chunk
+    if (carry.length) {
+      // Only the character the last chunk cut is copied and checked on its own, not the whole chunk.
+      const seam = Buffer.concat([carry, chunk.subarray(0, utf8Length(carry[0]) - carry.length)])
+      rest = chunk.subarray(seam.length - carry.length)
+      if (incompleteUtf8Tail(seam) === seam.length) {
+        carry = seam
+        continue
+      }
+      if (!isUtf8(seam)) return false
+    }
+    const tail = incompleteUtf8Tail(rest)
+    if (!isUtf8(rest.subarray(0, rest.length - tail))) return false
+    carry = Buffer.from(rest.subarray(rest.length - tail))
   }
   return carry.length === 0
 }

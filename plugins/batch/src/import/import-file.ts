@@ -1,5 +1,5 @@
 import type { RowSink } from '../db/bulk-insert.js'
-import { contentHash } from '../text/normalize.js'
+import { valuesHash } from '../text/normalize.js'
 import { type CsvProblem, readCsv } from './csv-records.js'
 import type { CellReader, FeedSpec, RowEnv } from './feeds/spec.js'
 import { type InspectedFeed, isBlank } from './inspect-feed.js'
@@ -37,9 +37,9 @@ function badBytes(encoding: string): string {
 
 /** What is wrong with a record before its values are looked at: its width, or bytes that did not decode. */
 function shapeProblem(fields: string[], width: number, encoding: string): string | null {
-  if (fields.length < width || (fields.length > width && fields.slice(width).some((f) => f.trim() !== ''))) return `has ${fields.length} fields; the header has ${width}`
+  if (fields.length < width || (fields.length > width && !isBlank(fields, width))) return `has ${fields.length} fields; the header has ${width}`
   // Decoders put U+FFFD where bytes were not valid in the file's encoding.
-  if (fields.some((f) => f.includes('\uFFFD'))) return badBytes(encoding)
+  for (let i = 0; i < fields.length; i++) if (fields[i].includes('\uFFFD')) return badBytes(encoding)
   return null
 }
 
@@ -74,22 +74,26 @@ export async function importFile(feed: InspectedFeed, target: ImportTarget): Pro
     })
   }
 
+  let fields: string[] = []
+  // One reader of the current record for the whole file, rather than a closure per row.
+  const cell: CellReader = (column) => {
+    const i = index.get(column)
+    return i === undefined ? undefined : fields[i]
+  }
   for await (const batch of readCsv({ file: feed.file, display: feed.display, encoding: feed.encoding.encoding, delimiter: target.delimiter }, target.signal, problems)) {
     if (target.signal.aborted) throw target.signal.reason ?? new Error('aborted')
-    for (const { fields, line } of batch) {
-      if (line <= feed.headerLine || isBlank(fields)) continue
+    for (const record of batch) {
+      fields = record.fields
+      if (record.line <= feed.headerLine || isBlank(fields)) continue
       stats.rows++
       progress.rows++
-      const cell = (column: string): string | undefined => {
-        const i = index.get(column)
-        return i === undefined ? undefined : fields[i]
-      }
       const values = shapeProblem(fields, width, feed.encoding.encoding) ?? convert(spec, cell, target.env)
       if (typeof values === 'string') {
-        await reject(line, values, fields, cell)
+        await reject(record.line, values, fields, cell)
         continue
       }
-      values.push(b.source, b.runId, b.seq, contentHash(values.join('\u0001')), b.status, b.now, b.now)
+      const hash = valuesHash(values)
+      values.push(b.source, b.runId, b.seq, hash, b.status, b.now, b.now)
       // SQLite writes at once and returns nothing; only a server database's batch flush is awaited.
       const pending = target.rows.write(values)
       if (pending) await pending

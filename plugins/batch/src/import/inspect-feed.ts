@@ -11,8 +11,10 @@ export interface InspectedFeed extends FeedFile {
   headerLine: number
 }
 
-function isBlank(fields: string[]): boolean {
-  return fields.every((f) => f.trim() === '')
+/** Every field (from `from` on) is empty or whitespace. */
+function isBlank(fields: string[], from = 0): boolean {
+  for (let i = from; i < fields.length; i++) if (fields[i].trim() !== '') return false
+  return true
 }
 
 /**

@@ -16,7 +16,11 @@ export const importOptions = z.object({
   mode: z.enum(['full', 'delta']).default('delta'),
   /** Which partner the rows come from (a full feed retires only its own rows); default: the job's name. */
   source: z.string().min(1).max(200).optional(),
-  delimiter: z.string().length(1, 'must be one character, e.g. "," or "\\t"').default(','),
+  delimiter: z
+    .string()
+    .length(1, 'must be one character, e.g. "," or "\\t"')
+    .refine((d) => d !== '"' && d !== '\n' && d !== '\r', 'cannot be a quote or a line break: those already mean something in CSV')
+    .default(','),
   /** Also write rejected rows to this CSV ({job} and {run} are filled in). */
   rejectFile: z.string().min(1).optional(),
   /** The zone of feed dates written without an offset. */

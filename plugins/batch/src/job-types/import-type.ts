@@ -8,7 +8,7 @@ export const importJobType = defineJobType({
   options: importOptions,
   connections: (options) => [options.connection],
   async run(ctx, options) {
-    // The import's modules (csv-parse, iconv-lite) load only when a job runs, not each time a config loads.
+    // The import's modules (the CSV reader, iconv-lite) load only when a job runs, not each time a config loads.
     const { runImport } = await import('../import/run-import.js')
     try {
       return await runImport(ctx, options)
