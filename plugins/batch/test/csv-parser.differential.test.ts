@@ -76,7 +76,7 @@ async function ours(c: Case, chunkSize: number): Promise<{ records: CsvRecord[];
   writeFileSync(file, c.encoding === 'utf-8' ? Buffer.from(c.text) : iconv.encode(c.text, c.encoding))
   const problems: CsvProblem[] = []
   const records: CsvRecord[] = []
-  for await (const batch of readCsv({ file, display: 'case.csv', encoding: c.encoding, delimiter: c.delimiter }, new AbortController().signal, problems, chunkSize)) records.push(...batch)
+  for await (const batch of readCsv({ file, display: 'case.csv', encoding: c.encoding, delimiter: c.delimiter }, new AbortController().signal, problems, { chunkSize })) records.push(...batch)
   return { records, problems }
 }
 

@@ -15,7 +15,7 @@ async function read(text: string | Buffer, encoding: FileEncoding = 'utf-8', opt
   const problems: CsvProblem[] = []
   const records: CsvRecord[] = []
   const source = { file, display: 'f.csv', encoding, delimiter: options.delimiter ?? ',' }
-  for await (const batch of readCsv(source, options.signal ?? new AbortController().signal, problems, options.chunkSize)) records.push(...batch)
+  for await (const batch of readCsv(source, options.signal ?? new AbortController().signal, problems, { chunkSize: options.chunkSize })) records.push(...batch)
   return { records, problems }
 }
 

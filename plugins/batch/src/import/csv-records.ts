@@ -42,19 +42,33 @@ function decoderFor(encoding: FileEncoding): Decoder {
  * Streams a CSV file's records, decoded (Shift_JIS, CP932 and EUC-JP through iconv-lite; UTF-8 with or
  * without a byte-order mark), with the line each starts on, a few dozen KiB at a time; memory stays flat
  * whatever the file's size. A record that is not valid CSV becomes a problem (a reject) and reading
- * goes on at the line after it. `chunkSize` is for tests that cut the file everywhere.
+ * goes on at the line after it.
  */
-export async function* readCsv(source: CsvSource, signal: AbortSignal, problems: CsvProblem[], chunkSize = CHUNK): AsyncGenerator<CsvRecord[]> {
+export interface ReadOptions {
+  /** Bytes read at a time (tests cut files everywhere with small ones). */
+  chunkSize?: number
+  /**
+   * Set once the text holds a U+FFFD: what decoders put where bytes were not valid in the encoding. Records
+   * read before it is set cannot hold one, so their fields need no search for it.
+   */
+  report?: { replaced: boolean }
+}
+
+export async function* readCsv(source: CsvSource, signal: AbortSignal, problems: CsvProblem[], { chunkSize = CHUNK, report }: ReadOptions = {}): AsyncGenerator<CsvRecord[]> {
   const parser = new CsvParser(source.delimiter, problems)
   const decoder = decoderFor(source.encoding)
   try {
     for await (const chunk of createReadStream(source.file, { highWaterMark: chunkSize, signal }) as AsyncIterable<Buffer>) {
       for (let at = 0; at < chunk.length; at += PIECE) {
-        const records = parser.write(decoder.write(chunk.subarray(at, at + PIECE)))
+        const text = decoder.write(chunk.subarray(at, at + PIECE))
+        if (report && !report.replaced && text.includes('\uFFFD')) report.replaced = true
+        const records = parser.write(text)
         if (records.length) yield records
       }
     }
-    const records = parser.write(decoder.end()).concat(parser.end())
+    const rest = decoder.end()
+    if (report && rest.includes('\uFFFD')) report.replaced = true
+    const records = parser.write(rest).concat(parser.end())
     if (records.length) yield records
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code

@@ -8,9 +8,13 @@ const ISO_INSTANT = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]
 
 /** The day exists in its month (Date would roll 2026-02-30 over to March 2). */
 function realDay(iso: string): boolean {
+  const year = Number(iso.slice(0, 4))
+  const month = Number(iso.slice(5, 7))
   const day = Number(iso.slice(8, 10))
-  return new Date(Date.UTC(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)) - 1, day)).getUTCDate() === day
+  return day <= (month === 2 ? (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28) : DAYS_IN_MONTH[month - 1])
 }
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
 
 const formatters = new Map<string, Intl.DateTimeFormat>()
 

@@ -2,8 +2,8 @@ import type { BulkStatement } from '../db/bulk-insert.js'
 import type { Dialect } from '../db/dialect.js'
 import type { FeedSpec } from './feeds/spec.js'
 
-/** Columns the import adds to every row besides the feed's own. */
-export const BOOKKEEPING = ['source', 'import_run', 'change_seq', 'content_hash', 'status', 'first_seen_at', 'last_seen_at'] as const
+/** Columns the import adds to every row after the feed's own. */
+export const BOOKKEEPING = ['content_hash', 'source', 'import_run', 'change_seq', 'status', 'first_seen_at', 'last_seen_at'] as const
 
 /**
  * Insert-or-update by the feed's key. `change_seq` moves only when the content or status changed, so a

@@ -28,6 +28,9 @@ export function optionalText(value: string | undefined): string | null {
  * full-width digits. Empty → null.
  */
 export function optionalAmount(value: string | undefined, column: string): number | null {
+  // The common case, plain ASCII digits: no normalizing, no patterns.
+  const plain = value === undefined ? -1 : plainWholeNumber(value)
+  if (plain !== -1 && plain <= MAX_AMOUNT) return plain
   const text = normalizeText(value ?? '').replace(/[,\s¥￥円]/g, '')
   if (!text) return null
   const man = text.endsWith('万')
@@ -37,6 +40,19 @@ export function optionalAmount(value: string | undefined, column: string): numbe
   if (!Number.isInteger(amount)) throw new RowRejected(`${column} ${show(value ?? '')} is not a whole number`)
   if (amount > MAX_AMOUNT) throw new RowRejected(`${column} ${show(value ?? '')} is too large (at most ${MAX_AMOUNT})`)
   return amount
+}
+
+/** `value` as a number when it is 1 to 15 ASCII digits and nothing else, or -1. */
+function plainWholeNumber(value: string): number {
+  const length = value.length
+  if (length === 0 || length > 15) return -1
+  let n = 0
+  for (let i = 0; i < length; i++) {
+    const digit = value.charCodeAt(i) - 48
+    if (digit < 0 || digit > 9) return -1
+    n = n * 10 + digit
+  }
+  return n
 }
 
 export function requiredAmount(value: string | undefined, column: string): number {

@@ -35,7 +35,8 @@ const KEYWORD_SEPARATORS = /[\s,、;|/・]+/
 export function splitKeywords(value: string | null | undefined): string[] {
   if (!value) return []
   const seen = new Set<string>()
-  for (const word of matchKey(value).split(KEYWORD_SEPARATORS)) if (word) seen.add(word)
+  // Not matchKey: keyword cells are mostly different on every row, and would only churn its cache.
+  for (const word of normalizeText(value).toLowerCase().split(KEYWORD_SEPARATORS)) if (word) seen.add(word)
   return [...seen]
 }
 
