@@ -29,8 +29,6 @@ export interface ImportTarget {
   bookkeeping: { source: string; runId: string; seq: number; status: string; now: string }
   delimiter: string
   signal: AbortSignal
-  /** Read and convert on a worker thread: by default for files of PARALLEL_FROM_BYTES and more, given two CPUs. */
-  inWorker?: boolean
 }
 
 /** Below this a worker thread's start (tens of ms) costs more than overlapping the reading with the writes saves. */
@@ -50,7 +48,8 @@ export async function importFile(feed: InspectedFeed, target: ImportTarget): Pro
     headerLine: feed.headerLine,
     env: target.env,
   }
-  const inWorker = (target.inWorker ?? (availableParallelism() > 1 && (await stat(feed.file)).size >= PARALLEL_FROM_BYTES)) && parseWorkerAvailable()
+  // On a worker thread when it pays: a big file and a second CPU.
+  const inWorker = availableParallelism() > 1 && (await stat(feed.file)).size >= PARALLEL_FROM_BYTES && parseWorkerAvailable()
   const batches: AsyncIterable<ConvertedBatch> = inWorker ? convertInWorker(layout, target.signal) : convertFile(layout, target.signal)
   for await (const batch of batches) {
     target.signal.throwIfAborted()
