@@ -11,14 +11,35 @@ export interface RowSink {
 export interface BulkStatement {
   table: string
   columns: readonly string[]
+  /**
+   * Columns with the same value in every row: written into the statement, not bound per row (binding a value
+   * costs better-sqlite3 ~0.1 µs, a fifth of a listing's insert). Rows then carry only the other columns'
+   * values. Values the code makes (ids, counters, timestamps), never user text: see sqlLiteral.
+   */
+  fixed?: Readonly<Record<string, string | number>>
   /** Builds the statement for `rows` rows: `values` is the VALUES list for that many rows. */
   sql(values: string, dialect: Dialect): string
   /** Server databases: a row key for dropping repeats within one statement (PostgreSQL refuses them in an upsert). */
   keyOf?: (values: unknown[]) => string
 }
 
-function placeholders(columns: number, rows: number): string {
-  const row = `(${new Array(columns).fill('?').join(', ')})`
+/** A SQL literal for a value the code made; anything that would need escaping is refused. */
+export function sqlLiteral(value: string | number): string {
+  if (typeof value === 'number') {
+    if (!Number.isSafeInteger(value)) throw new Error(`not a literal for a bulk statement: ${value}`)
+    return String(value)
+  }
+  if (!/^[\w:.+-]*$/.test(value)) throw new Error(`not a literal for a bulk statement: ${JSON.stringify(value)}`)
+  return `'${value}'`
+}
+
+/** One row's VALUES tuple: a placeholder per bound column, the fixed values in place. */
+function rowTuple(statement: BulkStatement): string {
+  const fixed = statement.fixed ?? {}
+  return `(${statement.columns.map((c) => (c in fixed ? sqlLiteral(fixed[c]) : '?')).join(', ')})`
+}
+
+function placeholders(row: string, rows: number): string {
   return new Array(rows).fill(row).join(', ')
 }
 
@@ -32,10 +53,11 @@ const MAX_BINDINGS = 30_000
  */
 export async function bulkSink(trx: Knex.Transaction, statement: BulkStatement): Promise<RowSink> {
   const dialect = dialectOf(trx)
-  const width = statement.columns.length
+  const row = rowTuple(statement)
+  const width = statement.columns.length - Object.keys(statement.fixed ?? {}).length
   if (dialect === 'sqlite') {
     const conn = await sqliteConnectionOf(trx)
-    const prepared: SqliteStatement = conn.prepare(statement.sql(placeholders(width, 1), dialect))
+    const prepared: SqliteStatement = conn.prepare(statement.sql(placeholders(row, 1), dialect))
     return {
       write(values) {
         for (let i = 0; i < values.length; i++) values[i] = sqliteValue(values[i])
@@ -54,7 +76,7 @@ export async function bulkSink(trx: Knex.Transaction, statement: BulkStatement):
     pending = []
     byKey = statement.keyOf ? new Map() : null
     if (!rows.length) return
-    await trx.raw(statement.sql(placeholders(width, rows.length), dialect), rows.flat() as Knex.RawBinding[])
+    await trx.raw(statement.sql(placeholders(row, rows.length), dialect), rows.flat() as Knex.RawBinding[])
   }
   return {
     async write(values) {

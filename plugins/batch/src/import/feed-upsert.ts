@@ -10,7 +10,7 @@ export const BOOKKEEPING = ['content_hash', 'source', 'import_run', 'change_seq'
  * re-import of the same feed leaves nothing for the next score to recompute; `first_seen_at` is kept.
  * (MySQL applies the assignments left to right, so change_seq must come before content_hash and status.)
  */
-export function feedUpsert(spec: FeedSpec): BulkStatement {
+export function feedUpsert(spec: FeedSpec, run: { runId: string; seq: number; status: string; now: string }): BulkStatement {
   const columns = [...spec.columns, ...BOOKKEEPING]
   const updated = [...spec.columns.filter((c) => !spec.key.includes(c)), 'source', 'import_run', 'content_hash', 'status', 'last_seen_at']
   const keyIndexes = spec.key.map((k) => spec.columns.indexOf(k))
@@ -18,6 +18,8 @@ export function feedUpsert(spec: FeedSpec): BulkStatement {
   return {
     table: t,
     columns,
+    // Rows carry the feed's values, the content hash and the source (user text, so bound).
+    fixed: { import_run: run.runId, change_seq: run.seq, status: run.status, first_seen_at: run.now, last_seen_at: run.now },
     keyOf: (values) => keyIndexes.map((i) => String(values[i])).join('\u0001'),
     sql(values: string, dialect: Dialect) {
       const insert = `insert into ${t} (${columns.join(', ')}) values ${values}`

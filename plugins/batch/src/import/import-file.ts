@@ -25,8 +25,8 @@ export interface ImportTarget {
   rejects: RejectSink
   progress: ImportProgress
   env: RowEnv
-  /** Values the import appends to each row after its content hash: source, run, change seq, status, first/last seen. */
-  bookkeeping: { source: string; runId: string; seq: number; status: string; now: string }
+  /** The partner the rows come from (the other bookkeeping values are fixed in the upsert statement). */
+  source: string
   delimiter: string
   signal: AbortSignal
 }
@@ -36,7 +36,7 @@ export const PARALLEL_FROM_BYTES = 4 << 20
 
 /** Streams one inspected file into the rows and rejects sinks. */
 export async function importFile(feed: InspectedFeed, target: ImportTarget): Promise<FileStats> {
-  const { progress, bookkeeping: b } = target
+  const { progress, source } = target
   const stats: FileStats = { file: feed.display, encoding: feed.encoding.encoding, detected: feed.encoding.detected, rows: 0, accepted: 0, rejected: 0, ignoredColumns: feed.columns.ignored }
   const layout: FeedLayout = {
     kind: target.spec.kind,
@@ -57,7 +57,7 @@ export async function importFile(feed: InspectedFeed, target: ImportTarget): Pro
     progress.rows += batch.records
     for (const values of batch.rows) {
       // Hashed here, not in the worker: the two threads then take about as long as each other.
-      values.push(valuesHash(values), b.source, b.runId, b.seq, b.status, b.now, b.now)
+      values.push(valuesHash(values), source)
       // SQLite writes at once and returns nothing; only a server database's batch flush is awaited.
       const pending = target.rows.write(values)
       if (pending) await pending

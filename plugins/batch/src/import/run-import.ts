@@ -77,7 +77,7 @@ export async function runImport(ctx: JobContext, options: ImportOptions): Promis
       const now = new Date(ctx.clock.now()).toISOString()
       const progress = new ImportProgress(ctx.log, () => performance.now(), started)
       rejects = await RejectSink.open(trx, { runId: ctx.run.id, job: ctx.run.job, spec, now }, target)
-      const rows = await bulkSink(trx, feedUpsert(spec))
+      const rows = await bulkSink(trx, feedUpsert(spec, { runId: ctx.run.id, seq, status: spec.status.present, now }))
       const stats: FileStats[] = []
       for (const feed of inspected) {
         stats.push(
@@ -87,7 +87,7 @@ export async function runImport(ctx: JobContext, options: ImportOptions): Promis
             rejects,
             progress,
             env: { zone: options.feedTimezone },
-            bookkeeping: { source, runId: ctx.run.id, seq, status: spec.status.present, now },
+            source,
             delimiter: options.delimiter,
             signal: ctx.signal,
           }),
