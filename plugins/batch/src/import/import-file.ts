@@ -56,8 +56,10 @@ export async function importFile(feed: InspectedFeed, target: ImportTarget): Pro
     stats.rows += batch.records
     progress.rows += batch.records
     for (const values of batch.rows) {
-      // Hashed here, not in the worker: the two threads then take about as long as each other.
-      values.push(valuesHash(values), source)
+      // Hashed here, not in the worker: measured faster, the worker being the busier thread without it.
+      const hashAt = values.length - 2
+      values[hashAt] = valuesHash(values, hashAt)
+      values[hashAt + 1] = source
       // SQLite writes at once and returns nothing; only a server database's batch flush is awaited.
       const pending = target.rows.write(values)
       if (pending) await pending
