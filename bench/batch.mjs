@@ -24,6 +24,9 @@ const file = (name) => path.join(dir, name)
 
 /** Runs a command under /usr/bin/time: wall seconds, peak RSS (MB) and stdout. */
 function measured(cmd, args) {
+  // Earlier steps' files (the generated feeds, the anchor's databases) are flushed first, so the kernel's
+  // background writeback of them does not land in this step's writes and commit.
+  spawnSync('sync')
   const r = spawnSync('/usr/bin/time', ['-f', '__time__ %e %M', cmd, ...args], { cwd: dir, encoding: 'utf8', maxBuffer: 64 << 20 })
   const line = r.stderr.split('\n').find((l) => l.startsWith('__time__'))
   if (r.status !== 0 || !line) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}:\n${r.stderr}\n${r.stdout.slice(0, 2000)}`)

@@ -19,6 +19,8 @@ const KEY_CACHE_LIMIT = 50_000
 
 /** The form used to compare names (locations, companies, employment types): normalized and lowercase. */
 export function matchKey(value: string): string {
+  // Empty cells and plain ASCII words ("0", "full_time") are cheaper to fold than to look up.
+  if (value.length < 16 && ASCII_WITHOUT_SPACES.test(value)) return value.toLowerCase()
   let key = keys.get(value)
   if (key === undefined) {
     key = normalizeText(value).toLowerCase()
