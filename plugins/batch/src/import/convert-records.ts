@@ -105,7 +105,7 @@ export class RecordConverter {
   }
 }
 
-export function emptyBatch(): ConvertedBatch {
+function emptyBatch(): ConvertedBatch {
   return { rows: [], rejects: [], records: 0 }
 }
 

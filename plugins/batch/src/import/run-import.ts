@@ -71,7 +71,7 @@ export async function runImport(ctx: JobContext, options: ImportOptions): Promis
   const startedAt = new Date(ctx.clock.now()).toISOString()
   let rejects: RejectSink | null = null
   try {
-    const report = await withWriteTransaction(db, ctx.signal, async (trx) => {
+    const { counts, progress } = await withWriteTransaction(db, ctx.signal, async (trx) => {
       rejects?.discard()
       const seq = await nextChangeSeq(trx)
       const now = new Date(ctx.clock.now()).toISOString()
@@ -99,7 +99,7 @@ export async function runImport(ctx: JobContext, options: ImportOptions): Promis
         throw new FeedError(`the full ${spec.kind} feed has no valid rows; refusing to retire every ${spec.kind === 'listings' ? 'listing' : 'row'} of source "${source}" (fix the feed, or import it with mode 'delta')`, 'empty-feed')
       }
       const finished = await finishImport(trx, { spec, runId: ctx.run.id, source, seq, mode: options.mode, accepted: progress.accepted })
-      const report: ImportReport = {
+      const counts: Omit<ImportReport, 'seconds' | 'rowsPerSecond'> = {
         kind: spec.kind,
         mode: options.mode,
         source,
@@ -109,8 +109,6 @@ export async function runImport(ctx: JobContext, options: ImportOptions): Promis
         rejected: progress.rejected,
         duplicates: finished.duplicates,
         absent: finished.absent,
-        seconds: 0,
-        rowsPerSecond: 0,
         changeSeq: seq,
         rejectFile: target,
       }
@@ -123,20 +121,19 @@ export async function runImport(ctx: JobContext, options: ImportOptions): Promis
         mode: options.mode,
         started_at: startedAt,
         finished_at: new Date(ctx.clock.now()).toISOString(),
-        row_count: report.rows,
-        accepted: report.accepted,
-        rejected: report.rejected,
-        duplicates: report.duplicates,
-        absent: report.absent,
+        row_count: counts.rows,
+        accepted: counts.accepted,
+        rejected: counts.rejected,
+        duplicates: counts.duplicates,
+        absent: counts.absent,
         change_seq: seq,
         files: JSON.stringify(stats),
       })
-      return report
+      return { counts, progress }
     })
     ;(rejects as RejectSink | null)?.publish()
-    // The time includes the commit, as the anchor's (sqlite3 .import) does.
-    const seconds = (performance.now() - started) / 1000
-    Object.assign(report, { seconds: Number(seconds.toFixed(3)), rowsPerSecond: seconds > 0 ? Math.round(report.rows / seconds) : report.rows })
+    // Read after the commit: the time includes it, as the anchor's (sqlite3 .import) does.
+    const report: ImportReport = { ...counts, seconds: Number(progress.seconds.toFixed(3)), rowsPerSecond: progress.rowsPerSecond }
     return { status: 'ok', summary: importSummary(report, ctx.run.job), data: report }
   } catch (err) {
     ;(rejects as RejectSink | null)?.discard()
