@@ -147,6 +147,25 @@ describe.each(['sqlite', 'pg'] as const)('batch-import on %s', (kind) => {
     expect(result.summary).toContain('1 repeated id (later row kept)')
   })
 
+  it('repeated ids of a listing stored before, across two files of one import: counted, the last row wins', async () => {
+    p.write('feeds/old.csv', csv(LISTING_COLUMNS, [listing({ external_id: 'R', title: '旧' })]))
+    await p.importFeed({ path: 'feeds/old.csv' })
+    p.write('feeds/x1.csv', csv(LISTING_COLUMNS, [listing({ external_id: 'R', title: '一' }), listing({ external_id: 'S' }), listing({ external_id: 'R', title: '二' })]))
+    p.write('feeds/x2.csv', csv(LISTING_COLUMNS, [listing({ external_id: 'S' }), listing({ external_id: 'R', title: '三' })]))
+    p.now += 1000
+    const result = await p.importFeed({ path: 'feeds/x*.csv' })
+    expect(result.data).toMatchObject({ accepted: 5, duplicates: 3 })
+    const rows = await listings()
+    expect(rows.map((r) => [r.external_id, r.title])).toEqual([
+      ['R', '三'],
+      ['S', 'エンジニア募集 東京都 未経験歓迎'],
+    ])
+    expect(Number(rows[0].change_seq)).toBe((result.data as { changeSeq: number }).changeSeq)
+    // A re-import of the same files has the same repeats, no more (the earlier import's rows are not repeats).
+    p.now += 1000
+    expect((await p.importFeed({ path: 'feeds/x*.csv' })).data).toMatchObject({ accepted: 5, duplicates: 3 })
+  })
+
   it("full mode closes the source's listings the feed no longer has; a listing that returns reopens", async () => {
     p.write('feeds/a.csv', csv(LISTING_COLUMNS, ['A1', 'A2', 'A3'].map((id) => listing({ external_id: id }))))
     p.write('feeds/b.csv', csv(LISTING_COLUMNS, [listing({ external_id: 'B1' })]))

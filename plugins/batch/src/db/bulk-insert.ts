@@ -6,6 +6,8 @@ import { type SqliteStatement, sqliteConnectionOf, sqliteValue } from './raw-sql
 export interface RowSink {
   write(values: unknown[]): void | Promise<void>
   flush(): Promise<void>
+  /** Rows whose key an earlier row of this sink already wrote, when the sink counts them (see BulkStatement.firstWriteSql); else null. */
+  readonly repeats: number | null
 }
 
 export interface BulkStatement {
@@ -21,6 +23,12 @@ export interface BulkStatement {
   sql(values: string, dialect: Dialect): string
   /** Server databases: a row key for dropping repeats within one statement (PostgreSQL refuses them in an upsert). */
   keyOf?: (values: unknown[]) => string
+  /**
+   * SQLite: the same upsert, but changing nothing (0 changes) where the row's key was already written by this
+   * statement. The sink then counts those repeats as it goes and writes them again with `sql`, so the later
+   * row still wins, and nobody has to scan the table afterwards to count them.
+   */
+  firstWriteSql?(values: string): string
 }
 
 /** A SQL literal for a value the code made; anything that would need escaping is refused. */
@@ -57,15 +65,25 @@ export async function bulkSink(trx: Knex.Transaction, statement: BulkStatement):
   const width = statement.columns.length - Object.keys(statement.fixed ?? {}).length
   if (dialect === 'sqlite') {
     const conn = await sqliteConnectionOf(trx)
-    const prepared: SqliteStatement = conn.prepare(statement.sql(placeholders(row, 1), dialect))
+    const one = placeholders(row, 1)
+    const prepared: SqliteStatement = conn.prepare(statement.sql(one, dialect))
+    const first: SqliteStatement | null = statement.firstWriteSql ? conn.prepare(statement.firstWriteSql(one)) : null
+    let repeats = 0
     return {
       write(values) {
         for (let i = 0; i < values.length; i++) values[i] = sqliteValue(values[i])
         // Spread: better-sqlite3 reads an array's elements one by one through V8's object API, which made the
         // whole insert ~15% slower than binding the same values passed as arguments.
-        prepared.run(...values)
+        if (!first) prepared.run(...values)
+        else if (first.run(...values).changes === 0) {
+          repeats++
+          prepared.run(...values)
+        }
       },
       async flush() {},
+      get repeats() {
+        return first ? repeats : null
+      },
     }
   }
   const perStatement = Math.max(1, Math.floor(MAX_BINDINGS / width))
@@ -85,6 +103,7 @@ export async function bulkSink(trx: Knex.Transaction, statement: BulkStatement):
       if ((byKey ? byKey.size : pending.length) >= perStatement) await flush()
     },
     flush,
+    repeats: null,
   }
 }
 

@@ -1,4 +1,4 @@
-import type { BulkStatement } from '../db/bulk-insert.js'
+import { type BulkStatement, sqlLiteral } from '../db/bulk-insert.js'
 import type { Dialect } from '../db/dialect.js'
 import type { FeedSpec } from './feeds/spec.js'
 
@@ -15,20 +15,22 @@ export function feedUpsert(spec: FeedSpec, run: { runId: string; seq: number; st
   const updated = [...spec.columns.filter((c) => !spec.key.includes(c)), 'source', 'import_run', 'content_hash', 'status', 'last_seen_at']
   const keyIndexes = spec.key.map((k) => spec.columns.indexOf(k))
   const t = spec.table
+  const upsert = (values: string, dialect: Dialect): string => {
+    const insert = `insert into ${t} (${columns.join(', ')}) values ${values}`
+    if (dialect === 'mysql') {
+      const seq = `change_seq = case when content_hash = values(content_hash) and status = values(status) then change_seq else values(change_seq) end`
+      return `${insert} on duplicate key update ${[seq, ...updated.map((c) => `${c} = values(${c})`)].join(', ')}`
+    }
+    const seq = `change_seq = case when ${t}.content_hash = excluded.content_hash and ${t}.status = excluded.status then ${t}.change_seq else excluded.change_seq end`
+    return `${insert} on conflict (${spec.key.join(', ')}) do update set ${[seq, ...updated.map((c) => `${c} = excluded.${c}`)].join(', ')}`
+  }
   return {
     table: t,
     columns,
     // Rows carry the feed's values, the content hash and the source (user text, so bound).
     fixed: { import_run: run.runId, change_seq: run.seq, status: run.status, first_seen_at: run.now, last_seen_at: run.now },
     keyOf: (values) => keyIndexes.map((i) => String(values[i])).join('\u0001'),
-    sql(values: string, dialect: Dialect) {
-      const insert = `insert into ${t} (${columns.join(', ')}) values ${values}`
-      if (dialect === 'mysql') {
-        const seq = `change_seq = case when content_hash = values(content_hash) and status = values(status) then change_seq else values(change_seq) end`
-        return `${insert} on duplicate key update ${[seq, ...updated.map((c) => `${c} = values(${c})`)].join(', ')}`
-      }
-      const seq = `change_seq = case when ${t}.content_hash = excluded.content_hash and ${t}.status = excluded.status then ${t}.change_seq else excluded.change_seq end`
-      return `${insert} on conflict (${spec.key.join(', ')}) do update set ${[seq, ...updated.map((c) => `${c} = excluded.${c}`)].join(', ')}`
-    },
+    sql: upsert,
+    firstWriteSql: (values) => `${upsert(values, 'sqlite')} where ${t}.import_run <> ${sqlLiteral(run.runId)}`,
   }
 }

@@ -10,6 +10,8 @@ export interface FinishInput {
   seq: number
   mode: 'full' | 'delta'
   accepted: number
+  /** Repeated ids, when the writes counted them (SQLite); otherwise counted here. */
+  repeats: number | null
 }
 
 export interface FinishResult {
@@ -22,8 +24,11 @@ export interface FinishResult {
 /** Set-based steps after the rows are in: count repeated ids, and in a full import retire what is absent. */
 export async function finishImport(trx: Knex.Transaction, input: FinishInput): Promise<FinishResult> {
   const { spec, runId } = input
-  const seen = await trx(spec.table).where({ import_run: runId }).count({ n: '*' }).first()
-  const duplicates = Math.max(0, input.accepted - num(seen?.n))
+  let duplicates = input.repeats
+  if (duplicates === null) {
+    const seen = await trx(spec.table).where({ import_run: runId }).count({ n: '*' }).first()
+    duplicates = Math.max(0, input.accepted - num(seen?.n))
+  }
 
   // A rejected row still shows its listing or user is in the feed: a full import must not retire it.
   if (spec.key.length === 1 && spec.key[0] === 'external_id') {

@@ -98,7 +98,7 @@ export async function runImport(ctx: JobContext, options: ImportOptions): Promis
       if (options.mode === 'full' && progress.accepted === 0) {
         throw new FeedError(`the full ${spec.kind} feed has no valid rows; refusing to retire every ${spec.kind === 'listings' ? 'listing' : 'row'} of source "${source}" (fix the feed, or import it with mode 'delta')`, 'empty-feed')
       }
-      const finished = await finishImport(trx, { spec, runId: ctx.run.id, source, seq, mode: options.mode, accepted: progress.accepted })
+      const finished = await finishImport(trx, { spec, runId: ctx.run.id, source, seq, mode: options.mode, accepted: progress.accepted, repeats: rows.repeats })
       const counts: Omit<ImportReport, 'seconds' | 'rowsPerSecond'> = {
         kind: spec.kind,
         mode: options.mode,

@@ -1,0 +1,40 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import knex, { type Knex } from 'knex'
+import { afterEach, describe, expect, it } from 'vitest'
+import { SQLITE_PAGE_SIZE, ensureSchema } from '../src/db/schema.js'
+
+const open: Array<{ db: Knex; dir: string }> = []
+function sqlite(): Knex {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'batch-schema-'))
+  const db = knex({ client: 'better-sqlite3', connection: { filename: path.join(dir, 'board.db') }, useNullAsDefault: true, pool: { min: 1, max: 1 } })
+  open.push({ db, dir })
+  return db
+}
+const pageSize = async (db: Knex) => Number(((await db.raw('pragma page_size')) as Array<{ page_size: number }>)[0].page_size)
+
+afterEach(async () => {
+  for (const { db, dir } of open.splice(0)) {
+    await db.destroy()
+    rmSync(dir, { recursive: true, force: true })
+  }
+})
+
+describe('the SQLite page size of the batch tables', () => {
+  it('a new database gets 16 KiB pages', async () => {
+    const db = sqlite()
+    await ensureSchema(db)
+    expect(await pageSize(db)).toBe(SQLITE_PAGE_SIZE)
+    expect(await db.schema.hasTable('batch_listings')).toBe(true)
+  })
+
+  it('a database that already holds tables keeps its page size', async () => {
+    const db = sqlite()
+    await db.schema.createTable('theirs', (t) => t.integer('x'))
+    const before = await pageSize(db)
+    await ensureSchema(db)
+    expect(await pageSize(db)).toBe(before)
+    expect(before).not.toBe(SQLITE_PAGE_SIZE)
+  })
+})
