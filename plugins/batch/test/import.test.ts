@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { importOptions } from '../src/job-types/import-options.js'
 import { runImport } from '../src/import/run-import.js'
 import { FeedError } from '../src/import/feed-error.js'
-import { BatchProject, LISTING_COLUMNS, csv, listing } from './support/context.js'
+import { BatchProject, LISTING_COLUMNS, type Row, csv, listing } from './support/context.js'
 
 const OPTIONAL = ['salary_period', 'fee', 'posted_at', 'latitude', 'longitude', 'editorial_pick', 'keywords']
 
@@ -309,3 +309,33 @@ describe('batch-import on mysql (MariaDB)', () => {
   })
 })
 
+
+describe.each(['sqlite', 'pg', 'mysql'] as const)('what a re-import counts as a change, on %s', (kind) => {
+  it('moves change_seq for a change in any one value (case, NULL vs a value, a number) and for a reopened row, never for an equal row', async () => {
+    const p = await BatchProject.create(kind)
+    try {
+      const columns = [...LISTING_COLUMNS, 'fee', 'latitude', 'longitude', 'keywords']
+      const base = { fee: '', latitude: '35.6895', longitude: '139.6917', keywords: 'java' }
+      const rows = (edits: Record<string, Row>) => ['SAME', 'CASE', 'FEE', 'LAT', 'GONE'].map((id) => listing({ external_id: id, title: 'Java Engineer', ...base, ...(edits[id] ?? {}) }))
+      p.write('l.csv', csv(columns, rows({})))
+      await p.importFeed({ path: 'l.csv', mode: 'full' })
+      const seqOf = async () => Object.fromEntries(((await p.db('batch_listings').select('external_id', 'change_seq')) as Array<{ external_id: string; change_seq: unknown }>).map((r) => [r.external_id, Number(r.change_seq)]))
+      const first = await seqOf()
+
+      // GONE is left out of a full feed (closed), then comes back (reopened).
+      p.write('l.csv', csv(columns, rows({ CASE: { title: 'JAVA Engineer' }, FEE: { fee: '3000' }, LAT: { latitude: '35.6896' } }).filter((r) => r.external_id !== 'GONE')))
+      p.now += 1000
+      const second = await p.importFeed({ path: 'l.csv', mode: 'full' })
+      const seq2 = (second.data as { changeSeq: number }).changeSeq
+      expect(await seqOf()).toEqual({ SAME: first.SAME, CASE: seq2, FEE: seq2, LAT: seq2, GONE: seq2 })
+
+      p.write('l.csv', csv(columns, rows({ CASE: { title: 'JAVA Engineer' }, FEE: { fee: '3000' }, LAT: { latitude: '35.6896' } })))
+      p.now += 1000
+      const third = await p.importFeed({ path: 'l.csv', mode: 'full' })
+      const seq3 = (third.data as { changeSeq: number }).changeSeq
+      expect(await seqOf()).toEqual({ SAME: first.SAME, CASE: seq2, FEE: seq2, LAT: seq2, GONE: seq3 })
+    } finally {
+      await p.close()
+    }
+  })
+})

@@ -3,7 +3,9 @@ import os from 'node:os'
 import path from 'node:path'
 import knex, { type Knex } from 'knex'
 import { afterEach, describe, expect, it } from 'vitest'
-import { SQLITE_PAGE_SIZE, ensureSchema } from '../src/db/schema.js'
+import { applyMigrations } from 'circadian'
+import { MIGRATIONS, SQLITE_PAGE_SIZE, ensureSchema } from '../src/db/schema.js'
+import { MIGRATIONS_TABLE } from '../src/db/tables.js'
 
 const open: Array<{ db: Knex; dir: string }> = []
 function sqlite(): Knex {
@@ -36,5 +38,17 @@ describe('the SQLite page size of the batch tables', () => {
     await ensureSchema(db)
     expect(await pageSize(db)).toBe(before)
     expect(before).not.toBe(SQLITE_PAGE_SIZE)
+  })
+})
+
+describe('upgrading a database made before the rows were compared column by column', () => {
+  it('drops the content hash and keeps the rows', async () => {
+    const db = sqlite()
+    await applyMigrations(db, { migrations: MIGRATIONS.slice(0, 1), tableName: MIGRATIONS_TABLE })
+    const stamp = { source: 'feed', import_run: 'R1', change_seq: 1, status: 'open', first_seen_at: '2026-01-01T00:00:00.000Z', last_seen_at: '2026-01-01T00:00:00.000Z' }
+    await db('batch_users').insert({ external_id: 'U1', keywords: 'java', content_hash: 'abc', ...stamp })
+    await ensureSchema(db)
+    expect(await db.schema.hasColumn('batch_users', 'content_hash')).toBe(false)
+    expect(await db('batch_users').select('external_id', 'keywords', 'change_seq')).toEqual([{ external_id: 'U1', keywords: 'java', change_seq: 1 }])
   })
 })

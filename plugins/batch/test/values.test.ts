@@ -4,7 +4,7 @@ import { FEEDS } from '../src/import/feeds/index.js'
 import { columnName, matchHeader } from '../src/import/header.js'
 import { RowRejected } from '../src/import/row-rejected.js'
 import { annualAmount, displayText, employmentType, optionalAmount, optionalBoolean, optionalCoordinates, salaryPeriod } from '../src/import/values.js'
-import { contentHash, splitKeywords, valuesHash } from '../src/text/normalize.js'
+import { splitKeywords } from '../src/text/normalize.js'
 
 const rejectReason = (fn: () => unknown): string => {
   try {
@@ -89,40 +89,6 @@ describe('yes/no, coordinates, employment types, text', () => {
   it('splits keywords on spaces, commas, 、 and ・, unique and lowercase', () => {
     expect(splitKeywords('Java、ＡＷＳ, リモート・java　SQL')).toEqual(['java', 'aws', 'リモート', 'sql'])
     expect(splitKeywords('')).toEqual([])
-  })
-
-  it('hashes content stably and tells different rows apart', () => {
-    expect(contentHash('a\u0001b')).toBe(contentHash('a\u0001b'))
-    expect(contentHash('a\u0001b')).not.toBe(contentHash('a\u0001c'))
-  })
-
-  it('hashes a row as its values joined with U+0001, as stored rows were hashed', () => {
-    const row = ['L0000000', 'エンジニア募集', null, 6_700_000, 34.3584, true, undefined]
-    expect(valuesHash(row)).toBe('877f998a2c918')
-    expect(valuesHash(row)).toBe(contentHash(row.join('\u0001')))
-    expect(valuesHash([])).toBe(contentHash(''))
-    expect(valuesHash(['', ''])).toBe(contentHash('\u0001'))
-  })
-
-  it('hashes exactly as cyrb53 as first written (stored hashes stay valid)', () => {
-    const cyrb53 = (text: string): string => {
-      let h1 = 0xdeadbeef
-      let h2 = 0x41c6ce57
-      for (let i = 0; i < text.length; i++) {
-        const ch = text.charCodeAt(i)
-        h1 = Math.imul(h1 ^ ch, 2654435761)
-        h2 = Math.imul(h2 ^ ch, 1597334677)
-      }
-      h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909)
-      h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909)
-      return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(16)
-    }
-    const alphabet = ['a', 'Z', '0', ' ', '\u0001', '看', 'ｶ', '😀', '\n']
-    for (let n = 0; n < 3000; n++) {
-      let text = ''
-      for (let i = 0; i < n % 37; i++) text += alphabet[(n * 7 + i * 13) % alphabet.length]
-      expect(contentHash(text)).toBe(cyrb53(text))
-    }
   })
 })
 

@@ -1,11 +1,15 @@
 import { applyMigrations, type Migration } from 'circadian'
 import type { Knex } from 'knex'
 import * as m001 from './migrations/001-initial.js'
+import * as m002 from './migrations/002-compare-columns.js'
 import { dialectOf, rawRows } from './dialect.js'
 import { MIGRATIONS_TABLE } from './tables.js'
 
 /** The plugin's numbered migrations, applied in order, each in a transaction, under knex's migration lock. */
-export const MIGRATIONS: Migration[] = [{ name: '001-initial', ...m001 }]
+export const MIGRATIONS: Migration[] = [
+  { name: '001-initial', ...m001 },
+  { name: '002-compare-columns', ...m002 },
+]
 
 /**
  * SQLite page size for a database the batch tables are the first to use. A million-listing import writes

@@ -19,7 +19,7 @@ export interface FeedLayout {
   env: RowEnv
 }
 
-/** Rows (the feed's table columns, then two empty slots) and the rejects among `records` records. */
+/** Rows (the feed's table columns, then an empty slot) and the rejects among `records` records. */
 export interface ConvertedBatch {
   rows: unknown[][]
   rejects: Reject[]
@@ -79,8 +79,8 @@ export class RecordConverter {
         out.rejects.push(this.reject(record.line, err.message, fields, true))
         continue
       }
-      // The slots the main thread fills with the content hash and the source: the row then never grows.
-      values.push(null, null)
+      // The slot the main thread fills with the source: the row then never grows.
+      values.push(null)
       out.rows.push(values)
     }
   }

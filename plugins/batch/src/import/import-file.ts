@@ -1,7 +1,6 @@
 import { stat } from 'node:fs/promises'
 import { availableParallelism } from 'node:os'
 import type { RowSink } from '../db/bulk-insert.js'
-import { valuesHash } from '../text/normalize.js'
 import { convertInWorker, parseWorkerAvailable } from './convert-in-worker.js'
 import { type ConvertedBatch, type FeedLayout, convertFile } from './convert-records.js'
 import type { FeedSpec, RowEnv } from './feeds/spec.js'
@@ -56,10 +55,7 @@ export async function importFile(feed: InspectedFeed, target: ImportTarget): Pro
     stats.rows += batch.records
     progress.rows += batch.records
     for (const values of batch.rows) {
-      // Hashed here, not in the worker: measured faster, the worker being the busier thread without it.
-      const hashAt = values.length - 2
-      values[hashAt] = valuesHash(values, hashAt)
-      values[hashAt + 1] = source
+      values[values.length - 1] = source
       // SQLite writes at once and returns nothing; only a server database's batch flush is awaited.
       const pending = target.rows.write(values)
       if (pending) await pending
