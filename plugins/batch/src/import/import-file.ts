@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises'
 import { availableParallelism } from 'node:os'
+import { matchKey } from '../text/normalize.js'
 import type { RowSink } from '../db/bulk-insert.js'
 import { convertInWorker, parseWorkerAvailable } from './convert-in-worker.js'
 import { type ConvertedBatch, type FeedLayout, convertFile } from './convert-records.js'
@@ -50,11 +51,13 @@ export async function importFile(feed: InspectedFeed, target: ImportTarget): Pro
   // On a worker thread when it pays: a big file and a second CPU.
   const inWorker = availableParallelism() > 1 && (await stat(feed.file)).size >= PARALLEL_FROM_BYTES && parseWorkerAvailable()
   const batches: AsyncIterable<ConvertedBatch> = inWorker ? convertInWorker(layout, target.signal) : convertFile(layout, target.signal)
+  const keyed = (target.spec.matchKeys ?? []).map(([key, of]) => [target.spec.columns.indexOf(key), target.spec.columns.indexOf(of)] as const)
   for await (const batch of batches) {
     target.signal.throwIfAborted()
     stats.rows += batch.records
     progress.rows += batch.records
     for (const values of batch.rows) {
+      for (const [key, of] of keyed) values[key] = values[of] === null ? null : matchKey(values[of] as string)
       values[values.length - 1] = source
       // SQLite writes at once and returns nothing; only a server database's batch flush is awaited.
       const pending = target.rows.write(values)

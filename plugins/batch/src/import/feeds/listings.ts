@@ -1,4 +1,4 @@
-import { matchKey, splitKeywords } from '../../text/normalize.js'
+import { splitKeywords } from '../../text/normalize.js'
 import { T } from '../../db/tables.js'
 import { optionalInstant } from '../dates.js'
 import { RowRejected } from '../row-rejected.js'
@@ -17,6 +17,10 @@ export const listingsFeed: FeedSpec = {
     'salary_min', 'salary_max', 'salary_period', 'annual_salary_min', 'annual_salary_max', 'description',
     'fee', 'posted_at', 'latitude', 'longitude', 'editorial_pick', 'keywords',
   ],
+  matchKeys: [
+    ['company_key', 'company_name'],
+    ['location_key', 'location'],
+  ],
   status: { present: 'open', absent: 'closed' },
   idOf: (cell) => (cell('external_id') ?? '').trim() || null,
   toRow(cell, env) {
@@ -34,7 +38,7 @@ export const listingsFeed: FeedSpec = {
     if (!description) throw new RowRejected('description is empty')
     const { latitude, longitude } = optionalCoordinates(cell('latitude'), cell('longitude'))
     return [
-      externalId, title, company, matchKey(company), location, matchKey(location), type,
+      externalId, title, company, null, location, null, type,
       min, max, period, annualAmount(min, period, 'salary_min'), annualAmount(max, period, 'salary_max'), description,
       optionalAmount(cell('fee'), 'fee'), optionalInstant(cell('posted_at'), 'posted_at', env.zone), latitude, longitude,
       optionalBoolean(cell('editorial_pick'), 'editorial_pick'), splitKeywords(cell('keywords')).join(' '),

@@ -28,6 +28,12 @@ export interface FeedSpec {
   columns: readonly string[]
   /** `status` of a row in the latest feed, and of one a full feed no longer has. */
   status: { present: string; absent: string }
+  /**
+   * Match-key columns and the column each is the key of (`company_key` of `company_name`). toRow leaves them
+   * null; the thread that writes fills them (matchKey never rejects a row), which evens out the work when a
+   * worker thread parses and validates.
+   */
+  matchKeys?: ReadonlyArray<readonly [key: string, of: string]>
   /** Validates and converts one row; throws RowRejected with the reason. */
   toRow(cell: CellReader, env: RowEnv): unknown[]
   /** The row's id as written, for the rejects (null when the kind has no single id or it is empty). */

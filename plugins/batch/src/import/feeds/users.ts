@@ -1,4 +1,4 @@
-import { matchKey, splitKeywords } from '../../text/normalize.js'
+import { splitKeywords } from '../../text/normalize.js'
 import { T } from '../../db/tables.js'
 import { annualAmount, employmentType, optionalAmount, optionalCoordinates, optionalText, salaryPeriod } from '../values.js'
 import { requiredId } from './ids.js'
@@ -12,6 +12,7 @@ export const usersFeed: FeedSpec = {
   optional: ['location', 'latitude', 'longitude', 'employment_type', 'desired_salary', 'desired_salary_period', 'keywords'],
   aliases: { user_id: 'external_id' },
   columns: ['external_id', 'location', 'location_key', 'latitude', 'longitude', 'employment_type', 'desired_salary', 'keywords'],
+  matchKeys: [['location_key', 'location']],
   status: { present: 'active', absent: 'inactive' },
   idOf: (cell) => (cell('external_id') ?? '').trim() || null,
   toRow(cell) {
@@ -22,7 +23,7 @@ export const usersFeed: FeedSpec = {
     const desired = optionalAmount(cell('desired_salary'), 'desired_salary')
     const period = salaryPeriod(cell('desired_salary_period'), 'desired_salary_period')
     return [
-      externalId, location, location === null ? null : matchKey(location), latitude, longitude,
+      externalId, location, null, latitude, longitude,
       type === null ? null : employmentType(type), desired === null ? null : annualAmount(desired, period, 'desired_salary'),
       splitKeywords(cell('keywords')).join(' '),
     ]
