@@ -4,7 +4,7 @@ import path from 'node:path'
 import knex, { type Knex } from 'knex'
 import { afterEach, describe, expect, it } from 'vitest'
 import { applyMigrations } from 'circadian'
-import { MIGRATIONS, SQLITE_PAGE_SIZE, ensureSchema } from '../src/db/schema.js'
+import { MIGRATIONS, ensureSchema } from '../src/db/schema.js'
 import { MIGRATIONS_TABLE } from '../src/db/tables.js'
 
 const open: Array<{ db: Knex; dir: string }> = []
@@ -14,31 +14,12 @@ function sqlite(): Knex {
   open.push({ db, dir })
   return db
 }
-const pageSize = async (db: Knex) => Number(((await db.raw('pragma page_size')) as Array<{ page_size: number }>)[0].page_size)
 
 afterEach(async () => {
   for (const { db, dir } of open.splice(0)) {
     await db.destroy()
     rmSync(dir, { recursive: true, force: true })
   }
-})
-
-describe('the SQLite page size of the batch tables', () => {
-  it('a new database gets 16 KiB pages', async () => {
-    const db = sqlite()
-    await ensureSchema(db)
-    expect(await pageSize(db)).toBe(SQLITE_PAGE_SIZE)
-    expect(await db.schema.hasTable('batch_listings')).toBe(true)
-  })
-
-  it('a database that already holds tables keeps its page size', async () => {
-    const db = sqlite()
-    await db.schema.createTable('theirs', (t) => t.integer('x'))
-    const before = await pageSize(db)
-    await ensureSchema(db)
-    expect(await pageSize(db)).toBe(before)
-    expect(before).not.toBe(SQLITE_PAGE_SIZE)
-  })
 })
 
 describe('upgrading a database made before the rows were compared column by column', () => {
