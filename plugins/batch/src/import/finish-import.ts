@@ -12,6 +12,8 @@ export interface FinishInput {
   accepted: number
   /** Repeated ids, when the writes counted them (SQLite); otherwise counted here. */
   repeats: number | null
+  /** Whether the table had rows before this import: if not, a full import has nothing to retire. */
+  tableHadRows: boolean
 }
 
 export interface FinishResult {
@@ -19,6 +21,11 @@ export interface FinishResult {
   duplicates: number
   /** Rows of this source the full feed no longer has: closed, deactivated or removed. */
   absent: number
+}
+
+/** Whether the feed's table holds any row (one index step, however big the table). */
+export async function tableHasRows(trx: Knex.Transaction, spec: FeedSpec): Promise<boolean> {
+  return (await trx(spec.table).first(trx.raw('1 as found'))) !== undefined
 }
 
 /** Set-based steps after the rows are in: count repeated ids, and in a full import retire what is absent. */
@@ -39,7 +46,8 @@ export async function finishImport(trx: Knex.Transaction, input: FinishInput): P
   }
 
   let absent = 0
-  if (input.mode === 'full') {
+  // The first import into a table has nothing to retire: no need to scan every row it wrote for that.
+  if (input.mode === 'full' && input.tableHadRows) {
     absent = await trx(spec.table)
       .where({ source: input.source, status: spec.status.present })
       .whereNot({ import_run: runId })

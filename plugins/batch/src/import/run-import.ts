@@ -10,7 +10,7 @@ import { feedUpsert } from './feed-upsert.js'
 import { FEEDS } from './feeds/index.js'
 import { resolveFeedFiles } from './files.js'
 import { type FileStats, importFile } from './import-file.js'
-import { finishImport } from './finish-import.js'
+import { finishImport, tableHasRows } from './finish-import.js'
 import { type InspectedFeed, inspectFeed } from './inspect-feed.js'
 import { ImportProgress } from './progress.js'
 import { RejectSink, rejectFilePath } from './rejects.js'
@@ -77,6 +77,7 @@ export async function runImport(ctx: JobContext, options: ImportOptions): Promis
       const now = new Date(ctx.clock.now()).toISOString()
       const progress = new ImportProgress(ctx.log, () => performance.now(), started)
       rejects = await RejectSink.open(trx, { runId: ctx.run.id, job: ctx.run.job, spec, now }, target)
+      const tableHadRows = await tableHasRows(trx, spec)
       const rows = await bulkSink(trx, feedUpsert(spec, { runId: ctx.run.id, seq, status: spec.status.present, now }))
       const stats: FileStats[] = []
       for (const feed of inspected) {
@@ -98,7 +99,7 @@ export async function runImport(ctx: JobContext, options: ImportOptions): Promis
       if (options.mode === 'full' && progress.accepted === 0) {
         throw new FeedError(`the full ${spec.kind} feed has no valid rows; refusing to retire every ${spec.kind === 'listings' ? 'listing' : 'row'} of source "${source}" (fix the feed, or import it with mode 'delta')`, 'empty-feed')
       }
-      const finished = await finishImport(trx, { spec, runId: ctx.run.id, source, seq, mode: options.mode, accepted: progress.accepted, repeats: rows.repeats })
+      const finished = await finishImport(trx, { spec, runId: ctx.run.id, source, seq, mode: options.mode, accepted: progress.accepted, repeats: rows.repeats, tableHadRows })
       const counts: Omit<ImportReport, 'seconds' | 'rowsPerSecond'> = {
         kind: spec.kind,
         mode: options.mode,
