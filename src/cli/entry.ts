@@ -3,26 +3,6 @@
  * job-types hook and the public API, loaded at once with a V8 code cache by bin/run.js.
  */
 import * as api from '../api.js'
-import Breakers from '../commands/breakers/index.js'
-import BreakersReset from '../commands/breakers/reset.js'
-import DlqList from '../commands/dlq/list.js'
-import DlqPurge from '../commands/dlq/purge.js'
-import DlqReplay from '../commands/dlq/replay.js'
-import DlqShow from '../commands/dlq/show.js'
-import History from '../commands/history.js'
-import Init from '../commands/init.js'
-import List from '../commands/list.js'
-import Next from '../commands/next.js'
-import Pause from '../commands/pause.js'
-import PluginsNew from '../commands/plugins/new.js'
-import Resume from '../commands/resume.js'
-import Run from '../commands/run.js'
-import Serve from '../commands/serve.js'
-import StateExport from '../commands/state/export.js'
-import StateImport from '../commands/state/import.js'
-import Status from '../commands/status.js'
-import Trigger from '../commands/trigger.js'
-import Validate from '../commands/validate.js'
 import { API_GLOBAL } from '../config/load-module.js'
 
 // Plugins and config files that import 'circadian' get this same API object (see src/index.ts).
@@ -33,26 +13,37 @@ export { execute, settings } from '@oclif/core'
 export { default as jobTypesHook } from '../hooks/job-types.js'
 export { default as commandNotFoundHook } from '../hooks/command-not-found.js'
 
-/** oclif's "explicit" command discovery: command id → class. */
-export const COMMANDS = {
-  breakers: Breakers,
-  'breakers:reset': BreakersReset,
-  'dlq:list': DlqList,
-  'dlq:purge': DlqPurge,
-  'dlq:replay': DlqReplay,
-  'dlq:show': DlqShow,
-  history: History,
-  init: Init,
-  list: List,
-  next: Next,
-  pause: Pause,
-  'plugins:new': PluginsNew,
-  resume: Resume,
-  run: Run,
-  serve: Serve,
-  'state:export': StateExport,
-  'state:import': StateImport,
-  status: Status,
-  trigger: Trigger,
-  validate: Validate,
+/**
+ * oclif's "explicit" command discovery: command id → class. Each class is a getter over a require() that
+ * esbuild turns into a lazy module init, so a run initialises only its own command's modules (oclif finds
+ * commands through oclif.manifest.json and reads just the one it runs).
+ */
+/* eslint-disable @typescript-eslint/no-require-imports -- lazy by design, see above */
+const COMMAND_MODULES: Record<string, () => { default: unknown }> = {
+  breakers: () => require('../commands/breakers/index.js'),
+  'breakers:reset': () => require('../commands/breakers/reset.js'),
+  'dlq:list': () => require('../commands/dlq/list.js'),
+  'dlq:purge': () => require('../commands/dlq/purge.js'),
+  'dlq:replay': () => require('../commands/dlq/replay.js'),
+  'dlq:show': () => require('../commands/dlq/show.js'),
+  history: () => require('../commands/history.js'),
+  init: () => require('../commands/init.js'),
+  list: () => require('../commands/list.js'),
+  next: () => require('../commands/next.js'),
+  pause: () => require('../commands/pause.js'),
+  'plugins:new': () => require('../commands/plugins/new.js'),
+  resume: () => require('../commands/resume.js'),
+  run: () => require('../commands/run.js'),
+  serve: () => require('../commands/serve.js'),
+  'state:export': () => require('../commands/state/export.js'),
+  'state:import': () => require('../commands/state/import.js'),
+  status: () => require('../commands/status.js'),
+  trigger: () => require('../commands/trigger.js'),
+  validate: () => require('../commands/validate.js'),
 }
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+export const COMMANDS: Record<string, unknown> = Object.defineProperties(
+  {},
+  Object.fromEntries(Object.entries(COMMAND_MODULES).map(([id, load]) => [id, { enumerable: true, get: () => load().default }])),
+)
