@@ -3,7 +3,7 @@
 // later runs skip most parsing and compiling. The cache lives in the user's own cache directory, and V8
 // rejects it by itself when the bundle or Node changes.
 import { createHash } from 'node:crypto'
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import Module, { createRequire } from 'node:module'
 import os from 'node:os'
 import path from 'node:path'
@@ -15,8 +15,19 @@ function cacheFileFor(filename, source) {
   // V8 rejects a cache made under other flags (--cpu-prof, --no-opt, ...): one file per flag set, so runs
   // with and without them do not keep overwriting each other's cache.
   const flags = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].join(' ')
-  const key = createHash('sha1').update(`${process.version}\0${process.arch}\0${filename}\0${source.length}\0${statSync(filename).mtimeMs}\0${flags}`).digest('hex').slice(0, 16)
-  return path.join(base, 'circadian', `bundle-${key}.v8cache`)
+  const hash = (text) => createHash('sha1').update(text).digest('hex').slice(0, 16)
+  const key = hash(`${process.version}\0${process.arch}\0${source.length}\0${statSync(filename).mtimeMs}\0${flags}`)
+  return path.join(base, 'circadian', `bundle-${hash(filename)}-${key}.v8cache`)
+}
+
+/** Every rebuild or upgrade writes a new cache: drop those written before this bundle was (older builds'). */
+function pruneOlderCaches(cacheFile, bundleMtimeMs) {
+  const dir = path.dirname(cacheFile)
+  const prefix = path.basename(cacheFile).split('-').slice(0, 2).join('-') + '-'
+  for (const name of readdirSync(dir)) {
+    const file = path.join(dir, name)
+    if (name.startsWith(prefix) && file !== cacheFile && statSync(file).mtimeMs < bundleMtimeMs) rmSync(file, { force: true })
+  }
 }
 
 /** `alias`: another path oclif should find this instance under (bin/dev.js's in-memory build). */
@@ -49,6 +60,7 @@ export function loadBundle(url, alias) {
         const tmp = `${cacheFile}.${process.pid}`
         writeFileSync(tmp, script.createCachedData())
         renameSync(tmp, cacheFile)
+        pruneOlderCaches(cacheFile, statSync(filename).mtimeMs)
       } catch {
         // A read-only or full cache directory only costs speed.
       }
