@@ -40,7 +40,8 @@ cosmiconfig('circadian').load(process.argv[2]).then((r) => { if (Object.keys(r.c
 
   const bare = median(timeProcess(process.execPath, ['-e', ''], { runs }))
   const validate = median(timeProcess(process.execPath, [BIN, 'validate', '--config', config], { runs, cwd: dir, warmup: 2 }))
-  // Cold: an empty cache directory for every run (no V8 code cache, no transpiled config), as on a fresh CI runner.
+  // Cold: an empty cache directory for every run (no code cache of the user's own, no transpiled config), as on
+  // a fresh CI runner right after `npm ci` (whose build left a code cache beside the bundle).
   const cold = median(timeProcess(process.execPath, [BIN, 'validate', '--config', config], { runs, cwd: dir, warmup: 0, envPerRun: () => ({ XDG_CACHE_HOME: mkdtempSync(path.join(dir, 'cache-')) }) }))
   const cosmiconfig = median(timeProcess(process.execPath, [anchor, config], { runs: Math.max(3, Math.floor(runs / 2)), cwd: dir }))
   const version = median(timeProcess(process.execPath, [BIN, '--version'], { runs }))
@@ -49,7 +50,7 @@ cosmiconfig('circadian').load(process.argv[2]).then((r) => { if (Object.keys(r.c
   console.log(`  node -e ""                           ${fmt(bare)}`)
   console.log(`  cosmiconfig default TS loader        ${fmt(cosmiconfig)}`)
   console.log(`  circadian validate                   ${fmt(validate)}   (warm caches)`)
-  console.log(`  circadian validate, cold             ${fmt(cold)}   (empty cache dir each run)`)
+  console.log(`  circadian validate, cold             ${fmt(cold)}   (empty cache dir each run: no transpiled config, only the build's code cache)`)
   console.log(`  circadian --version                  ${fmt(version)}`)
   console.log('ratios')
   console.log(`  cosmiconfig / validate               ${ratio(cosmiconfig, validate)}   (goal ≥ 5x)`)

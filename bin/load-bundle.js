@@ -30,6 +30,14 @@ function pruneOlderCaches(cacheFile, bundleMtimeMs) {
   }
 }
 
+/**
+ * The cache the build leaves beside the bundle (scripts/code-cache.mjs), named by the bundle's content: a
+ * fresh machine's first run (a CI runner right after `npm ci`) starts as fast as later ones.
+ */
+export function shippedCacheFor(filename, source) {
+  return path.join(path.dirname(filename), `circadian-${createHash('sha1').update(source).digest('hex').slice(0, 16)}.v8cache`)
+}
+
 /** `alias`: another path oclif should find this instance under (bin/dev.js's in-memory build). */
 export function loadBundle(url, alias) {
   const filename = fileURLToPath(url)
@@ -38,7 +46,12 @@ export function loadBundle(url, alias) {
   let cachedData
   try {
     if (cacheFile) cachedData = readFileSync(cacheFile)
-  } catch {}
+  } catch {
+    try {
+      // V8 rejects it by itself if it was made by another Node version or under other flags.
+      if (cacheFile) cachedData = readFileSync(shippedCacheFor(filename, source))
+    } catch {}
+  }
   const script = new vm.Script(Module.wrap(source), {
     filename,
     cachedData,
