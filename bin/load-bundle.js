@@ -20,13 +20,17 @@ function cacheFileFor(filename, source) {
   return path.join(base, 'circadian', `bundle-${hash(filename)}-${key}.v8cache`)
 }
 
+// Caches named before they carried the bundle path's hash (circadian 0.1.0 builds up to this one).
+const UNKEYED_CACHE = /^bundle-[0-9a-f]{16}\.v8cache$/
+
 /** Every rebuild or upgrade writes a new cache: drop those written before this bundle was (older builds'). */
 function pruneOlderCaches(cacheFile, bundleMtimeMs) {
   const dir = path.dirname(cacheFile)
   const prefix = path.basename(cacheFile).split('-').slice(0, 2).join('-') + '-'
   for (const name of readdirSync(dir)) {
     const file = path.join(dir, name)
-    if (name.startsWith(prefix) && file !== cacheFile && statSync(file).mtimeMs < bundleMtimeMs) rmSync(file, { force: true })
+    const older = name.startsWith(prefix) || UNKEYED_CACHE.test(name)
+    if (older && file !== cacheFile && statSync(file).mtimeMs < bundleMtimeMs) rmSync(file, { force: true })
   }
 }
 

@@ -42,17 +42,19 @@ describe('the V8 code cache of the CLI bundle', () => {
     expect(userCaches()).toEqual(written)
   })
 
-  it('a new cache removes the ones written for the same bundle before it was built, not other bundles', () => {
+  it('a new cache removes the ones written for the same bundle before it was built (and unkeyed ones of older builds), not other bundles', () => {
     const cacheDir = path.join(cacheHome, 'circadian')
     mkdirSync(cacheDir, { recursive: true })
     const olderBuild = path.join(cacheDir, `bundle-${pathKey()}-0000000000000000.v8cache`)
     const otherInstall = path.join(cacheDir, 'bundle-ffffffffffffffff-0000000000000000.v8cache')
-    for (const file of [olderBuild, otherInstall]) {
+    const unkeyed = path.join(cacheDir, 'bundle-0123456789abcdef.v8cache') // named as builds before the path hash were
+    for (const file of [olderBuild, otherInstall, unkeyed]) {
       writeFileSync(file, 'stale')
       utimesSync(file, new Date('2020-01-01'), new Date('2020-01-01'))
     }
     expect(load()).toBe(600)
     expect(existsSync(olderBuild)).toBe(false)
+    expect(existsSync(unkeyed)).toBe(false)
     expect(existsSync(otherInstall)).toBe(true)
     expect(userCaches().filter((f) => f.startsWith(`bundle-${pathKey()}-`))).toHaveLength(1)
   })
