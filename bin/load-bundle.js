@@ -10,14 +10,23 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import vm from 'node:vm'
 
+const shortHash = (text) => createHash('sha1').update(text).digest('hex').slice(0, 16)
+
+function readIfPresent(file) {
+  try {
+    return readFileSync(file)
+  } catch {
+    return undefined
+  }
+}
+
 function cacheFileFor(filename, source) {
   const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache')
   // V8 rejects a cache made under other flags (--cpu-prof, --no-opt, ...): one file per flag set, so runs
   // with and without them do not keep overwriting each other's cache.
   const flags = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].join(' ')
-  const hash = (text) => createHash('sha1').update(text).digest('hex').slice(0, 16)
-  const key = hash(`${process.version}\0${process.arch}\0${source.length}\0${statSync(filename).mtimeMs}\0${flags}`)
-  return path.join(base, 'circadian', `bundle-${hash(filename)}-${key}.v8cache`)
+  const key = shortHash(`${process.version}\0${process.arch}\0${source.length}\0${statSync(filename).mtimeMs}\0${flags}`)
+  return path.join(base, 'circadian', `bundle-${shortHash(filename)}-${key}.v8cache`)
 }
 
 // Caches named before they carried the bundle path's hash (circadian 0.1.0 builds up to this one).
@@ -39,7 +48,7 @@ function pruneOlderCaches(cacheFile, bundleMtimeMs) {
  * fresh machine's first run (a CI runner right after `npm ci`) starts as fast as later ones.
  */
 export function shippedCacheFor(filename, source) {
-  return path.join(path.dirname(filename), `circadian-${createHash('sha1').update(source).digest('hex').slice(0, 16)}.v8cache`)
+  return path.join(path.dirname(filename), `circadian-${shortHash(source)}.v8cache`)
 }
 
 /** `alias`: another path oclif should find this instance under (bin/dev.js's in-memory build). */
@@ -47,15 +56,9 @@ export function loadBundle(url, alias) {
   const filename = fileURLToPath(url)
   const source = readFileSync(filename, 'utf8')
   const cacheFile = process.env.CIRCADIAN_NO_CODE_CACHE ? null : cacheFileFor(filename, source)
-  let cachedData
-  try {
-    if (cacheFile) cachedData = readFileSync(cacheFile)
-  } catch {
-    try {
-      // V8 rejects it by itself if it was made by another Node version or under other flags.
-      if (cacheFile) cachedData = readFileSync(shippedCacheFor(filename, source))
-    } catch {}
-  }
+  // The build's cache, when the user's own is missing: V8 rejects it by itself if another Node version or
+  // other flags made it.
+  const cachedData = cacheFile ? (readIfPresent(cacheFile) ?? readIfPresent(shippedCacheFor(filename, source))) : undefined
   const script = new vm.Script(Module.wrap(source), {
     filename,
     cachedData,

@@ -1,6 +1,7 @@
 /**
  * The single-file CLI (dist/circadian.cjs, built by scripts/bundle.mjs): oclif, every command, the core's
- * job-types hook and the public API, loaded at once with a V8 code cache by bin/run.js.
+ * job-types hook and the public API in one file, loaded with a V8 code cache by bin/run.js (each command's
+ * modules initialise only when it runs, see COMMANDS).
  */
 import * as api from '../api.js'
 import { API_GLOBAL } from '../config/load-module.js'
