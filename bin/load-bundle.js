@@ -58,7 +58,8 @@ export function loadBundle(url, alias) {
   const cacheFile = process.env.CIRCADIAN_NO_CODE_CACHE ? null : cacheFileFor(filename, source)
   // The build's cache, when the user's own is missing: V8 rejects it by itself if another Node version or
   // other flags made it.
-  const cachedData = cacheFile ? (readIfPresent(cacheFile) ?? readIfPresent(shippedCacheFor(filename, source))) : undefined
+  const ownCache = cacheFile ? readIfPresent(cacheFile) : undefined
+  const cachedData = ownCache ?? (cacheFile ? readIfPresent(shippedCacheFor(filename, source)) : undefined)
   const script = new vm.Script(Module.wrap(source), {
     filename,
     cachedData,
@@ -73,12 +74,15 @@ export function loadBundle(url, alias) {
   if (alias) Module._cache[alias] = mod
   script.runInThisContext()(mod.exports, createRequire(filename), mod, filename, path.dirname(filename))
   mod.loaded = true
-  if (cacheFile && (!cachedData || script.cachedDataRejected)) {
+  if (cacheFile && (!ownCache || script.cachedDataRejected)) {
+    // The build's cache, once V8 accepted it, becomes the user's own: later runs find it by a short key
+    // instead of hashing the whole bundle to find the build's.
+    const adopt = cachedData && !script.cachedDataRejected ? cachedData : null
     process.once('exit', () => {
       try {
         mkdirSync(path.dirname(cacheFile), { recursive: true })
         const tmp = `${cacheFile}.${process.pid}`
-        writeFileSync(tmp, script.createCachedData())
+        writeFileSync(tmp, adopt ?? script.createCachedData())
         renameSync(tmp, cacheFile)
         pruneOlderCaches(cacheFile, statSync(filename).mtimeMs)
       } catch {

@@ -59,7 +59,7 @@ describe('the V8 code cache of the CLI bundle', () => {
     expect(userCaches().filter((f) => f.startsWith(`bundle-${pathKey()}-`))).toHaveLength(1)
   })
 
-  it('uses the cache the build left beside the bundle (named by its content) instead of writing its own', () => {
+  it('adopts the cache the build left beside the bundle (named by its content) as its own, byte for byte', () => {
     load()
     const [made] = userCaches()
     const shipped = path.join(path.dirname(bundle), `circadian-${createHash('sha1').update(readFileSync(bundle, 'utf8')).digest('hex').slice(0, 16)}.v8cache`)
@@ -67,7 +67,13 @@ describe('the V8 code cache of the CLI bundle', () => {
     rmSync(cacheHome, { recursive: true })
 
     expect(load()).toBe(600)
-    expect(userCaches()).toEqual([])
+    expect(userCaches()).toEqual([made])
+    expect(readFileSync(path.join(cacheHome, 'circadian', made))).toEqual(readFileSync(shipped))
+    // Later runs read the user's copy: the build's file is no longer needed, and nothing is written again.
+    rmSync(shipped)
+    const before = readFileSync(path.join(cacheHome, 'circadian', made))
+    expect(load()).toBe(600)
+    expect(readFileSync(path.join(cacheHome, 'circadian', made))).toEqual(before)
 
     // A changed bundle has another name: the build's cache for the old one is never used for it.
     writeFileSync(bundle, readFileSync(bundle, 'utf8').replace('exports.answer = ', 'exports.answer = 1 + '))

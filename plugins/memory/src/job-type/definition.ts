@@ -1,52 +1,5 @@
-import { type JobContext, type RunResult, defineJobType } from 'circadian'
-import { type MemoryCycleOptions, memoryCycleOptions, stageParams } from '../options/schema.js'
-import type { Stage } from '../options/params.js'
-import { ensureSchema } from '../store/migrate.js'
-import { seedIfEmpty } from '../store/seed.js'
-import { AlreadyApplied, occurrenceOf } from '../store/stage-runs.js'
-import type { StageEnv } from '../stages/env.js'
-import { STAGE_RUNNERS } from './run-stage.js'
-
-function envFor(ctx: JobContext, options: MemoryCycleOptions): StageEnv {
-  return {
-    db: ctx.db(options.connection),
-    occ: occurrenceOf(ctx.run, options.stage),
-    clock: ctx.clock,
-    signal: ctx.signal,
-    log: ctx.log,
-    kv: ctx.kv,
-    notify: (names, notice) => ctx.notify(names, notice),
-    // Only where the core sends `alert` notices (notifyOn's default includes them): ours add to those.
-    notifiers: !options.notifyOn || options.notifyOn.includes('alert') ? (options.notify ?? []) : [],
-  }
-}
-
-/** Runs one stage for one occurrence: tables first (migrations, the seed), then the stage. */
-export async function runMemoryCycle(ctx: JobContext, options: MemoryCycleOptions): Promise<RunResult> {
-  const env = envFor(ctx, options)
-  const stage: Stage = options.stage
-  let seeded = null
-  if (stage !== 'health') {
-    await ensureSchema(env.db, ctx.clock.now())
-    if (options.seed) seeded = await seedIfEmpty(env.db, options.seed, ctx.configDir, ctx.clock.now())
-  }
-  const run = STAGE_RUNNERS[stage] as (env: StageEnv, params: unknown) => ReturnType<(typeof STAGE_RUNNERS)[Stage]>
-  const outcome = await run(env, stageParams(stage, options))
-  if (outcome instanceof AlreadyApplied) {
-    const at = outcome.row.finishedAt ? new Date(outcome.row.finishedAt).toISOString() : 'an earlier attempt'
-    return {
-      status: 'ok',
-      summary: `already applied for this occurrence (at ${at}): ${outcome.row.summary ?? ''}`.trim(),
-      data: { ...outcome.row.data, alreadyApplied: true, occurrence: env.occ.key },
-    }
-  }
-  const seedNote = seeded ? `loaded ${seeded.imported} sample memories from ${seeded.file}${seeded.badLines ? ` (${seeded.badLines} bad lines skipped)` : ''}; ` : ''
-  return {
-    status: outcome.status ?? 'ok',
-    summary: `${seedNote}${outcome.summary}`,
-    data: { stage, occurrence: env.occ.key, ...outcome.data, ...(seeded ? { seeded } : {}) },
-  }
-}
+import { defineJobType } from 'circadian'
+import { memoryCycleOptions } from '../options/schema.js'
 
 export const memoryCycleJobType = defineJobType({
   type: 'memory-cycle',
@@ -58,5 +11,6 @@ export const memoryCycleJobType = defineJobType({
   resources: (options) => (options.stage === 'health' ? [] : [`db:${options.connection}`]),
   // The health stage's alert (a degraded store) also degrades serve's /health until a run finds it healthy.
   reportsHealth: (options) => options.stage === 'health',
-  run: runMemoryCycle,
+  // The stages load when a run needs them: every command that reads the config gathers the job types.
+  run: async (ctx, options) => (await import('./run-cycle.js')).runMemoryCycle(ctx, options),
 })

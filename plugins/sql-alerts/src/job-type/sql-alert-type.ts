@@ -1,5 +1,5 @@
 import { defineJobType } from 'circadian'
-import { runSqlAlert } from '../evaluate/run-alert.js'
+import type { runSqlAlert } from '../evaluate/run-alert.js'
 import { sqlAlertOptions } from './options.js'
 
 const definition = {
@@ -13,7 +13,8 @@ const definition = {
   // The alert sends its own notices (firing, repeat, resolved, error) to `notify`: the core sends none for
   // its runs. (Declared through a variable so the object also type-checks against a core without the key.)
   managesNotices: true,
-  run: runSqlAlert,
+  // Loaded when a run needs it: every command that reads the config gathers the job types, few run an alert.
+  run: async (...args: Parameters<typeof runSqlAlert>) => (await import('../evaluate/run-alert.js')).runSqlAlert(...args),
 }
 
 export const sqlAlertJobType = defineJobType(definition)
