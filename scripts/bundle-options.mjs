@@ -26,16 +26,10 @@ const englishOnlyZod = {
  * ids, which code-point order sorts the same way for our ids. The rewrite is checked, so an oclif upgrade
  * that moves the code fails the build instead of silently keeping the cost.
  */
-const ordinalCommandSort = {
-  name: 'oclif-ordinal-command-sort',
-  setup(build) {
-    build.onLoad({ filter: /@oclif[\\/]core[\\/]lib[\\/]config[\\/]plugin\.js$/ }, async (args) => {
-      const source = await readFile(args.path, 'utf8')
-      const localeSort = '.sort((a, b) => a.id.localeCompare(b.id))'
-      if (!source.includes(localeSort)) throw new Error(`${args.path}: the command sort to rewrite is gone; update scripts/bundle-options.mjs`)
-      return { contents: source.replace(localeSort, '.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))'), loader: 'js' }
-    })
-  },
+function rewriteCommandSort(file, source) {
+  const localeSort = '.sort((a, b) => a.id.localeCompare(b.id))'
+  if (!source.includes(localeSort)) throw new Error(`${file}: the command sort to rewrite is gone; update scripts/bundle-options.mjs`)
+  return source.replace(localeSort, '.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))')
 }
 
 /**
@@ -57,8 +51,83 @@ const literalPluginNames = {
   },
 }
 
+/**
+ * oclif requires at load time packages that only some paths use: tinyglobby (and fdir, picomatch) to find
+ * commands when a plugin has no manifest, ejs to render update URLs, semver for its engine check. Bundled, each
+ * would run its module code on every command; these require them on first use. Checked like the rewrites above.
+ */
+const LAZY_OCLIF_REQUIRES = {
+  'config/plugin.js': [['const tinyglobby_1 = require("tinyglobby");', 'const tinyglobby_1 = { get glob() { return require("tinyglobby").glob; } };']],
+  'config/config.js': [['const ejs_1 = __importDefault(require("ejs"));', 'const ejs_1 = { get default() { return __importDefault(require("ejs")).default; } };']],
+  // The engine check on load: a plain `>=` range (ours) is compared without loading all of semver.
+  'index.js': [
+    [
+      "const semver = require('semver');",
+      `const semver = { satisfies: (version, range) => (${plainRangeSatisfies})(version, range) ?? require('semver').satisfies(version, range) };`,
+    ],
+  ],
+}
+
+/**
+ * Whether a release version (`20.11.1`) satisfies a `>=X[.Y[.Z]]` range; undefined for any other range or
+ * version, which then goes to semver. Self-contained: its source is written into the bundle.
+ */
+export function plainRangeSatisfies(version, range) {
+  const want = /^>=\s*v?(\d+)(?:\.(\d+))?(?:\.(\d+))?$/.exec(String(range).trim())
+  const have = /^v?(\d+)\.(\d+)\.(\d+)$/.exec(String(version).trim())
+  if (!want || !have) return undefined
+  for (let i = 1; i <= 3; i++) {
+    const h = Number(have[i])
+    const w = Number(want[i] ?? 0)
+    if (h !== w) return h > w
+  }
+  return true
+}
+
+const lazyOclifRequires = {
+  name: 'oclif-lazy-requires',
+  setup(build) {
+    build.onLoad({ filter: /@oclif[\\/]core[\\/]lib[\\/](config[\\/]plugin|config[\\/]config|index)\.js$/ }, async (args) => {
+      let source = await readFile(args.path, 'utf8')
+      const file = args.path.split(path.sep).join('/').replace(/.*@oclif\/core\/lib\//, '')
+      for (const [eager, lazy] of LAZY_OCLIF_REQUIRES[file]) {
+        if (!source.includes(eager)) throw new Error(`${args.path}: the require to make lazy is gone (${eager}); update scripts/bundle-options.mjs`)
+        source = source.replace(eager, lazy)
+      }
+      if (file === 'config/plugin.js') source = rewriteCommandSort(args.path, source)
+      return { contents: source, loader: 'js' }
+    })
+  },
+}
+
+/**
+ * zod's compiled object parser runs every key's schema, present or not. For a key that is optional in and
+ * out (`.optional()`, not `.default()`), the code it generates then drops an absent key's result and its
+ * issues unread, so the run only allocates: a job has ~24 core keys, most of them absent, times 1,000 jobs.
+ * The rewrite skips that run for an absent key; a present key (even one set to undefined) runs as before.
+ * Checked like the rewrites above.
+ */
+const zodSkipAbsentOptionalKeys = {
+  name: 'zod-skip-absent-optional-keys',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]zod[\\/]v4[\\/]core[\\/]schemas\.js$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8')
+      const run = 'doc.write(`const ${id} = ${parseStr(k)};`);'
+      const absentFirst =
+        'doc.write(optin === "optional" && isOptionalOut ? `const ${id} = ${isPresent} ? ${parseStr(k)} : absent;` : `const ${id} = ${parseStr(k)};`);'
+      const start = 'doc.write(`const input = payload.value;`);'
+      // One shared result for absent keys: the generated code only reads its empty issues and never writes to it.
+      const startWithAbsent = 'doc.write(`const input = payload.value;`);\n        doc.write(`const absent = { value: undefined, issues: [] };`);'
+      if (source.split(run).length !== 2 || source.split(start).length !== 2) {
+        throw new Error(`${args.path}: zod's object fast path to rewrite is gone; update scripts/bundle-options.mjs`)
+      }
+      return { contents: source.replace(run, absentFirst).replace(start, startWithAbsent), loader: 'js' }
+    })
+  },
+}
+
 export const bundleOptions = {
-  plugins: [englishOnlyZod, ordinalCommandSort, literalPluginNames],
+  plugins: [englishOnlyZod, lazyOclifRequires, literalPluginNames, zodSkipAbsentOptionalKeys],
   entryPoints: ['src/cli/entry.ts'],
   bundle: true,
   platform: 'node',
