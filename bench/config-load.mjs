@@ -2,6 +2,7 @@
 // Anchors, measured in the same run: cosmiconfig's default TS loader on the same file (as a whole process),
 // and bare `node -e ""`. Also `circadian --version` against bare node.
 // Goals (issue "Core"): validate ≥ 5x faster than cosmiconfig's loader, ≤ 3x bare node; --version ≤ 2x bare node.
+import { spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -22,6 +23,17 @@ function generateConfig(jobs) {
   }
   lines.push('  },', '})', '')
   return lines.join('\n')
+}
+
+const FAULTS = fileURLToPath(new URL('./lib/report-faults.cjs', import.meta.url))
+/** Median minor page faults of a whole process (each one a fresh page of memory the kernel maps in). */
+function pageFaults(args, options) {
+  const counts = []
+  for (let i = 0; i < 5; i++) {
+    const r = spawnSync(process.execPath, ['--require', FAULTS, ...args], { ...options, encoding: 'utf8' })
+    counts.push(Number(/minor-page-faults=(\d+)/.exec(r.stderr)?.[1]))
+  }
+  return median(counts)
 }
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'circadian-bench-config-'))
@@ -58,6 +70,21 @@ cosmiconfig('circadian').load(process.argv[2]).then((r) => { if (Object.keys(r.c
   console.log(`  cosmiconfig / validate, cold         ${ratio(cosmiconfig, cold)}`)
   console.log(`  validate, cold / bare node           ${ratio(cold, bare)}`)
   console.log(`  --version / bare node                ${ratio(version, bare)}   (goal ≤ 2x)`)
+
+  // Page faults: a cost that differs most between machines. Every page of memory a process touches for the
+  // first time is a fault; in some VMs each costs ~10 µs, which makes `validate` (~40 MB more than bare
+  // node) slower relative to bare node there than the CPU work alone would.
+  const touch = `const b = Buffer.allocUnsafe(${40 << 20}); for (let i = 0; i < b.length; i += 4096) b[i] = 1`
+  const touched = median(timeProcess(process.execPath, ['-e', touch], { runs }))
+  const touchFaults = pageFaults(['-e', touch]) - pageFaults(['-e', ''])
+  const perFault = (touched - bare) / touchFaults
+  const bareFaults = pageFaults(['-e', ''])
+  const validateFaults = pageFaults([BIN, 'validate', '--config', config], { cwd: dir })
+  console.log('page faults (minor, median of 5)')
+  console.log(`  node -e ""                           ${String(bareFaults).padStart(6)}`)
+  console.log(`  circadian validate                   ${String(validateFaults).padStart(6)}`)
+  console.log(`  one fault on this machine            ${(perFault * 1000).toFixed(1).padStart(6)} µs   (touching 40 MB: ${touchFaults} faults, ${(touched - bare).toFixed(0)} ms over bare node)`)
+  console.log(`  validate's faults beyond bare node   ${fmt((validateFaults - bareFaults) * perFault)}   of the ${fmt(validate - bare).trim()} validate takes beyond bare node`)
 } finally {
   rmSync(dir, { recursive: true, force: true })
 }
