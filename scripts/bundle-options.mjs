@@ -21,50 +21,52 @@ const englishOnlyZod = {
 }
 
 /**
- * oclif sorts each plugin's commands with localeCompare. The first locale-aware call builds ICU's collator
- * and its table of every available locale (~10 ms, a twentieth of a `validate`), only to order ASCII command
- * ids, which code-point order sorts the same way for our ids. The rewrite is checked, so an oclif upgrade
- * that moves the code fails the build instead of silently keeping the cost.
+ * Exact-text rewrites of dependencies' files, for start-up speed. Each text must occur exactly once: when an
+ * upgrade moves the code, the build fails instead of silently keeping the cost (or rewriting the wrong place).
+ * Keyed by the file's path below node_modules; test/build/bundle-rewrites.test.ts holds the results of the
+ * zod rewrite and the engine check to the original packages'.
  */
-function rewriteCommandSort(file, source) {
-  const localeSort = '.sort((a, b) => a.id.localeCompare(b.id))'
-  if (!source.includes(localeSort)) throw new Error(`${file}: the command sort to rewrite is gone; update scripts/bundle-options.mjs`)
-  return source.replace(localeSort, '.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))')
-}
-
-/**
- * oclif finds the core plugins (package.json `oclif.plugins`) by matching every dependency's name against
- * every listed name with minimatch, which compiles each pattern anew: ~150 compilations, ~4 ms of every
- * command. A name without glob characters matches only itself, so only real patterns still go to minimatch.
- * Checked like the sort above.
- */
-const literalPluginNames = {
-  name: 'oclif-literal-plugin-names',
-  setup(build) {
-    build.onLoad({ filter: /@oclif[\\/]core[\\/]lib[\\/]config[\\/]plugin-loader\.js$/ }, async (args) => {
-      const source = await readFile(args.path, 'utf8')
-      const match = 'patterns.some((w) => (0, minimatch_1.minimatch)(p, w))'
-      if (!source.includes(match)) throw new Error(`${args.path}: the plugin-name matching to rewrite is gone; update scripts/bundle-options.mjs`)
-      const literalFirst = 'patterns.some((w) => (/[*?[\\]{}()!+#\\\\]/.test(w) ? (0, minimatch_1.minimatch)(p, w) : p === w))'
-      return { contents: source.replace(match, literalFirst), loader: 'js' }
-    })
-  },
-}
-
-/**
- * oclif requires at load time packages that only some paths use: tinyglobby (and fdir, picomatch) to find
- * commands when a plugin has no manifest, ejs to render update URLs, semver for its engine check. Bundled, each
- * would run its module code on every command; these require them on first use. Checked like the rewrites above.
- */
-const LAZY_OCLIF_REQUIRES = {
-  'config/plugin.js': [['const tinyglobby_1 = require("tinyglobby");', 'const tinyglobby_1 = { get glob() { return require("tinyglobby").glob; } };']],
-  'config/config.js': [['const ejs_1 = __importDefault(require("ejs"));', 'const ejs_1 = { get default() { return __importDefault(require("ejs")).default; } };']],
+const REWRITES = {
+  // oclif sorts each plugin's commands with localeCompare. The first locale-aware call builds ICU's collator
+  // and its table of every available locale (~10 ms), only to order ASCII command ids, which code-point order
+  // sorts the same way for our ids.
+  '@oclif/core/lib/config/plugin.js': [
+    ['.sort((a, b) => a.id.localeCompare(b.id))', '.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))'],
+    // oclif requires at load time packages that only some paths use; these require them on first use.
+    // tinyglobby (with fdir, picomatch) finds the commands of a plugin without a manifest.
+    ['const tinyglobby_1 = require("tinyglobby");', 'const tinyglobby_1 = { get glob() { return require("tinyglobby").glob; } };'],
+  ],
+  // ejs renders update URLs.
+  '@oclif/core/lib/config/config.js': [
+    ['const ejs_1 = __importDefault(require("ejs"));', 'const ejs_1 = { get default() { return __importDefault(require("ejs")).default; } };'],
+  ],
   // The engine check on load: a plain `>=` range (ours) is compared without loading all of semver.
-  'index.js': [
+  '@oclif/core/lib/index.js': [
     [
       "const semver = require('semver');",
       `const semver = { satisfies: (version, range) => (${plainRangeSatisfies})(version, range) ?? require('semver').satisfies(version, range) };`,
     ],
+  ],
+  // oclif finds the core plugins (package.json `oclif.plugins`) by matching every dependency's name against
+  // every listed name with minimatch, which compiles each pattern anew: ~150 compilations, ~4 ms of every
+  // command. A name without glob characters matches only itself, so only real patterns still go to minimatch.
+  '@oclif/core/lib/config/plugin-loader.js': [
+    [
+      'patterns.some((w) => (0, minimatch_1.minimatch)(p, w))',
+      'patterns.some((w) => (/[*?[\\]{}()!+#\\\\]/.test(w) ? (0, minimatch_1.minimatch)(p, w) : p === w))',
+    ],
+  ],
+  // zod's compiled object parser runs every key's schema, present or not. For a key that is optional in and
+  // out (`.optional()`, not `.default()`), the code it generates then drops an absent key's result and its
+  // issues unread, so the run only allocates: a job has ~24 core keys, most of them absent, times 1,000 jobs.
+  // The rewrite skips that run for an absent key; a present key (even one set to undefined) runs as before.
+  'zod/v4/core/schemas.js': [
+    [
+      'doc.write(`const ${id} = ${parseStr(k)};`);',
+      'doc.write(optin === "optional" && isOptionalOut ? `const ${id} = ${isPresent} ? ${parseStr(k)} : absent;` : `const ${id} = ${parseStr(k)};`);',
+    ],
+    // One shared result for absent keys: the generated code only reads its empty issues and never writes to it.
+    ['doc.write(`const input = payload.value;`);', 'doc.write(`const input = payload.value;`);\n        doc.write(`const absent = { value: undefined, issues: [] };`);'],
   ],
 }
 
@@ -84,50 +86,26 @@ export function plainRangeSatisfies(version, range) {
   return true
 }
 
-const lazyOclifRequires = {
-  name: 'oclif-lazy-requires',
+const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+
+const dependencyRewrites = {
+  name: 'dependency-rewrites',
   setup(build) {
-    build.onLoad({ filter: /@oclif[\\/]core[\\/]lib[\\/](config[\\/]plugin|config[\\/]config|index)\.js$/ }, async (args) => {
+    const files = Object.keys(REWRITES).map((f) => escapeRegExp(f).replaceAll('/', '[\\\\/]'))
+    build.onLoad({ filter: new RegExp(`[\\\\/]node_modules[\\\\/](${files.join('|')})$`) }, async (args) => {
+      const file = args.path.split(path.sep).join('/').replace(/.*\/node_modules\//, '')
       let source = await readFile(args.path, 'utf8')
-      const file = args.path.split(path.sep).join('/').replace(/.*@oclif\/core\/lib\//, '')
-      for (const [eager, lazy] of LAZY_OCLIF_REQUIRES[file]) {
-        if (!source.includes(eager)) throw new Error(`${args.path}: the require to make lazy is gone (${eager}); update scripts/bundle-options.mjs`)
-        source = source.replace(eager, lazy)
+      for (const [text, replacement] of REWRITES[file]) {
+        if (source.split(text).length !== 2) throw new Error(`${args.path}: the code to rewrite is gone or repeated (${text}); update scripts/bundle-options.mjs`)
+        source = source.replace(text, () => replacement)
       }
-      if (file === 'config/plugin.js') source = rewriteCommandSort(args.path, source)
       return { contents: source, loader: 'js' }
     })
   },
 }
 
-/**
- * zod's compiled object parser runs every key's schema, present or not. For a key that is optional in and
- * out (`.optional()`, not `.default()`), the code it generates then drops an absent key's result and its
- * issues unread, so the run only allocates: a job has ~24 core keys, most of them absent, times 1,000 jobs.
- * The rewrite skips that run for an absent key; a present key (even one set to undefined) runs as before.
- * Checked like the rewrites above.
- */
-const zodSkipAbsentOptionalKeys = {
-  name: 'zod-skip-absent-optional-keys',
-  setup(build) {
-    build.onLoad({ filter: /[\\/]zod[\\/]v4[\\/]core[\\/]schemas\.js$/ }, async (args) => {
-      const source = await readFile(args.path, 'utf8')
-      const run = 'doc.write(`const ${id} = ${parseStr(k)};`);'
-      const absentFirst =
-        'doc.write(optin === "optional" && isOptionalOut ? `const ${id} = ${isPresent} ? ${parseStr(k)} : absent;` : `const ${id} = ${parseStr(k)};`);'
-      const start = 'doc.write(`const input = payload.value;`);'
-      // One shared result for absent keys: the generated code only reads its empty issues and never writes to it.
-      const startWithAbsent = 'doc.write(`const input = payload.value;`);\n        doc.write(`const absent = { value: undefined, issues: [] };`);'
-      if (source.split(run).length !== 2 || source.split(start).length !== 2) {
-        throw new Error(`${args.path}: zod's object fast path to rewrite is gone; update scripts/bundle-options.mjs`)
-      }
-      return { contents: source.replace(run, absentFirst).replace(start, startWithAbsent), loader: 'js' }
-    })
-  },
-}
-
 export const bundleOptions = {
-  plugins: [englishOnlyZod, lazyOclifRequires, literalPluginNames, zodSkipAbsentOptionalKeys],
+  plugins: [englishOnlyZod, dependencyRewrites],
   entryPoints: ['src/cli/entry.ts'],
   bundle: true,
   platform: 'node',
