@@ -76,9 +76,9 @@ cosmiconfig('circadian').load(process.argv[2]).then((r) => { if (Object.keys(r.c
   // node) slower relative to bare node there than the CPU work alone would.
   const touch = `const b = Buffer.allocUnsafe(${40 << 20}); for (let i = 0; i < b.length; i += 4096) b[i] = 1`
   const touched = median(timeProcess(process.execPath, ['-e', touch], { runs }))
-  const touchFaults = pageFaults(['-e', touch]) - pageFaults(['-e', ''])
-  const perFault = (touched - bare) / touchFaults
   const bareFaults = pageFaults(['-e', ''])
+  const touchFaults = pageFaults(['-e', touch]) - bareFaults
+  const perFault = (touched - bare) / touchFaults
   const validateFaults = pageFaults([BIN, 'validate', '--config', config], { cwd: dir })
   console.log('page faults (minor, median of 5)')
   console.log(`  node -e ""                           ${String(bareFaults).padStart(6)}`)

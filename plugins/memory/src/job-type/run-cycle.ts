@@ -47,4 +47,3 @@ export async function runMemoryCycle(ctx: JobContext, options: MemoryCycleOption
     data: { stage, occurrence: env.occ.key, ...outcome.data, ...(seeded ? { seeded } : {}) },
   }
 }
-
