@@ -30,7 +30,7 @@ export function buildTrigger(core: CoreJob, zone: string): Trigger | null {
   const filters: FireFilter[] = []
   if (core.between) filters.push(betweenFilter(core.between, zone))
   if (core.days) filters.push(daysFilter(core.days, zone))
-  if (core.calendar) filters.push(calendarFilter(core.calendar.skip ?? [], core.calendar.holidays ? holidayCalendar(core.calendar.holidays) : null, zone))
+  if (core.calendar) filters.push(calendarFilter(core.calendar.skip ?? [], core.calendar.holidays ? holidayCalendar(core.calendar.holidays) : null, zone, core.calendar.holidays?.toUpperCase()))
   const qualifiers = [core.between?.text, core.days?.text, core.calendar?.holidays && `not on ${core.calendar.holidays.toUpperCase()} holidays`, core.calendar?.skip?.length && `${core.calendar.skip.length} dates skipped`].filter(Boolean)
   const trigger = filteredTrigger(base, filters)
   return qualifiers.length ? { ...trigger, text: `${base.text} (${qualifiers.join(', ')})` } : trigger

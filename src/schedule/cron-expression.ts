@@ -1,4 +1,4 @@
-import { Cron } from 'croner'
+import { Cron, CronPattern } from 'croner'
 
 /**
  * A cron expression, checked field by field (so errors can say exactly what is wrong) and compiled to a
@@ -170,4 +170,45 @@ function parseUncached(source: string): CronExpression {
 export function nextMatchingWallTime(expr: CronExpression, wall: number): number | null {
   const next = expr.matcher.nextRun(new Date(wall))
   return next ? next.getTime() : null
+}
+
+/** The last wall time strictly before `wall` that the expression matches, or null. */
+export function previousMatchingWallTime(expr: CronExpression, wall: number): number | null {
+  const [previous] = expr.matcher.previousRuns(1, new Date(wall))
+  return previous ? previous.getTime() : null
+}
+
+export interface FieldMatch {
+  field: string
+  /** The field as written (after nickname expansion). */
+  text: string
+  /** The wall time's value for this field. */
+  value: number
+  /** Whether croner's compiled field lists this value (day fields are combined by croner, see `days`). */
+  listed: boolean
+}
+
+/**
+ * Why a wall time does or does not match, field by field, from the same croner pattern the matcher uses.
+ * `matches` is croner's own verdict on the whole time. The day fields (day-of-month and day-of-week, with
+ * L, W, # and Vixie's AND/OR) are combined by croner, so `daysMatch` is croner's verdict on the date at the
+ * expression's first listed time of day (null when the month itself is not listed).
+ */
+export function matchFields(expr: CronExpression, wall: number): { matches: boolean; fields: FieldMatch[]; daysMatch: boolean | null } {
+  const pattern = new CronPattern(expr.fields.join(' '), undefined, { mode: '6-part', sloppyRanges: true })
+  const d = new Date(wall)
+  const values = [d.getUTCSeconds(), d.getUTCMinutes(), d.getUTCHours(), d.getUTCDate(), d.getUTCMonth() + 1, d.getUTCDay()]
+  const lists = [pattern.second, pattern.minute, pattern.hour, pattern.day, pattern.month, pattern.dayOfWeek]
+  const fields = SPECS.map((spec, i) => {
+    const index = spec.name === 'day-of-month' || spec.name === 'month' ? values[i] - 1 : values[i]
+    return { field: spec.name, text: expr.fields[i], value: values[i], listed: Boolean(lists[i][index]) }
+  })
+  const matches = expr.matcher.match(d) && d.getUTCMilliseconds() === 0
+  let daysMatch: boolean | null = matches
+  if (!matches) {
+    const first = (list: number[]) => list.findIndex(Boolean)
+    const probe = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), first(pattern.hour), first(pattern.minute), first(pattern.second))
+    daysMatch = fields[4].listed ? expr.matcher.match(new Date(probe)) : null
+  }
+  return { matches, fields, daysMatch }
 }

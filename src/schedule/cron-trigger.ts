@@ -29,6 +29,22 @@ function transitionWithin(zone: string, from: number, to: number, offset: number
  * together, so one croner lookup finds the segment's next match.
  */
 export function nextCronFire(expr: CronExpression, zone: string, after: number): number | null {
+  return nextCronFireExplained(expr, zone, after)?.instant ?? null
+}
+
+/**
+ * A fire and the rule that placed it: `regular` (its wall time happened, at `instant`) or `after-gap` (a fixed
+ * job's wall time `wall` fell in a DST gap, so it fires at the first instant after the gap).
+ */
+export interface CronFire {
+  instant: number
+  /** The matching wall time (floating ms) this fire stands for. */
+  wall: number
+  rule: 'regular' | 'after-gap'
+}
+
+/** `nextCronFire`, saying which rule placed the fire: what `circadian explain` reports. */
+export function nextCronFireExplained(expr: CronExpression, zone: string, after: number): CronFire | null {
   let offset = offsetAt(zone, after)
   let lowerBound = after // exclusive
   let segmentStart = -Infinity
@@ -45,7 +61,7 @@ export function nextCronFire(expr: CronExpression, zone: string, after: number):
     if (!expr.wildcard && previousOffset < offset && segmentStart > after) {
       // A gap opened at segmentStart: wall times [start+prev, start+offset) never happened.
       const swallowed = nextMatchingWallTime(expr, segmentStart + previousOffset - 1)
-      if (swallowed !== null && swallowed < segmentStart + offset) return segmentStart
+      if (swallowed !== null && swallowed < segmentStart + offset) return { instant: segmentStart, wall: swallowed, rule: 'after-gap' }
     }
     let minWall = lowerBound + offset
     if (!expr.wildcard && previousOffset > offset) {
@@ -56,7 +72,7 @@ export function nextCronFire(expr: CronExpression, zone: string, after: number):
     if (wall === null) return null
     const candidate = wall - offset
     const transition = transitionWithin(zone, Math.max(lowerBound, segmentStart), candidate, offset)
-    if (transition === null) return candidate
+    if (transition === null) return { instant: candidate, wall, rule: 'regular' }
     previousOffset = offset
     offset = offsetAt(zone, transition)
     segmentStart = transition

@@ -3,14 +3,15 @@ import { lazyRequire } from '../lazy-require.js'
 interface HolidaysLib {
   new (country?: string, state?: string, region?: string): {
     init(country: string, state?: string, region?: string): boolean | undefined
-    getHolidays(year: number): Array<{ date: string; type: string }>
+    getHolidays(year: number, lang?: string): Array<{ date: string; type: string; name: string }>
     getCountries(): Record<string, string>
     getStates(country: string): Record<string, string> | undefined
     getRegions(country: string, state: string): Record<string, string> | undefined
   }
 }
 
-export type HolidayCheck = (localDate: string) => boolean
+/** The name of the public holiday on a local date (YYYY-MM-DD), or null: truthy exactly on holidays. */
+export type HolidayCheck = (localDate: string) => string | null
 
 const calendars = new Map<string, HolidayCheck | null>()
 
@@ -32,15 +33,16 @@ export function holidayCalendar(code: string): HolidayCheck | null {
     hd.init(country, state, region) !== false
   let check: HolidayCheck | null = null
   if (known) {
-    const byYear = new Map<number, Set<string>>()
+    const byYear = new Map<number, Map<string, string>>()
     check = (localDate) => {
       const year = Number(localDate.slice(0, 4))
       let dates = byYear.get(year)
       if (!dates) {
-        dates = new Set(hd.getHolidays(year).filter((h) => h.type === 'public').map((h) => h.date.slice(0, 10)))
+        dates = new Map()
+        for (const h of hd.getHolidays(year, 'en')) if (h.type === 'public' && !dates.has(h.date.slice(0, 10))) dates.set(h.date.slice(0, 10), h.name)
         byYear.set(year, dates)
       }
-      return dates.has(localDate)
+      return dates.get(localDate) ?? null
     }
   }
   calendars.set(key, check)
