@@ -20,7 +20,7 @@ export async function setPaused(config: ValidatedConfig, job: string, paused: bo
   const store = await openStore(config.state)
   try {
     const now = Date.now()
-    await store.control.setPaused(job, paused, new Date(now).toISOString(), reason)
+    await store.control.setPaused(job, paused, new Date(now).toISOString(), reason, `cli:${requester()}`)
     return { liveInstances: (await store.control.liveInstances(new Date(now - LIVE_MS).toISOString())).length }
   } finally {
     await store.close()

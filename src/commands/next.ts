@@ -2,7 +2,7 @@ import { Flags } from '@oclif/core'
 import { BaseCommand, UsageError, configFlag, jsonFlag } from '../cli/base-command.js'
 import { printJson, printLine } from '../cli/output.js'
 import { selectJobs } from '../cli/select-jobs.js'
-import { parseInstant } from '../config/triggers.js'
+import { parseTimeFlag } from '../config/triggers.js'
 import { nextFires } from '../schedule/trigger.js'
 import { formatInZone } from '../schedule/zone.js'
 
@@ -32,16 +32,14 @@ export default class Next extends BaseCommand {
     this.jsonMode = flags.json
     const config = await this.loadConfig(flags.config)
     const jobs = argv.length ? selectJobs(config, argv as string[]) : [...config.jobs.values()]
-    if (flags.from !== undefined && !/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/i.test(flags.from)) {
-      throw new UsageError(`--from "${flags.from}" is not an ISO date-time (e.g. 2026-03-29T00:00:00Z)`)
-    }
     const fromFor = (zone: string): number => {
       if (flags.from === undefined) return Date.now()
-      const text = flags.from.length === 10 ? `${flags.from}T00:00:00` : flags.from
-      const instant = parseInstant(text, zone)
-      if (Number.isNaN(instant)) throw new UsageError(`--from "${flags.from}" is not a valid date-time`)
-      return instant
+      const parsed = parseTimeFlag(flags.from, zone)
+      if (parsed === 'format') throw new UsageError(`--from "${flags.from}" is not an ISO date-time (e.g. 2026-03-29T00:00:00Z)`)
+      if (parsed === 'invalid') throw new UsageError(`--from "${flags.from}" is not a valid date-time`)
+      return parsed.instant
     }
+    if (flags.from !== undefined) fromFor('UTC')
     const result = jobs.map((job) => ({
       job: job.name,
       timezone: job.timezone,

@@ -16,6 +16,22 @@ export function parseInstant(text: string, zone: string): number {
   return wall - offsetAt(zone, wall - 86_400_000)
 }
 
+const TIME_FLAG = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/i
+
+/**
+ * A time given on the command line (`next --from`, `explain --at`): ISO with an offset is an instant; without
+ * one it is a wall time in `zone` (a date alone is its midnight). `wall` is that wall time (floating ms), null
+ * when an offset was given. 'format' when the text is not ISO; 'invalid' when it is not a real date-time.
+ */
+export function parseTimeFlag(text: string, zone: string): { instant: number; wall: number | null } | 'format' | 'invalid' {
+  if (!TIME_FLAG.test(text)) return 'format'
+  const full = (text.length === 10 ? `${text}T00:00:00` : text).replace(' ', 'T')
+  const instant = parseInstant(full, zone)
+  if (Number.isNaN(instant)) return 'invalid'
+  const hasOffset = /(Z|[+-]\d{2}:?\d{2})$/i.test(full)
+  return { instant, wall: hasOffset ? null : Date.parse(`${full}Z`) }
+}
+
 function baseTrigger(core: CoreJob, zone: string): Trigger | null {
   if (core.schedule !== undefined) return cronTrigger(core.schedule, zone)
   if (core.every !== undefined) return intervalTrigger(core.every, `every ${formatDuration(core.every)}`)

@@ -66,11 +66,16 @@ export class ControlRepository {
     await this.knex('requests').where({ id }).update({ run_id: runId })
   }
 
-  async setPaused(job: string, paused: boolean, at: string, reason?: string): Promise<void> {
+  /**
+   * With `by` (who asked: 'cli:alice', 'api'), the pause or resume is also kept in `actions`, so `explain`
+   * can say later that a job was paused at some time, by whom and why (job_state keeps only the current pause).
+   */
+  async setPaused(job: string, paused: boolean, at: string, reason?: string, by?: string): Promise<void> {
     await this.knex('job_state').insert({ job, paused: false, consecutive_failures: 0, updated_at: at }).onConflict('job').ignore()
     await this.knex('job_state')
       .where({ job })
       .update({ paused, paused_at: paused ? at : null, pause_reason: paused ? (reason ?? null) : null, updated_at: at })
+    if (by) await this.knex('actions').insert({ job, action: paused ? 'pause' : 'resume', detail: `by ${by}${reason ? `: ${reason}` : ''}`, run_id: null, created_at: at })
   }
 
   async pausedJobs(): Promise<Set<string>> {

@@ -42,7 +42,7 @@ export function registerApiRoutes(app: FastifyInstance, ctx: HealthContext, requ
   const setPaused = (paused: boolean) => async (req: FastifyRequest<PauseRoute>, reply: FastifyReply) => {
     if (!knownJob(req.params.job, reply)) return reply
     const reason = typeof req.body?.reason === 'string' ? req.body.reason : undefined
-    await store.control.setPaused(req.params.job, paused, new Date().toISOString(), reason)
+    await store.control.setPaused(req.params.job, paused, new Date().toISOString(), reason, 'api')
     if (paused) runtime.paused.add(req.params.job)
     else runtime.paused.delete(req.params.job)
     return { job: req.params.job, paused }
