@@ -10,6 +10,7 @@ import { fireTime, scheduleCell } from './jobs-view.js'
 import { timelineView } from './timeline-view.js'
 import type { DashboardEvent, JobDetail, RunRow } from './types.js'
 import type { View } from './view.js'
+import { wantsWhy, whyAt, whyRun } from './why-view.js'
 
 function fact(term: string, ...value: Array<Node | string | null>): HTMLElement[] {
   return [h('dt', null, term), h('dd', null, ...value)]
@@ -22,7 +23,7 @@ function facts(detail: JobDetail): HTMLElement[] {
     ...fact('Type', job.type),
     ...fact('Schedule', scheduleCell(job)),
     ...fact('Time zone', job.timezone),
-    ...fact('Next fire', h('span', { class: 'next-fire' }, next)),
+    ...fact('Next fire', h('span', { class: 'next-fire' }, next), job.nextFire ? whyAt(job.job, job.nextFire) : null),
     ...fact('Last run', job.lastRun ? badge(job.lastRun.status ?? 'unknown') : badge('never')),
     ...fact('Failures in a row', String(job.consecutiveFailures)),
     ...fact('Paused', job.paused ? badge('paused', job.pauseReason) : 'no'),
@@ -47,7 +48,7 @@ function runRow(run: RunRow, zone: string): HTMLTableRowElement {
   return h(
     'tr',
     { 'data-run': run.id },
-    h('td', { 'data-label': 'Status', class: 'status' }, badge(run.status, run.reason)),
+    h('td', { 'data-label': 'Status', class: 'status' }, badge(run.status, run.reason), wantsWhy(run) ? whyRun(run.id) : null),
     h('td', { 'data-label': 'Scheduled' }, when(run.scheduledFor)),
     h('td', { 'data-label': 'Started' }, when(run.startedAt)),
     h('td', { 'data-label': 'Late by' }, lateness(run.latenessMs)),
