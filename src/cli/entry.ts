@@ -27,6 +27,7 @@ const COMMAND_MODULES: Record<string, () => { default: unknown }> = {
   'dlq:purge': () => require('../commands/dlq/purge.js'),
   'dlq:replay': () => require('../commands/dlq/replay.js'),
   'dlq:show': () => require('../commands/dlq/show.js'),
+  explain: () => require('../commands/explain.js'),
   history: () => require('../commands/history.js'),
   init: () => require('../commands/init.js'),
   list: () => require('../commands/list.js'),
