@@ -167,14 +167,16 @@ async function nothingRecorded(ctx: RecordContext, occurrence: number): Promise<
   const watermark = state?.watermark ? Date.parse(state.watermark) : null
   const job = ctx.job
   if (job && !job.core.enabled) steps.push(step('enabled', 'fail', `${ctx.jobName} is disabled (enabled: false): its occurrences are not run or recorded`, {}))
-  if (watermark === null || watermark < occurrence) {
+  if (watermark === null) {
+    steps.push(step('record', 'fail', 'nothing recorded: neither serve nor `run --due` has handled this job yet (a job seen for the first time starts from then, without running the past)', { watermark: null }))
+  } else if (watermark < occurrence) {
     let decision = ''
     if (job?.trigger) {
       const { occurrences } = occurrencesBetween((t) => job.trigger!.next(t), occurrence - 1, ctx.now, 10_000)
       const d = decideCatchUp(occurrences, ctx.now, { catchUp: job.core.catchUp, maxCatchUp: job.core.maxCatchUp, misfireGrace: job.core.misfireGrace }, (o) => o + jitterDelay(job.name, o, job.core.jitter))
       decision = `; if handled now, catchUp '${job.core.catchUp}' would ${d.missed.includes(occurrence) ? 'record it missed' : d.catchUp.includes(occurrence) ? 'run it as a catch-up' : 'run it on time'}`
     }
-    steps.push(step('record', 'fail', `nothing recorded: not handled yet (the job's watermark is ${state?.watermark ?? 'not set'}); the next serve start or \`run --due\` applies the catch-up rules to it${decision} (${DOCS.catchUp})`, { watermark: state?.watermark ?? null }))
+    steps.push(step('record', 'fail', `nothing recorded: not handled yet (the job's watermark is ${state!.watermark}); the next serve start or \`run --due\` applies the catch-up rules to it${decision} (${DOCS.catchUp})`, { watermark: state!.watermark }))
   } else {
     steps.push(step('record', 'fail', `nothing recorded, and the job's watermark (${state!.watermark}) is past it: the job was new, changed or disabled at the time (serve schedules such a job from when it changes, without running the past)`, { watermark: state!.watermark }))
   }
