@@ -24,9 +24,11 @@ COPY scripts/ scripts/
 COPY src/ src/
 COPY templates/ templates/
 COPY plugins/ plugins/
-# The project's build (what `npm ci` runs as `prepare`), then production dependencies only.
+# The project's build (what `npm ci` runs as `prepare`), then production dependencies only (and the link
+# node_modules/circadian -> .., which npm may drop as extraneous), without better-sqlite3's build leftovers.
 RUN npm run build \
  && npm prune --omit=dev --no-audit --no-fund \
+ && node scripts/link-self.mjs \
  && rm -rf node_modules/better-sqlite3/deps node_modules/better-sqlite3/src \
       node_modules/better-sqlite3/build/Release/obj node_modules/better-sqlite3/build/Release/obj.target \
       node_modules/better-sqlite3/build/Release/.deps node_modules/better-sqlite3/build/Release/sqlite3.a \
