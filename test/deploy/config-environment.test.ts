@@ -29,7 +29,8 @@ const withPassword = (url: string, password: string) => {
 async function runCount(url: string, client: 'pg' | 'mysql2', schema?: string): Promise<number> {
   const k = knex({ client, connection: url, pool: { min: 0, max: 1 } })
   try {
-    const [row] = await (schema ? k.withSchema(schema).from('runs') : k('runs')).count({ n: '*' })
+    const runs = schema ? k.withSchema(schema).table('runs') : k.table('runs')
+    const [row] = await runs.count({ n: '*' })
     return Number(row.n)
   } finally {
     await k.destroy()
