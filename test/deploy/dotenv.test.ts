@@ -15,6 +15,12 @@ describe('parseDotenv', () => {
       'EMPTY=',
       'URL=postgres://u:p@h:5432/db?sslmode=require',
       'WINDOWS=crlf\r',
+      'PEM="-----BEGIN KEY-----',
+      'abc\\"def',
+      '-----END KEY-----"',
+      "MULTI='one",
+      "two' # after",
+      'LAST=1',
     ].join('\n')
     expect(Object.fromEntries(parseDotenv(text, '.env'))).toEqual({
       PLAIN: 'value with spaces',
@@ -25,13 +31,16 @@ describe('parseDotenv', () => {
       EMPTY: '',
       URL: 'postgres://u:p@h:5432/db?sslmode=require',
       WINDOWS: 'crlf',
+      PEM: '-----BEGIN KEY-----\nabc"def\n-----END KEY-----',
+      MULTI: 'one\ntwo',
+      LAST: '1',
     })
   })
 
   it.each([
     ['NO_EQUALS', '/x/.env:1: expected KEY=value (a line without "=")'],
     ['1BAD=x', '/x/.env:1: "1BAD" is not a variable name (letters, digits and _, not starting with a digit)'],
-    ['A="open', '/x/.env:1: A has no closing double quote (values are one line; write a line break as \\n inside double quotes)'],
+    ['A="open\nB=2', '/x/.env:1: A has no closing double quote'],
     ["A='x' trailing", '/x/.env:1: A has text after its closing quote'],
   ])('refuses %j', (line, message) => {
     expect(() => parseDotenv(line, '/x/.env')).toThrow(message)
