@@ -1,7 +1,10 @@
 import type { Config } from '@oclif/core'
 import { loadConfigFile } from '../config/discover.js'
+import { applyDotenv } from '../config/dotenv.js'
 import { resetMissingEnv } from '../config/env.js'
+import { ConfigError } from '../config/errors.js'
 import type { ValidatedConfig } from '../config/model.js'
+import { STATE_URL_VAR, applyStateUrl } from '../config/state-url.js'
 import { validateConfig } from '../config/validate.js'
 import { type JobTypeRegistry, buildJobTypeRegistry } from '../run/job-type-registry.js'
 import { type GatheredPanels, gatherPanels } from '../serve/dashboard/panel-contract.js'
@@ -47,5 +50,18 @@ export async function loadValidatedConfig(oclif: Config, location: ConfigLocatio
 export async function loadConfigWith(registry: JobTypeRegistry, location: ConfigLocation): Promise<ValidatedConfig> {
   resetMissingEnv()
   const loaded = await loadConfigFile(location.cwd, location.configPath || process.env.CIRCADIAN_CONFIG || undefined)
-  return validateConfig(loaded.raw, { file: loaded.file, sources: loaded.sources, registry })
+  // Again for JSON/YAML configs (a JS/TS config's loader read it before running the module): same result.
+  const dotenv = applyDotenv(loaded.file)
+  const sources = dotenv ? [...loaded.sources, dotenv] : loaded.sources
+  const { raw, issues } = applyStateUrl(loaded.raw, process.env[STATE_URL_VAR])
+  const options = { file: loaded.file, sources, registry }
+  if (!issues.length) return validateConfig(raw, options)
+  // Report the variable's problem together with everything else wrong in the config.
+  try {
+    validateConfig(raw, options)
+  } catch (err) {
+    if (err instanceof ConfigError) throw new ConfigError([...issues, ...err.issues], loaded.file)
+    throw err
+  }
+  throw new ConfigError(issues, loaded.file)
 }

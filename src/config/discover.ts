@@ -1,5 +1,6 @@
 import { existsSync, statSync } from 'node:fs'
 import path from 'node:path'
+import { applyDotenv } from './dotenv.js'
 import { ConfigLoadError } from './errors.js'
 import { importConfigModule, resolveExport } from './load-module.js'
 
@@ -25,6 +26,8 @@ export interface LoadedConfigFile {
 
 const sourcesByFile = new Map<string, string[]>()
 const moduleLoader = async (file: string) => {
+  // Before the module runs: its env() calls must see the .env file's values.
+  applyDotenv(file)
   const { value, inputs } = await importConfigModule(file)
   sourcesByFile.set(file, inputs)
   return value
