@@ -2,11 +2,12 @@ import type { RunRow, RunStatus } from '../../state/runs.js'
 import type { Store } from '../../state/store.js'
 
 /**
- * Every column of `runs` but the two that can be large (output, data). Lists read only these: selecting the
- * output, even `substr(output, 1, n)` or `output is null`, makes SQLite read every row's whole value (with
- * better-sqlite3, on the event loop: 88-136 ms for 1,000 runs of 140 KB, against 3-9 ms without).
+ * The columns of `runs` stored before `output`. Lists read only these: selecting the output, even
+ * `substr(output, 1, n)` or `output is null`, or any column stored after it (`data`, `instance`, ...), makes
+ * SQLite walk every row's overflow pages (with better-sqlite3, on the event loop: 88-136 ms for 1,000 runs of
+ * 140 KB, and 270 ms for 500 with `instance`, against 3-9 ms without).
  */
-const LIST_COLUMNS = ['id', 'job', 'type', 'trigger', 'scheduled_for', 'created_at', 'started_at', 'finished_at', 'status', 'reason', 'attempts', 'summary', 'error', 'instance'] as const
+const LIST_COLUMNS = ['id', 'job', 'type', 'trigger', 'scheduled_for', 'created_at', 'started_at', 'finished_at', 'status', 'reason', 'attempts', 'summary', 'error'] as const
 
 export type RunListRow = Pick<RunRow, (typeof LIST_COLUMNS)[number]>
 
@@ -21,7 +22,7 @@ export async function listRuns(store: Store, query: { job: string; status?: RunS
   return rows.map((r) => ({ ...r, attempts: Number(r.attempts) }))
 }
 
-/** A run in an API list: its facts and summary (the short preview), and where its output is. */
+/** A run in an API list: its facts and summary (the short preview), and where its output is (its instance and data: GET /api/runs/:id). */
 export function runListView(row: RunListRow) {
   return {
     id: row.id,
@@ -36,7 +37,6 @@ export function runListView(row: RunListRow) {
     attempts: row.attempts,
     summary: row.summary,
     error: row.error,
-    instance: row.instance,
     outputUrl: `/${outputPath(row.id)}`,
   }
 }
