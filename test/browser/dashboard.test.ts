@@ -247,6 +247,8 @@ describe('the dashboard, in headless Chromium against a real serve', () => {
     expect(await row.locator('.status').textContent()).toContain('failed (exit-code)')
     expect(await row.locator('td[data-label="Summary / error"] .error-text').textContent()).toBe('exit code 1: oops')
     await row.locator('summary').click()
+    // The output is read from serve when the disclosure opens.
+    await row.locator('pre').waitFor({ timeout: SLOW })
     expect(await row.locator('.output-label').allTextContents()).toEqual(['stderr'])
     expect(await row.locator('pre').textContent()).toBe('oops\n')
     expect(await page.locator('.chart-summary').textContent()).toMatch(/\d+ failed\.$/)
