@@ -29,7 +29,10 @@ describe('with serve.token set', () => {
 
   it('the scheme is case-insensitive: `bearer TOKEN` and `BEARER TOKEN` work', async () => {
     for (const scheme of ['bearer', 'BEARER', 'Bearer']) {
-      expect((await call(serve.base, '/api/jobs', { headers: { authorization: `${scheme} ${TOKEN}` } })).status, scheme).toBe(200)
+      const headers = { authorization: `${scheme} ${TOKEN}` }
+      expect((await call(serve.base, '/api/jobs/check/pause', { method: 'POST', headers })).status, scheme).toBe(200)
+      expect((await call(serve.base, '/api/jobs/check/resume', { method: 'POST', headers })).status, scheme).toBe(200)
+      expect((await call(serve.base, '/api/jobs', { headers })).status, scheme).toBe(200)
     }
   })
 

@@ -13,7 +13,8 @@ const post = (path: string, headers: Record<string, string>, body?: string) => c
 
 describe('cross-origin changes are refused (no token set)', () => {
   it('a POST from another origin (Origin header) gets 403 and triggers nothing, whatever its content type', async () => {
-    for (const headers of [{ origin: 'https://evil.example' }, { origin: 'https://evil.example', 'content-type': 'application/json' }, { origin: `http://127.0.0.1:${serve.port + 1}` }, { origin: 'null' }]) {
+    const attempts: Array<Record<string, string>> = [{ origin: 'https://evil.example' }, { origin: 'https://evil.example', 'content-type': 'application/json' }, { origin: `http://127.0.0.1:${serve.port + 1}` }, { origin: 'null' }]
+    for (const headers of attempts) {
       const answer = await post('/api/jobs/report/trigger', headers, headers['content-type'] ? '{}' : undefined)
       expect(answer.status, JSON.stringify(headers)).toBe(403)
       expect(answer.body).toEqual({ error: expect.stringContaining('cross-origin request refused') })
