@@ -103,8 +103,11 @@ function firstProblem(error: string): string {
   return `${lines[1]}${more > 0 ? ` (and ${more} more)` : ''}`
 }
 
-/** The /health summary: "ok" or "degraded", with every reason. */
-export async function healthSummary(ctx: HealthContext, now = Date.now()) {
+/**
+ * The /health summary: "ok" or "degraded", with every reason. Without `detail` (a caller without the token
+ * when reads need it) it names no run, summary, instance or config problem: job data stays behind the token.
+ */
+export async function healthSummary(ctx: HealthContext, now = Date.now(), detail = true) {
   const reasons: string[] = []
   const live = liveness(ctx, now)
   if (!live.ok) reasons.push(`the scheduler loop has not run for ${live.lastLoopAgeSeconds}s`)
@@ -121,8 +124,8 @@ export async function healthSummary(ctx: HealthContext, now = Date.now()) {
     stuck = await stuckRuns(ctx.store, ctx.runtime.config.jobs, now)
   }
   if (openBreakers.length) reasons.push(`circuit open: ${openBreakers.join(', ')}`)
-  for (const c of failingChecks) reasons.push(`health check ${c.job} ${c.status.replace('_', ' ')}${c.summary ? `: ${c.summary}` : ''}`)
-  if (stuck.length) reasons.push(`${stuck.length} run(s) stuck past their timeout: ${stuck.map((s) => `${s.job} ${s.id}`).join(', ')}`)
+  for (const c of failingChecks) reasons.push(`health check ${c.job} ${c.status.replace('_', ' ')}${detail && c.summary ? `: ${c.summary}` : ''}`)
+  if (stuck.length) reasons.push(`${stuck.length} run(s) stuck past their timeout${detail ? `: ${stuck.map((s) => `${s.job} ${s.id}`).join(', ')}` : ''}`)
   const memoryMb = Math.round(process.memoryUsage().rss / 1024 / 1024)
   if (ctx.thresholds.memoryMb && memoryMb > ctx.thresholds.memoryMb) reasons.push(`memory ${memoryMb} MB is over ${ctx.thresholds.memoryMb} MB`)
   let diskFreeMb: number | null = null
@@ -132,19 +135,19 @@ export async function healthSummary(ctx: HealthContext, now = Date.now()) {
     diskFreeMb = Math.round((fs.bavail * fs.bsize) / 1024 / 1024)
     if (ctx.thresholds.diskFreeMb && diskFreeMb < ctx.thresholds.diskFreeMb) reasons.push(`disk free ${diskFreeMb} MB is under ${ctx.thresholds.diskFreeMb} MB`)
   } catch {}
-  const reloadError = ctx.reloadError()
-  if (reloadError) reasons.push(`the config on disk is invalid and was not applied: ${firstProblem(reloadError)}`)
+  const reloadError = detail ? ctx.reloadError() : ctx.reloadError() && 'the config on disk is invalid (details need the token)'
+  if (reloadError) reasons.push(`the config on disk is invalid and was not applied${detail ? `: ${firstProblem(reloadError)}` : ''}`)
   return {
     status: reasons.length ? ('degraded' as const) : ('ok' as const),
     reasons,
-    instance: ctx.instance,
+    instance: detail ? ctx.instance : null,
     uptimeSeconds: Math.round((now - ctx.startedAt) / 1000),
     jobs: ctx.runtime.config.jobs.size,
     running: ctx.runtime.dispatcher.activeCount,
     openBreakers,
     deadLetters,
-    stuckRuns: stuck,
-    healthChecks: failingChecks,
+    stuckRuns: detail ? stuck : [],
+    healthChecks: detail ? failingChecks : failingChecks.map((c) => ({ ...c, summary: null })),
     memoryMb,
     diskFreeMb,
     reloadError,

@@ -9,6 +9,8 @@ import { formatDuration } from '../schedule/duration.js'
 import { openStore } from '../state/store.js'
 import { startControlLoop } from './control-loop.js'
 import type { HealthContext } from './health.js'
+import type { HttpPolicy } from './http/guard.js'
+import { checkHttpReload } from './http/reload-check.js'
 import { type HttpOptions, type HttpServer, startHttp } from './http/server.js'
 import { ServeMetrics } from './metrics.js'
 import { ConfigWatcher } from './reloader.js'
@@ -27,7 +29,7 @@ export interface ServeOptions {
   notify?: boolean
   /** Watch the config's files and apply valid changes (default true). */
   watch?: boolean
-  /** More HTTP routes (the dashboard), given the token guard and what /health reads (runtime, store). */
+  /** More HTTP routes (the dashboard), given the HTTP policy in force and what /health reads (runtime, store). */
   extendHttp?: (...args: [...Parameters<ExtendHttp>, health: HealthContext]) => ReturnType<ExtendHttp>
 }
 
@@ -65,10 +67,13 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
     options
       .reload()
       .then(async (next) => {
+        const verdict = bound ? checkHttpReload(bound, runtime.config, next) : { notes: [] }
+        if (verdict.refuse) throw new Error(verdict.refuse)
         const diff = await runtime.applyConfig(next)
         reloadError = null
         watcher.watch(next.sources)
         log.info(`config reloaded: ${diff.added} added, ${diff.removed} removed, ${diff.changed} changed`)
+        for (const note of verdict.notes) log.info(note)
       })
       .catch((err) => {
         reloadError = err instanceof Error ? err.message : String(err)
@@ -79,15 +84,23 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   if (options.watch !== false) watcher.watch(options.config.sources)
 
   let http: HttpServer | null = null
+  let bound: { host: string; port: number } | null = null
   const httpConfig = options.config.serve.http
+  // Read per request: a token, publicReads or allowedHosts changed by a reload applies at once.
+  const policy = (): HttpPolicy => ({
+    token: runtime.config.serve.token,
+    publicReads: runtime.config.serve.http?.publicReads ?? false,
+    allowedHosts: runtime.config.serve.http?.allowedHosts ?? [],
+  })
   if (httpConfig) {
     const metrics = new ServeMetrics(store, options.version, () => new Map([...runtime.config.jobs.values()].map((j) => [j.name, j.type])))
     runtime.on('outcome', (o) => metrics.observe(o))
     const health: HealthContext = { runtime, store, instance: options.instance, startedAt: clock.now(), reloadError: () => reloadError, thresholds: options.config.serve.health }
     const extendHttp = options.extendHttp
-    const extend: ExtendHttp | undefined = extendHttp && ((app, requireToken) => extendHttp(app, requireToken, health))
+    const extend: ExtendHttp | undefined = extendHttp && ((app, httpPolicy) => extendHttp(app, httpPolicy, health))
     try {
-      http = await startHttp({ port: httpConfig.port, host: httpConfig.host, token: options.config.serve.token, health, metrics, log, extend })
+      http = await startHttp({ port: httpConfig.port, host: httpConfig.host, policy, health, metrics, log, extend })
+      bound = { host: httpConfig.host, port: Number(new URL(http.url).port) }
       log.info(`HTTP on ${http.url} (/health, /metrics, /api${options.extendHttp ? ', /' : ''})`)
     } catch (err) {
       log.error(`cannot listen on ${httpConfig.host}:${httpConfig.port}: ${err instanceof Error ? err.message : String(err)}`)

@@ -49,10 +49,11 @@ const apiRuns = async (job: string, limit = 5) => (await api<{ runs: ApiRun[] }>
 const seen = (id: string) => page.evaluate((runId) => (window as unknown as { seenRuns: Record<string, Record<string, number>> }).seenRuns[runId] ?? null, id)
 /** Records how long after `since` (an instant serve wrote) the page showed it; serve and Chromium share this machine's clock. */
 const measure = (what: string, shownAt: number, since: string) => latencies.push({ what, ms: shownAt - Date.parse(since) })
+// publicReads: this suite is about changes needing the token (reads needing it: test/security/browser-token-reads.test.ts).
 const CONFIG = (port: number) =>
   tsConfig(`{
       timezone: 'UTC',
-      serve: { http: { port: ${port} }, token: env('CIRCADIAN_TOKEN'), shutdownGrace: '5s' },
+      serve: { http: { port: ${port}, publicReads: true }, token: env('CIRCADIAN_TOKEN'), shutdownGrace: '5s' },
       resources: { 'db:warehouse': { breaker: { failures: 1, halfOpenAfter: '1h' } } },
       jobs: {
         tick: { type: 'command', schedule: '* * * * * *', command: 'echo tick' },
@@ -246,6 +247,8 @@ describe('the dashboard, in headless Chromium against a real serve', () => {
     expect(await row.locator('.status').textContent()).toContain('failed (exit-code)')
     expect(await row.locator('td[data-label="Summary / error"] .error-text').textContent()).toBe('exit code 1: oops')
     await row.locator('summary').click()
+    // The output is read from serve when the disclosure opens.
+    await row.locator('pre').waitFor({ timeout: SLOW })
     expect(await row.locator('.output-label').allTextContents()).toEqual(['stderr'])
     expect(await row.locator('pre').textContent()).toBe('oops\n')
     expect(await page.locator('.chart-summary').textContent()).toMatch(/\d+ failed\.$/)

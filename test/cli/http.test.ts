@@ -77,29 +77,35 @@ describe('serve HTTP', () => {
     expect(promtool.status).toBe(0)
   })
 
-  it('the API: jobs and runs; mutations need the bearer token; bad input gets a 4xx with a message, never a stack', async () => {
+  it('the API: jobs and runs; reads and mutations need the bearer token; bad input gets a 4xx with a message, never a stack', async () => {
     const port = await freePort()
     box.write('circadian.config.ts', tsConfig(`{ serve: { http: { port: ${port} }, token: env('CIRCADIAN_TOKEN') }, jobs: { report: { type: 'command', command: 'echo built' }, tick: { type: 'command', schedule: '0 * * * *', command: 'true' } } }`))
     await startServe()
-    const jobs = (await call(port, '/api/jobs')).body as { jobs: Array<Record<string, unknown>> }
+    const auth = { authorization: `Bearer ${TOKEN}` }
+    // With serve.token set, reads need it too.
+    expect(await call(port, '/api/jobs')).toMatchObject({ status: 401, body: { error: expect.stringContaining('bearer token') } })
+    const jobs = (await call(port, '/api/jobs', { headers: auth })).body as { jobs: Array<Record<string, unknown>> }
     expect(jobs.jobs.map((j) => j.job)).toEqual(['report', 'tick'])
     expect(jobs.jobs[1]).toMatchObject({ cron: '0 * * * *', paused: false, nextFire: expect.stringMatching(/:00:00.000Z$/) })
     expect(await call(port, '/api/jobs/report/trigger', { method: 'POST' })).toMatchObject({ status: 401, body: { error: expect.stringContaining('bearer token') } })
     expect(await call(port, '/api/jobs/report/trigger', { method: 'POST', headers: { authorization: 'Bearer wrong-token-0000000000' } })).toMatchObject({ status: 401 })
-    const auth = { authorization: `Bearer ${TOKEN}` }
     const triggered = await call(port, '/api/jobs/report/trigger', { method: 'POST', headers: auth })
     expect(triggered).toMatchObject({ status: 202, body: { job: 'report', accepted: true, runId: expect.any(String) } })
-    await waitFor(async () => ((await call(port, '/api/jobs/report/runs')).body as { runs: Array<{ status: string }> }).runs[0]?.status === 'succeeded')
-    const runs = (await call(port, '/api/jobs/report/runs?limit=5')).body as { runs: Array<Record<string, unknown>> }
-    expect(runs.runs[0]).toMatchObject({ id: (triggered.body as { runId: string }).runId, trigger: 'api', summary: 'built' })
+    await waitFor(async () => ((await call(port, '/api/jobs/report/runs', { headers: auth })).body as { runs: Array<{ status: string }> }).runs[0]?.status === 'succeeded')
+    const runs = (await call(port, '/api/jobs/report/runs?limit=5', { headers: auth })).body as { runs: Array<Record<string, unknown>> }
+    const runId = (triggered.body as { runId: string }).runId
+    expect(runs.runs[0]).toMatchObject({ id: runId, trigger: 'api', summary: 'built', outputUrl: `/api/runs/${runId}/output` })
+    // Lists carry no output; each run's is on its own route.
+    expect(runs.runs[0]).not.toHaveProperty('output')
+    expect(await call(port, `/api/runs/${runId}/output`, { headers: auth })).toMatchObject({ status: 200, body: { id: runId, job: 'report', stdout: 'built\n', stderr: null } })
     expect(await call(port, '/api/jobs/tick/pause', { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ reason: 'deploy' }) })).toMatchObject({ status: 200, body: { paused: true } })
-    expect(((await call(port, '/api/jobs')).body as { jobs: Array<Record<string, unknown>> }).jobs[1]).toMatchObject({ paused: true, pauseReason: 'deploy', nextFire: null })
+    expect(((await call(port, '/api/jobs', { headers: auth })).body as { jobs: Array<Record<string, unknown>> }).jobs[1]).toMatchObject({ paused: true, pauseReason: 'deploy', nextFire: null })
     expect(await call(port, '/api/jobs/tick/resume', { method: 'POST', headers: auth })).toMatchObject({ status: 200, body: { paused: false } })
     const bad = await call(port, '/api/jobs/tick/pause', { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '{nope' })
     expect(bad.status).toBe(400)
     expect(bad.text).not.toMatch(/\bat .+:\d+:\d+/)
-    expect(await call(port, '/api/jobs/nope/runs')).toMatchObject({ status: 404, body: { error: 'unknown job "nope"' } })
-    expect(await call(port, '/api/jobs/report/runs?limit=0')).toMatchObject({ status: 400 })
+    expect(await call(port, '/api/jobs/nope/runs', { headers: auth })).toMatchObject({ status: 404, body: { error: 'unknown job "nope"' } })
+    expect(await call(port, '/api/jobs/report/runs?limit=0', { headers: auth })).toMatchObject({ status: 400 })
     expect(await call(port, '/nowhere')).toMatchObject({ status: 404 })
   })
 

@@ -84,7 +84,13 @@ describe('secrets', () => {
     serveProcess.stderr!.on('data', (c) => (serveLog += c))
     await waitFor(() => serveLog.includes('HTTP on'), 20_000)
     await waitFor(() => hook.requests.some((r) => r.url.startsWith('/h') && r.body.includes('chatty')), 20_000)
-    for (const p of ['/api/jobs', '/api/jobs/leaky/runs', '/api/jobs/chatty/runs', '/health', '/metrics']) outputs.push(await (await fetch(`http://127.0.0.1:${port}${p}`)).text())
+    // Reads need the token (serve.token is set); lists carry no output, so each run's output route is read too.
+    const read = async (p: string) => (await fetch(`http://127.0.0.1:${port}${p}`, { headers: { authorization: `Bearer ${API_TOKEN}` } })).text()
+    for (const p of ['/api/jobs', '/api/jobs/leaky/runs', '/api/jobs/chatty/runs', '/health', '/metrics']) outputs.push(await read(p))
+    for (const job of ['leaky', 'chatty']) {
+      const { runs } = JSON.parse(await read(`/api/jobs/${job}/runs`)) as { runs: Array<{ outputUrl: string }> }
+      for (const r of runs.slice(0, 3)) outputs.push(await read(r.outputUrl))
+    }
     await fetch(`http://127.0.0.1:${port}/api/jobs/leaky/trigger`, { method: 'POST', headers: { authorization: `Bearer ${API_TOKEN}` } })
     await waitFor(() => serveLog.includes('"job":"leaky"') && serveLog.includes('run failed'), 20_000)
     serveProcess.kill('SIGTERM')

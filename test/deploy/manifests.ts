@@ -115,11 +115,3 @@ export function shutdownGraceMs(configText: string): number {
 /** The names a config reads with env(). */
 export const envReadBy = (configText: string): string[] => [...configText.matchAll(/env\('([A-Z0-9_]+)'/g)].map((m) => m[1])
 
-/** A config that the pending Host-header change (serve.http.allowedHosts) makes valid counts as valid here. */
-export function validOrOnlyAllowedHostsPending(validateJson: { valid: boolean; errors?: Array<{ path: string; message: string }> }): boolean {
-  if (validateJson.valid) return true
-  const errors = validateJson.errors ?? []
-  const pending = errors.length === 1 && errors[0].path === 'serve.http.allowedHosts' && errors[0].message === 'unknown key "allowedHosts"'
-  if (pending) console.warn('deploy: serve.http.allowedHosts is not in this build\'s schema yet (the Host-header check adds it); the rest of the config is valid')
-  return pending
-}

@@ -56,7 +56,8 @@ beforeAll(async () => {
     'circadian.config.ts',
     tsConfig(`{
       timezone: 'UTC',
-      serve: { http: { port: ${port} }, token: env('CIRCADIAN_TOKEN'), shutdownGrace: '5s' },
+      // publicReads: the panel's actions need the token; reads needing it are tested in the core (test/security).
+      serve: { http: { port: ${port}, publicReads: true }, token: env('CIRCADIAN_TOKEN'), shutdownGrace: '5s' },
       connections: { local: { client: 'sqlite', filename: 'data.db' } },
       jobs: {
         revenue: {

@@ -3,6 +3,16 @@ import { databaseSchema } from './database.js'
 import { notifierSchema } from './notifiers.js'
 import { duration, timeZone } from './primitives.js'
 
+/** A host name (no scheme, path or wildcard), optionally with a port: "jobs.example.com", "jobs.example.com:8443". */
+const allowedHost = z
+  .string()
+  .transform((h) => h.trim().toLowerCase())
+  .pipe(
+    z.string().regex(/^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\.?(?::\d{1,5})?$/, {
+      message: 'must be a host name, optionally with a port (like "jobs.example.com" or "jobs.example.com:8443"): no scheme, path or wildcard',
+    }),
+  )
+
 export const resourceSchema = z.strictObject({
   breaker: z
     .strictObject({
@@ -41,9 +51,15 @@ export const configSchema = z.strictObject({
         .strictObject({
           port: z.number().int().min(0).max(65_535),
           host: z.string().min(1).default('127.0.0.1'),
+          /** Host names (or name:port) serve also answers for, e.g. a proxy's public name; see docs/security.md. */
+          allowedHosts: z.array(allowedHost).default([]),
+          /** With serve.token set, let /api reads (jobs, runs, outputs, the dashboard's data) through without it. */
+          publicReads: z.boolean().default(false),
+          /** The most event streams (/api/events) open at once; more are refused with 503. */
+          maxStreams: z.number().int().min(1).max(1000).default(32),
         })
         .optional(),
-      /** Bearer token for mutating API calls (read it with env()). Required when binding beyond loopback. */
+      /** Bearer token for every change and (unless http.publicReads) every /api read. Required when binding beyond loopback. */
       token: z.string().min(16, { message: 'must be at least 16 characters (read it with env())' }).optional(),
       /** /health reports "degraded" past these. */
       health: z

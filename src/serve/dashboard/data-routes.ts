@@ -1,30 +1,31 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import { didYouMean } from '../../config/suggest.js'
 import type { HealthContext } from '../health.js'
+import type { HttpPolicy } from '../http/guard.js'
 import { healthStrip } from './health-view.js'
 import { dashboardJobs, jobDetail } from './job-views.js'
 import { PanelError, type Panels } from './panels.js'
 import type { SseHub } from './sse-hub.js'
 
-type Guard = (req: FastifyRequest, reply: FastifyReply) => Promise<void>
-
 export interface DataRouteOptions {
   health: HealthContext
   panels: Panels
   hub: SseHub
-  requireToken: Guard
+  policy: () => HttpPolicy
 }
 
-/** /api/dashboard/*: what the page reads (no token, like the rest of the API) and panel actions (token). */
-export function registerDataRoutes(app: FastifyInstance, { health, panels, hub, requireToken }: DataRouteOptions): void {
+/**
+ * /api/dashboard/*: what the page reads and panel actions, and the event stream. The guard has already
+ * checked the token (every change; reads unless serve.http.publicReads) before any of these runs.
+ */
+export function registerDataRoutes(app: FastifyInstance, { health, panels, hub, policy }: DataRouteOptions): void {
   const { runtime, store } = health
 
-  app.get('/api/dashboard/meta', async () => ({
-    instance: health.instance,
-    // Whether mutations need a token; the token itself never leaves the server.
-    tokenRequired: Boolean(runtime.config.serve.token),
-    panels: panels.list(),
-  }))
+  app.get('/api/dashboard/meta', async () => {
+    // What the guard enforces now (it reads the same policy); the token itself never leaves the server.
+    const { token, publicReads } = policy()
+    return { instance: health.instance, tokenRequired: Boolean(token), readsNeedToken: Boolean(token) && !publicReads, panels: panels.list() }
+  })
 
   app.get('/api/dashboard/jobs', async () => ({ now: new Date().toISOString(), jobs: await dashboardJobs(runtime, store) }))
 
@@ -39,7 +40,7 @@ export function registerDataRoutes(app: FastifyInstance, { health, panels, hub, 
   app.get('/api/dashboard/panels', async () => ({ panels: await panels.read() }))
 
   type ActionRoute = { Params: { panel: string; action: string }; Body: { key?: unknown; input?: unknown } | undefined }
-  app.post<ActionRoute>('/api/dashboard/panels/:panel/actions/:action', { preHandler: requireToken }, async (req, reply) => {
+  app.post<ActionRoute>('/api/dashboard/panels/:panel/actions/:action', async (req, reply) => {
     const key = req.body?.key
     if (key === undefined || key === null || typeof key === 'object') return reply.status(400).send({ error: 'the body needs the row\'s "key" (a string or number)' })
     const input = typeof req.body?.input === 'string' ? req.body.input : undefined

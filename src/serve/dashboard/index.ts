@@ -1,5 +1,6 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import type { HealthContext } from '../health.js'
+import type { HttpPolicy } from '../http/guard.js'
 import { registerDataRoutes } from './data-routes.js'
 import { feedHub } from './live-feed.js'
 import type { RegisteredPanel } from './panel-contract.js'
@@ -17,8 +18,8 @@ export interface DashboardOptions {
  * /api/events. Open event streams are ended before the server closes, so stopping never waits on a browser.
  */
 export function dashboard(options: DashboardOptions) {
-  return (app: FastifyInstance, requireToken: (req: FastifyRequest, reply: FastifyReply) => Promise<void>, health: HealthContext): void => {
-    const hub = new SseHub()
+  return (app: FastifyInstance, policy: () => HttpPolicy, health: HealthContext): void => {
+    const hub = new SseHub(() => health.runtime.config.serve.http?.maxStreams ?? 32)
     const stopFeed = feedHub(hub, health.runtime, () => health.reloadError())
     const panels = new Panels(options.panels, health.store, () => health.runtime.config)
     app.addHook('preClose', (done) => {
@@ -27,6 +28,6 @@ export function dashboard(options: DashboardOptions) {
       done()
     })
     registerStaticRoutes(app)
-    registerDataRoutes(app, { health, panels, hub, requireToken })
+    registerDataRoutes(app, { health, panels, hub, policy })
   }
 }

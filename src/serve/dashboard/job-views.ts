@@ -1,9 +1,8 @@
 import type { JobDefinition } from '../../config/model.js'
-import { runView } from '../../run/run-view.js'
 import { formatDuration } from '../../schedule/duration.js'
-import type { RunRow } from '../../state/runs.js'
 import type { Store } from '../../state/store.js'
 import { jobsView } from '../api-views.js'
+import { type RunListRow, listRuns, outputPath, runListView } from '../http/run-reads.js'
 import type { ServeRuntime } from '../runtime.js'
 import { cronToWords } from './cron-words.js'
 import { nextDay } from './timeline.js'
@@ -11,7 +10,6 @@ import { nextDay } from './timeline.js'
 /** Runs listed on a job's page; the duration chart reads further back. */
 const TABLE_RUNS = 30
 const CHART_RUNS = 200
-const OUTPUT_TAIL_CHARS = 2000
 
 const UNITS: Array<[string, number]> = [
   ['day', 86_400_000],
@@ -58,16 +56,15 @@ export async function dashboardJobs(runtime: ServeRuntime, store: Store) {
 }
 
 const ms = (from: string | null, to: string | null) => (from && to ? Date.parse(to) - Date.parse(from) : null)
-const tail = (text: string | undefined) => (text && text.length > OUTPUT_TAIL_CHARS ? `…${text.slice(-OUTPUT_TAIL_CHARS)}` : (text ?? ''))
 
-/** A run as the job page lists it: lateness (started vs scheduled), duration, and the end of its output. */
-function runRow(row: RunRow) {
-  const { data: _data, output, ...view } = runView(row)
+/** A run as the job page lists it: lateness (started vs scheduled), duration, and where to read its output (on demand). */
+function runRow(row: RunListRow) {
+  const { outputUrl: _absolute, ...view } = runListView(row)
   return {
     ...view,
     latenessMs: ms(row.scheduled_for, row.started_at),
     durationMs: ms(row.started_at, row.finished_at),
-    output: { stdout: tail(output?.stdout), stderr: tail(output?.stderr) },
+    outputPath: outputPath(row.id),
   }
 }
 
@@ -76,7 +73,7 @@ export async function jobDetail(runtime: ServeRuntime, store: Store, name: strin
   const job = runtime.config.jobs.get(name)
   if (!job) return null
   const view = (await dashboardJobs(runtime, store)).find((j) => j.job === name)!
-  const rows = await store.runs.list({ job: name, limit: CHART_RUNS })
+  const rows = await listRuns(store, { job: name, limit: CHART_RUNS })
   const durations = rows
     .filter((r) => r.started_at && r.finished_at)
     .map((r) => ({ startedAt: r.started_at!, durationMs: ms(r.started_at, r.finished_at)!, status: r.status }))

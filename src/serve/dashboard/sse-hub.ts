@@ -21,6 +21,9 @@ export class SseHub {
   private nextId = 1
   private closed = false
 
+  /** `maxStreams`: the most streams open at once (read per connection, so a reload applies). */
+  constructor(private readonly maxStreams: () => number = () => 32) {}
+
   get size(): number {
     return this.clients.size
   }
@@ -29,6 +32,11 @@ export class SseHub {
   attach(req: IncomingMessage, res: ServerResponse): void {
     if (this.closed) {
       res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'serve is stopping' }))
+      return
+    }
+    if (this.clients.size >= this.maxStreams()) {
+      const error = `too many event streams open (serve.http.maxStreams is ${this.maxStreams()}); close a dashboard tab or raise the limit`
+      res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '30' }).end(JSON.stringify({ error }))
       return
     }
     res.writeHead(200, {

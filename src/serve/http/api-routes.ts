@@ -4,11 +4,16 @@ import { runView } from '../../run/run-view.js'
 import { RUN_STATUSES, type RunStatus } from '../../state/runs.js'
 import { jobsView } from '../api-views.js'
 import type { HealthContext } from '../health.js'
+import { listRuns, outputPath, runListView, runOutput } from './run-reads.js'
 
-type Guard = (req: FastifyRequest, reply: FastifyReply) => Promise<void>
+/** Above this, a run's `data` is left out of GET /api/runs/:id (it says how big it was). */
+const MAX_DATA_CHARS = 256 * 1024
 
-/** /api: read the jobs and their runs; trigger, pause and resume (those need the token). */
-export function registerApiRoutes(app: FastifyInstance, ctx: HealthContext, requireToken: Guard): void {
+/**
+ * /api: the jobs, their runs (without output), one run, one run's output; trigger, pause and resume. Who
+ * may call what is decided before any of this runs (guard.ts).
+ */
+export function registerApiRoutes(app: FastifyInstance, ctx: HealthContext): void {
   const { runtime, store } = ctx
   const knownJob = (name: string, reply: FastifyReply): boolean => {
     if (runtime.config.jobs.has(name)) return true
@@ -24,11 +29,25 @@ export function registerApiRoutes(app: FastifyInstance, ctx: HealthContext, requ
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000) return reply.status(400).send({ error: 'limit must be a whole number from 1 to 1000' })
     const status = req.query.status as RunStatus | undefined
     if (status !== undefined && !RUN_STATUSES.includes(status)) return reply.status(400).send({ error: `status must be one of ${RUN_STATUSES.join(', ')}` })
-    const rows = await store.runs.list({ job: req.params.job, status, limit })
-    return { runs: rows.map(runView) }
+    const rows = await listRuns(store, { job: req.params.job, status, limit })
+    return { runs: rows.map(runListView) }
   })
 
-  app.post<{ Params: { job: string } }>('/api/jobs/:job/trigger', { preHandler: requireToken }, async (req, reply) => {
+  app.get<{ Params: { id: string } }>('/api/runs/:id', async (req, reply) => {
+    const row = await store.runs.get(req.params.id)
+    if (!row) return reply.status(404).send({ error: `no run "${req.params.id}"` })
+    const { output: _output, data: _data, ...view } = runView({ ...row, output: null, data: null })
+    const dataChars = row.data?.length ?? 0
+    const data = dataChars > MAX_DATA_CHARS ? { omitted: `${dataChars} characters, over ${MAX_DATA_CHARS}` } : row.data ? (JSON.parse(row.data) as unknown) : null
+    return { ...view, data, outputUrl: `/${outputPath(row.id)}` }
+  })
+
+  app.get<{ Params: { id: string } }>('/api/runs/:id/output', async (req, reply) => {
+    const output = await runOutput(store, req.params.id)
+    return output ?? reply.status(404).send({ error: `no run "${req.params.id}"` })
+  })
+
+  app.post<{ Params: { job: string } }>('/api/jobs/:job/trigger', async (req, reply) => {
     if (!knownJob(req.params.job, reply)) return reply
     const recorded = new Promise<{ runId: string; status: string } | null>((resolve) => {
       setTimeout(() => resolve(null), 5000).unref()
@@ -47,6 +66,6 @@ export function registerApiRoutes(app: FastifyInstance, ctx: HealthContext, requ
     else runtime.paused.delete(req.params.job)
     return { job: req.params.job, paused }
   }
-  app.post<PauseRoute>('/api/jobs/:job/pause', { preHandler: requireToken }, setPaused(true))
-  app.post<PauseRoute>('/api/jobs/:job/resume', { preHandler: requireToken }, setPaused(false))
+  app.post<PauseRoute>('/api/jobs/:job/pause', setPaused(true))
+  app.post<PauseRoute>('/api/jobs/:job/resume', setPaused(false))
 }

@@ -1,5 +1,4 @@
-import { timingSafeEqual } from 'node:crypto'
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply } from 'fastify'
 import { lazyRequire } from '../../lazy-require.js'
 import { UserError } from '../../errors.js'
 import { redact } from '../../reliability/redact.js'
@@ -8,17 +7,20 @@ import type { HealthContext } from '../health.js'
 import type { ServeMetrics } from '../metrics.js'
 import { registerApiRoutes } from './api-routes.js'
 import { registerExplainRoutes } from './explain-routes.js'
+import { type HttpPolicy, guard } from './guard.js'
 import { registerHealthRoutes } from './health-routes.js'
+import { MAX_PARAM_LENGTH, capAnswers, methodTable } from './limits.js'
 
 export interface HttpOptions {
   port: number
   host: string
-  token?: string
+  /** The token, publicReads and allowedHosts in force: read for every request, so a reload applies at once. */
+  policy: () => HttpPolicy
   health: HealthContext
   metrics: ServeMetrics
   log: JobLogger
   /** More routes (the dashboard registers its own). */
-  extend?(app: FastifyInstance, requireToken: (req: FastifyRequest, reply: FastifyReply) => Promise<void>): Promise<void> | void
+  extend?(app: FastifyInstance, policy: () => HttpPolicy): Promise<void> | void
 }
 
 export interface HttpServer {
@@ -27,35 +29,42 @@ export interface HttpServer {
   close(): Promise<void>
 }
 
-function sameToken(given: string, expected: string): boolean {
-  const a = Buffer.from(given)
-  const b = Buffer.from(expected)
-  return a.length === b.length && timingSafeEqual(a, b)
-}
+const clip = (text: string) => (text.length > 120 ? `${text.slice(0, 120)}…` : text)
 
-/** serve's HTTP side: /health*, /metrics and /api. Errors are JSON with a plain message, never a stack. */
+/**
+ * serve's HTTP side: /health*, /metrics, /api and (through `extend`) the dashboard. Every request passes the
+ * guard (Host, token, origin) before routing; errors are JSON with a plain message, never a stack.
+ */
 export async function startHttp(options: HttpOptions): Promise<HttpServer> {
   const fastify = lazyRequire('fastify') as typeof import('fastify').default
-  const app = fastify({ logger: false, bodyLimit: 64 * 1024 })
+  const app = fastify({
+    logger: false,
+    bodyLimit: 64 * 1024,
+    maxParamLength: MAX_PARAM_LENGTH,
+    // The router's own refusals (a name past maxParamLength, a malformed URL) in the documented shape.
+    frameworkErrors: (err, _req, res) => {
+      const reply = res as unknown as FastifyReply
+      const tooLong = (err as { code?: string }).code === 'FST_ERR_MAX_PARAM_LENGTH'
+      void reply.status(tooLong ? 414 : 400).send({ error: tooLong ? `a name in the path is longer than ${MAX_PARAM_LENGTH} characters` : 'malformed URL' })
+    },
+  })
   app.setErrorHandler((err: { statusCode?: number; message?: string }, _req, reply) => {
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500
     if (status >= 500) options.log.error(`HTTP request failed: ${redact(err.message ?? String(err))}`)
     void reply.status(status).send({ error: status >= 500 ? 'internal error (see the serve log)' : redact(err.message ?? 'bad request') })
   })
-  app.setNotFoundHandler((req, reply) => void reply.status(404).send({ error: `no such endpoint: ${req.method} ${req.url.split('?')[0]}` }))
-  const requireToken = async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    if (!options.token) return
-    const header = req.headers.authorization ?? ''
-    const given = header.startsWith('Bearer ') ? header.slice(7).trim() : ''
-    if (!given || !sameToken(given, options.token)) {
-      await reply.status(401).header('www-authenticate', 'Bearer').send({ error: 'a valid bearer token is required for this (Authorization: Bearer <serve.token>)' })
-    }
-  }
+  app.setNotFoundHandler((req, reply) => void reply.status(404).send({ error: `no such endpoint: ${req.method} ${clip(req.url.split('?')[0])}` }))
+  let port = options.port
+  app.addHook('onRequest', guard(options.policy, { host: options.host, port: () => port }))
+  capAnswers(app, options.log)
+  const methods = methodTable(app)
   registerHealthRoutes(app, options)
-  registerApiRoutes(app, options.health, requireToken)
-  registerExplainRoutes(app, options.health, requireToken)
-  await options.extend?.(app, requireToken)
+  registerApiRoutes(app, options.health)
+  registerExplainRoutes(app, options.health)
+  await options.extend?.(app, options.policy)
+  methods.answerOtherMethods()
   const address = await listen(app, options.port, options.host)
+  port = (app.server.address() as { port: number } | null)?.port ?? options.port
   return { url: address, app, close: () => app.close() }
 }
 

@@ -8,7 +8,7 @@ import { DurationChart } from './duration-chart.js'
 import { duration, lateness, shortLocalTime } from './format.js'
 import { fireTime, scheduleCell } from './jobs-view.js'
 import { timelineView } from './timeline-view.js'
-import type { DashboardEvent, JobDetail, RunRow } from './types.js'
+import type { DashboardEvent, JobDetail, RunOutput, RunRow } from './types.js'
 import type { View } from './view.js'
 import { wantsWhy, whyAt, whyRun } from './why-view.js'
 
@@ -32,18 +32,37 @@ function facts(detail: JobDetail): HTMLElement[] {
   ]
 }
 
-function outputOf(run: RunRow): HTMLElement | string {
-  const parts = (['stdout', 'stderr'] as const).filter((k) => run.output[k])
-  if (!parts.length) return '—'
-  return h(
-    'details',
-    { class: 'output' },
-    h('summary', { 'data-focus-key': `output:${run.id}` }, `Output (${parts.join(', ')})`),
-    parts.map((k) => h('div', null, h('p', { class: 'output-label' }, k), h('pre', { tabindex: '0' }, run.output[k]))),
-  )
+/** Runs that did (or are doing) work have output to show; the others never ran a line. */
+const NO_OUTPUT = new Set(['queued', 'skipped', 'missed'])
+
+/**
+ * A disclosure that reads the run's output from serve when it is opened (lists never carry it). A finished
+ * run's output is kept for the page's life, so live redraws do not read it again.
+ */
+function outputOf(run: RunRow, cache: Map<string, RunOutput>): HTMLElement | string {
+  if (NO_OUTPUT.has(run.status)) return '—'
+  const body = h('div', { class: 'output-body' })
+  const show = (output: RunOutput) => {
+    const parts = (['stdout', 'stderr'] as const).filter((k) => output[k])
+    replaceContent(body, parts.length ? parts.map((k) => h('div', null, h('p', { class: 'output-label' }, k), h('pre', { tabindex: '0' }, output[k]))) : [h('p', { class: 'muted' }, 'No output.')])
+  }
+  const details: HTMLDetailsElement = h('details', { class: 'output' }, h('summary', { 'data-focus-key': `output:${run.id}` }, 'Output'), body)
+  details.addEventListener('toggle', () => {
+    if (!details.open) return
+    const kept = cache.get(run.id)
+    if (kept) return show(kept)
+    replaceContent(body, [h('p', { class: 'muted' }, 'Loading…')])
+    getJson<RunOutput>(run.outputPath)
+      .then((output) => {
+        if (run.status !== 'running') cache.set(run.id, output)
+        show(output)
+      })
+      .catch((err) => replaceContent(body, [h('p', { role: 'alert' }, `Could not read the output: ${err instanceof Error ? err.message : String(err)}`)]))
+  })
+  return details
 }
 
-function runRow(run: RunRow, zone: string): HTMLTableRowElement {
+function runRow(run: RunRow, zone: string, outputs: Map<string, RunOutput>): HTMLTableRowElement {
   const when = (iso: string | null) => (iso ? h('time', { datetime: iso, title: `${iso} (UTC)` }, shortLocalTime(iso, zone)) : '—')
   return h(
     'tr',
@@ -56,7 +75,7 @@ function runRow(run: RunRow, zone: string): HTMLTableRowElement {
     h('td', { 'data-label': 'Attempts' }, String(run.attempts)),
     h('td', { 'data-label': 'Trigger', class: 'trigger' }, run.trigger),
     h('td', { 'data-label': 'Summary / error', class: 'message' }, run.error ? h('span', { class: 'error-text' }, run.error) : (run.summary ?? '—')),
-    h('td', { 'data-label': 'Output' }, outputOf(run)),
+    h('td', { 'data-label': 'Output' }, outputOf(run, outputs)),
   )
 }
 
@@ -100,6 +119,7 @@ export function jobView(name: string): View {
     ),
   )
 
+  const outputs = new Map<string, RunOutput>()
   const path = jobPath(name)
   const renderButtons = (detail: JobDetail) => {
     const paused = detail.job.paused
@@ -142,7 +162,8 @@ export function jobView(name: string): View {
       chart.update(detail.durations)
       // Live updates redraw the rows; output a person opened stays open.
       const opened = new Set([...runsBody.querySelectorAll<HTMLTableRowElement>('tr')].filter((tr) => tr.querySelector('details')?.open).map((tr) => tr.dataset.run))
-      replaceContent(runsBody, detail.runs.map((r) => runRow(r, detail.job.timezone)))
+      replaceContent(runsBody, detail.runs.map((r) => runRow(r, detail.job.timezone, outputs)))
+      // Opening fires 'toggle', which shows the kept output (or reads it again while the run was running).
       for (const tr of runsBody.querySelectorAll<HTMLTableRowElement>('tr')) if (opened.has(tr.dataset.run)) tr.querySelector('details')?.setAttribute('open', '')
       runsEmpty.hidden = detail.runs.length > 0
     },

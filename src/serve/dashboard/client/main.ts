@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
 import { setTokenRequired } from './actions.js'
-import { getJson, listen } from './api.js'
+import { HttpError, getJson, listen } from './api.js'
 import { byId, h } from './dom.js'
 import { relative } from './format.js'
 import { refreshHealth } from './health-strip.js'
@@ -101,5 +101,6 @@ async function start(): Promise<void> {
 }
 
 start().catch((err) => {
-  byId('main').replaceChildren(h('h1', null, 'circadian'), h('p', { role: 'alert' }, `The dashboard could not start: ${err instanceof Error ? err.message : String(err)}`))
+  const again = err instanceof HttpError && err.status === 401 ? ' Reload the page to give the token again.' : ''
+  byId('main').replaceChildren(h('h1', null, 'circadian'), h('p', { role: 'alert' }, `The dashboard could not start: ${err instanceof Error ? err.message : String(err)}.${again}`))
 })
