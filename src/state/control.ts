@@ -1,5 +1,9 @@
 import type { Knex } from 'knex'
+import { redactThenTruncate } from '../reliability/redact.js'
 import type { RunRow } from './runs.js'
+
+/** A pause reason is free text from a user or the API: stored redacted and bounded. */
+export const PAUSE_REASON_MAX = 1000
 
 export interface InstanceRow {
   id: string
@@ -70,7 +74,7 @@ export class ControlRepository {
     await this.knex('job_state').insert({ job, paused: false, consecutive_failures: 0, updated_at: at }).onConflict('job').ignore()
     await this.knex('job_state')
       .where({ job })
-      .update({ paused, paused_at: paused ? at : null, pause_reason: paused ? (reason ?? null) : null, updated_at: at })
+      .update({ paused, paused_at: paused ? at : null, pause_reason: paused && reason ? redactThenTruncate(reason, PAUSE_REASON_MAX) : null, updated_at: at })
   }
 
   async pausedJobs(): Promise<Set<string>> {
