@@ -44,9 +44,11 @@ describe('a cut made before redaction', () => {
   })
 
   it('the 64 KB output tail keeps no end of a secret that straddles where it starts', async () => {
-    // The tail keeps the last 65536 bytes: put the cut 5 characters into the secret, after which come 64 KB
-    // of lines short enough that the partial first line is not dropped by accident.
-    const after = `${'line of output\n'.repeat(4369)}${'x'.repeat(65536 - 11 - 4369 * 15 - 1)}\n`
+    // The tail keeps the last 65536 bytes: put the cut 5 characters into the secret. The rest of its line is
+    // longer than the 200 characters within which a partial first line is dropped, so the old tail kept it.
+    const firstLine = ` ${'y'.repeat(250)}\n`
+    const lines = 'line of output\n'.repeat(Math.floor((65536 - 11 - firstLine.length) / 15))
+    const after = `${firstLine}${lines}${'x'.repeat(65536 - 11 - firstLine.length - lines.length - 1)}\n`
     box.write('out.txt', `start\n${SECRET}${after}`)
     expect(Buffer.byteLength(`${SECRET.slice(5)}${after}`)).toBe(65536)
     box.write('circadian.config.ts', tsConfig(`{ jobs: { big: { type: 'command', env: { S: env('SECRET') }, command: 'cat out.txt' } } }`))
