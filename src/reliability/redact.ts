@@ -47,7 +47,9 @@ function asciiJson(s: string): string {
  */
 function literalForms(value: string): string[] {
   const json = JSON.stringify(value).slice(1, -1)
-  return [json, asciiJson(value), json.replace(/\//g, '\\/'), JSON.stringify(json).slice(1, -1), JSON.stringify(asciiJson(value)).slice(1, -1)]
+  const ascii = asciiJson(value)
+  const slashes = (s: string) => s.replace(/\//g, '\\/')
+  return [json, ascii, slashes(json), slashes(ascii), JSON.stringify(json).slice(1, -1), JSON.stringify(ascii).slice(1, -1)]
 }
 
 /**

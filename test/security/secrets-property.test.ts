@@ -12,7 +12,7 @@ import { type HttpCapture, startHttpCapture, waitFor } from '../helpers/servers.
 import { filler, findLeak, int, printedForms, prng, randomSecret, seedFromEnv } from './leaks.js'
 
 const SEED = seedFromEnv()
-// eslint-disable-next-line no-console -- the seed is what makes a failure reproducible
+// The seed is what makes a failure reproducible.
 console.log(`secrets-property: SECRETS_SEED=${SEED}`)
 
 const TAIL = 64 * 1024

@@ -30,6 +30,9 @@ describe('job output with terminal escape sequences', () => {
     expect((await cli(['run', 'hostile'])).code).toBe(3)
     await cli(['history'])
     await cli(['history', `hostile${HOSTILE}`])
+    // Errors that echo what was typed: an unknown command, a flag value that is not allowed.
+    await cli([`hostile${HOSTILE}`])
+    await cli(['history', '--status', HOSTILE])
     await cli(['dlq', 'list'])
     await cli(['dlq', 'show', '1'])
     await cli(['pause', 'hostile', '--reason', HOSTILE])

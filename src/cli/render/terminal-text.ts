@@ -11,7 +11,7 @@ export function forTerminal(text: string): string {
   return text.replace(CONTROL, (c) => (c === '\r\n' ? '\n' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`))
 }
 
-// eslint-disable-next-line no-control-regex -- C1 controls and DEL, which JSON.stringify leaves raw
+// C1 controls and DEL, which JSON.stringify leaves raw
 const RAW_IN_JSON = /[\u007f-\u009f]/g
 
 /**
