@@ -76,6 +76,9 @@ function longestForm(value: string): number {
   return Math.max(Buffer.byteLength(value, 'utf8') * 3, ...literalForms(value).map((f) => f.length))
 }
 
+/** Room before a cut for the secret shapes (a bearer token, a URL with a password) on top of known secrets. */
+const SHAPE_MARGIN = 1024
+
 let cachedVersion = -1
 let cachedPattern: RegExp | null = null
 let cachedMargin = 0
@@ -106,7 +109,6 @@ export function redactionMargin(): number {
   return cachedMargin + SHAPE_MARGIN
 }
 
-const SHAPE_MARGIN = 1024
 
 /** Replaces every registered secret (in every form it is printed in) and every secret-shaped string in `text`. */
 export function redact(text: string): string {
