@@ -84,9 +84,10 @@ export function loadBundle(url, alias) {
     const adopt = cachedData && !script.cachedDataRejected ? cachedData : null
     process.once('exit', () => {
       try {
-        mkdirSync(path.dirname(cacheFile), { recursive: true })
+        // Private to the user, like every cache circadian writes (0700 directory, 0600 files).
+        mkdirSync(path.dirname(cacheFile), { recursive: true, mode: 0o700 })
         const tmp = `${cacheFile}.${process.pid}`
-        writeFileSync(tmp, adopt ?? script.createCachedData())
+        writeFileSync(tmp, adopt ?? script.createCachedData(), { mode: 0o600 })
         renameSync(tmp, cacheFile)
         pruneOlderCaches(cacheFile, statSync(filename).mtimeMs)
       } catch {

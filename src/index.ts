@@ -14,6 +14,7 @@ export const {
   env,
   JobError,
   redact,
+  redactThenTruncate,
   parseDuration,
   z,
   Args,

@@ -6,6 +6,7 @@ import { EXIT } from '../run/outcome.js'
 import { StoreError } from '../state/connect.js'
 import { loadValidatedConfig } from './load-config.js'
 import { printError, printJson } from './output.js'
+import { forTerminal } from './render/terminal-text.js'
 
 export { UsageError } from '../errors.js'
 
@@ -51,8 +52,12 @@ export abstract class BaseCommand extends Command {
   }
 
   protected override async catch(err: Error & { oclif?: { exit?: number } }): Promise<unknown> {
-    // oclif's own errors (unknown flags, missing arguments, this.exit) already carry their exit code.
-    if (err.oclif?.exit !== undefined && !(err instanceof UserError)) return super.catch(err)
+    // oclif's own errors (unknown flags, missing arguments, this.exit) already carry their exit code. They
+    // echo what was typed (a flag's value): it reaches the terminal with its control characters made visible.
+    if (err.oclif?.exit !== undefined && !(err instanceof UserError)) {
+      err.message = forTerminal(err.message)
+      return super.catch(err)
+    }
     const json = this.jsonMode || this.argv.includes('--json')
     const exit = exitCodeFor(err)
     const known = err instanceof UserError || err instanceof StoreError

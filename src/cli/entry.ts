@@ -13,6 +13,7 @@ g[Symbol.for(API_GLOBAL)] ??= api
 export { execute, settings } from '@oclif/core'
 export { default as jobTypesHook } from '../hooks/job-types.js'
 export { default as commandNotFoundHook } from '../hooks/command-not-found.js'
+export { default as pluginTrustHook } from '../hooks/plugin-trust.js'
 
 /**
  * oclif's "explicit" command discovery: command id → class. Each class is a getter over a require() that

@@ -5,6 +5,7 @@ import { didYouMean } from '../config/suggest.js'
 import { RUN_STATUSES, type RunRow, type RunStatus } from '../state/runs.js'
 import { runView } from '../run/run-view.js'
 import { openStore } from '../state/store.js'
+import { redactThenTruncate } from '../reliability/redact.js'
 
 function took(row: RunRow): string {
   if (!row.started_at || !row.finished_at) return '-'
@@ -52,7 +53,7 @@ export default class History extends BaseCommand {
             (r.started_at ?? r.created_at).replace('T', ' ').slice(0, 19),
             took(r),
             String(r.attempts),
-            (r.error ?? r.summary ?? '').split('\n')[0].slice(0, 80),
+            redactThenTruncate((r.error ?? r.summary ?? '').split('\n')[0], 80),
           ]),
         ),
       )

@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto'
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 
 /**
  * Transpiled configs, keyed by the config's path and checked against the size and mtime of every file the
  * bundle was built from (the config and its local imports). A warm `validate` or `run` skips esbuild.
- * Only the transpiled code is cached: the config still runs, and reads the environment, every time.
+ * Only the transpiled code is cached: the config still runs, and reads the environment, every time. The code
+ * holds the config's literals (a password written into it): entries are 0600 in a 0700 directory.
  */
 interface Entry {
   inputs: Array<{ file: string; size: number; mtimeMs: number }>
@@ -52,10 +53,12 @@ export function writeTranspiled(file: string, inputFiles: string[], code: string
       const st = statSync(f)
       return { file: f, size: st.size, mtimeMs: st.mtimeMs }
     })
-    mkdirSync(dir, { recursive: true })
+    mkdirSync(dir, { recursive: true, mode: 0o700 })
+    // A directory made by an older version (0755) is closed too.
+    chmodSync(dir, 0o700)
     const target = entryPath(dir, file)
     const tmp = `${target}.${process.pid}`
-    writeFileSync(tmp, JSON.stringify({ inputs, code } satisfies Entry))
+    writeFileSync(tmp, JSON.stringify({ inputs, code } satisfies Entry), { mode: 0o600 })
     renameSync(tmp, target)
   } catch {
     // An unwritable cache only costs speed.

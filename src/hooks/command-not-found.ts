@@ -1,4 +1,5 @@
 import type { Config, Hook } from '@oclif/core'
+import { forTerminal } from '../cli/render/terminal-text.js'
 import { closest } from '../config/suggest.js'
 
 /**
@@ -7,7 +8,7 @@ import { closest } from '../config/suggest.js'
  */
 export default async function commandNotFound(this: Hook.Context, options: { id: string; config: Config }): Promise<void> {
   const separator = options.config.topicSeparator ?? ' '
-  const shown = (id: string) => id.replaceAll(':', separator)
+  const shown = (id: string) => forTerminal(id.replaceAll(':', separator))
   const ids = [...options.config.commandIDs].filter((id) => !options.config.findCommand(id)?.hidden)
   const guess = closest(options.id, ids) ?? closest(options.id.split(':')[0], ids)
   const hint = guess ? ` Did you mean "${shown(guess)}"?` : ''

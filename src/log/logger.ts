@@ -1,5 +1,6 @@
 import type { Logger, LevelWithSilent } from 'pino'
 import { lazyRequire } from '../lazy-require.js'
+import { forTerminal } from '../cli/render/terminal-text.js'
 import { redact, redactDeep } from '../reliability/redact.js'
 import type { JobLogger } from '../run/job-type.js'
 
@@ -22,7 +23,9 @@ export async function createLogger(options: { level?: LogLevel; fd?: number; bas
       base: options.base ?? { pid: process.pid },
       hooks: {
         logMethod(args, method) {
-          const clean = args.map((a: unknown) => (typeof a === 'string' ? redact(a) : redactDeep(a))) as Parameters<typeof method>
+          // Pretty lines go to a terminal: a message from a job must not drive it (JSON lines escape C0 already).
+          const text = options.pretty ? (s: string) => forTerminal(redact(s)) : redact
+          const clean = args.map((a: unknown) => (typeof a === 'string' ? text(a) : redactDeep(a))) as Parameters<typeof method>
           method.apply(this, clean)
         },
       },

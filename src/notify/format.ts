@@ -1,6 +1,10 @@
 import type { RunOutcome } from '../run/outcome.js'
 import type { Notice } from '../run/job-type.js'
+import { redactThenTruncate } from '../reliability/redact.js'
 import type { NoticeEvent } from './policy.js'
+
+/** A notice's text is bounded (chat and mail have limits); redacted before it is cut, like all free text. */
+export const NOTICE_TEXT_MAX = 4000
 
 const HEADLINE: Record<NoticeEvent | 'escalation', string> = {
   failure: 'failed',
@@ -27,7 +31,7 @@ export function runNotice(event: NoticeEvent | 'escalation', outcome: Pick<RunOu
   const detail = outcome.error ?? outcome.summary ?? ''
   return {
     title: `circadian: ${outcome.job} ${HEADLINE[event]}`,
-    text: detail || `${outcome.job} ${HEADLINE[event]}`,
+    text: redactThenTruncate(detail || `${outcome.job} ${HEADLINE[event]}`, NOTICE_TEXT_MAX),
     severity: SEVERITY[event],
     fields: {
       job: outcome.job,

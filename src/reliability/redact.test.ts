@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { REDACTED, redact, redactDeep } from './redact.js'
+import { REDACTED, redact, redactDeep, redactThenTruncate, secretSafeCut } from './redact.js'
 import { clearSecrets, registerSecret } from './secrets.js'
 
 afterEach(() => clearSecrets())
@@ -50,5 +50,50 @@ describe('redact', () => {
   it('redactDeep walks objects and arrays and keeps non-strings', () => {
     registerSecret('tok-123456')
     expect(redactDeep({ a: ['tok-123456', 3, null], b: { c: 'x tok-123456' }, d: true })).toEqual({ a: [REDACTED, 3, null], b: { c: `x ${REDACTED}` }, d: true })
+  })
+
+  it('finds a secret in any letter case, JSON-escaped (also as \\u, with \\/, twice) and URL-encoded (also form-style)', () => {
+    const secret = 'Pa"ss\\wörd/1 x'
+    registerSecret(secret)
+    const json = JSON.stringify(secret).slice(1, -1)
+    for (const form of [
+      secret,
+      secret.toLowerCase(),
+      secret.toUpperCase(),
+      json,
+      json.replace('ö', '\\u00f6'),
+      json.replace('ö', '\\u00F6').replace('/', '\\/'),
+      JSON.stringify(json).slice(1, -1),
+      encodeURIComponent(secret),
+      encodeURIComponent(secret).toLowerCase(),
+      new URLSearchParams({ k: secret }).toString().slice(2),
+    ]) {
+      expect(redact(`before ${form} after`), form).toBe(`before ${REDACTED} after`)
+    }
+  })
+
+  it('redactThenTruncate redacts before it cuts, so a secret across the cut leaves nothing behind', () => {
+    registerSecret('Zq7wX2pL9mK4vB8n')
+    const text = `${'a'.repeat(185)}Zq7wX2pL9mK4vB8n and more`
+    expect(text.slice(0, 200)).toContain('Zq7wX2pL9mK4vB8') // what the old cut kept
+    const cut = redactThenTruncate(text, 200)
+    expect(cut).toBe(`${'a'.repeat(185)}${REDACTED} and…`)
+    expect(redactThenTruncate(text, 190)).toBe(`${'a'.repeat(185)}${REDACTED.slice(0, 4)}…`)
+    expect(redactThenTruncate(text, 20, { keep: 'end' })).toBe(`…${`${REDACTED} and more`.slice(-19)}`)
+    expect(redactThenTruncate('short', 200)).toBe('short')
+  })
+
+  it('redactThenTruncate never splits a surrogate pair', () => {
+    expect(redactThenTruncate('ab🔑cd', 4)).toBe('ab…')
+    expect(redactThenTruncate('ab🔑cd', 4, { keep: 'end' })).toBe('…cd')
+  })
+
+  it('secretSafeCut moves a cut inside a secret back to where the secret starts', () => {
+    registerSecret('Zq7wX2pL9mK4vB8n')
+    const text = 'xxxx Zq7wX2pL9mK4vB8n yyyy'
+    expect(secretSafeCut(text, 10)).toBe(5)
+    expect(secretSafeCut(text, 3)).toBe(3)
+    expect(secretSafeCut(text, 22)).toBe(22)
+    expect(secretSafeCut('token Bearer abcdefghijklmnop end', 20)).toBe(6)
   })
 })

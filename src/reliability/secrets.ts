@@ -27,10 +27,8 @@ const MIN_SECRET_LENGTH = 4
 export function registerSecret(value: string | undefined | null): void {
   if (typeof value !== 'string' || value.length < MIN_SECRET_LENGTH) return
   const reg = registry()
+  // Its printed forms (URL-encoded, JSON-escaped, other letter cases) are matched by redact().
   reg.values.add(value)
-  // The same secret often surfaces URL-encoded (in connection strings, query parameters).
-  const encoded = encodeURIComponent(value)
-  if (encoded !== value) reg.values.add(encoded)
   reg.version++
 }
 

@@ -1,4 +1,5 @@
 import { describeSchedule } from '../cli/render/config-summary.js'
+import { redact } from '../reliability/redact.js'
 import type { Store } from '../state/store.js'
 import type { ServeRuntime } from './runtime.js'
 
@@ -22,7 +23,7 @@ export async function jobsView(runtime: ServeRuntime, store: Store) {
       after: job.after,
       priority: job.core.priority,
       paused,
-      pauseReason: s?.pause_reason ?? null,
+      pauseReason: s?.pause_reason ? redact(s.pause_reason) : null,
       nextFire: next === null ? null : new Date(next).toISOString(),
       lastRun: s?.last_run_id ? { id: s.last_run_id, status: s.last_status, at: s.last_run_at } : null,
       lastSuccessAt: s?.last_success_at ?? null,

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs'
+import { closeSync, mkdirSync, openSync } from 'node:fs'
 import path from 'node:path'
 import type { Knex } from 'knex'
 import type { DatabaseConfig } from '../config/schema/database.js'
@@ -34,6 +34,19 @@ export function describeDatabase(db: DatabaseConfig): string {
 const quietKnexLog = { warn() {}, error() {}, deprecate() {}, debug() {} }
 
 /**
+ * A SQLite file circadian creates holds run output and state: 0600 in 0700 directories (SQLite gives its -wal
+ * and -shm files the database file's mode). An existing file or directory keeps the mode its owner gave it.
+ */
+function createPrivately(filename: string): void {
+  mkdirSync(path.dirname(filename), { recursive: true, mode: 0o700 })
+  try {
+    closeSync(openSync(filename, 'wx', 0o600))
+  } catch {
+    // It exists (or cannot be created: opening it reports that clearly).
+  }
+}
+
+/**
  * The knex settings for a database from the config (SQLite files are created with their directory).
  * `ownDatabase` is true for the state store: only there is the SQLite journal switched to WAL, since that
  * changes the file for every other program that opens it.
@@ -41,7 +54,7 @@ const quietKnexLog = { warn() {}, error() {}, deprecate() {}, debug() {} }
 export function knexConfig(db: DatabaseConfig, ownDatabase = false): Knex.Config {
   if (db.client === 'better-sqlite3') {
     const filename = db.filename ?? ':memory:'
-    if (filename !== ':memory:') mkdirSync(path.dirname(filename), { recursive: true })
+    if (filename !== ':memory:') createPrivately(filename)
     return {
       client: 'better-sqlite3',
       log: quietKnexLog,

@@ -1,5 +1,9 @@
 import type { Knex } from 'knex'
+import { redactThenTruncate } from '../reliability/redact.js'
 import type { RunRow } from './runs.js'
+
+/** A pause reason is free text from a user or the API: stored redacted and bounded. */
+export const PAUSE_REASON_MAX = 1000
 
 export interface InstanceRow {
   id: string
@@ -71,11 +75,12 @@ export class ControlRepository {
    * can say later that a job was paused at some time, by whom and why (job_state keeps only the current pause).
    */
   async setPaused(job: string, paused: boolean, at: string, reason?: string, by?: string): Promise<void> {
+    const stored = paused && reason ? redactThenTruncate(reason, PAUSE_REASON_MAX) : null
     await this.knex('job_state').insert({ job, paused: false, consecutive_failures: 0, updated_at: at }).onConflict('job').ignore()
     await this.knex('job_state')
       .where({ job })
-      .update({ paused, paused_at: paused ? at : null, pause_reason: paused ? (reason ?? null) : null, updated_at: at })
-    if (by) await this.knex('actions').insert({ job, action: paused ? 'pause' : 'resume', detail: `by ${by}${reason ? `: ${reason}` : ''}`, run_id: null, created_at: at })
+      .update({ paused, paused_at: paused ? at : null, pause_reason: stored, updated_at: at })
+    if (by) await this.knex('actions').insert({ job, action: paused ? 'pause' : 'resume', detail: `by ${by}${stored ? `: ${stored}` : ''}`, run_id: null, created_at: at })
   }
 
   async pausedJobs(): Promise<Set<string>> {

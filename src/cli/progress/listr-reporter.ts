@@ -3,6 +3,7 @@ import type { JobDefinition } from '../../config/model.js'
 import type { RunOutcome } from '../../run/outcome.js'
 import { redact } from '../../reliability/redact.js'
 import { printLine } from '../output.js'
+import { forTerminal } from '../render/terminal-text.js'
 import { type ProgressReporter, outcomeText, tally } from './reporter.js'
 
 interface Deferred {
@@ -27,11 +28,11 @@ export function listrReporter(jobs: JobDefinition[]): ProgressReporter {
       title: job.name,
       task: async (_ctx: unknown, task: { title: string; output: string; skip(msg?: string): void }) => {
         notes.set(job.name, (text) => {
-          task.output = redact(text)
+          task.output = forTerminal(redact(text))
         })
         const outcome = await finished.get(job.name)!.promise
-        if (!outcome) return task.skip(`${job.name}: not run`)
-        const text = redact(`${job.name} ${outcomeText(outcome)}`)
+        if (!outcome) return task.skip(forTerminal(`${job.name}: not run`))
+        const text = forTerminal(redact(`${job.name} ${outcomeText(outcome)}`))
         if (outcome.status === 'skipped') return task.skip(text)
         if (outcome.status === 'succeeded' || outcome.status === 'alert') {
           task.title = text

@@ -2,6 +2,7 @@ import { Flags } from '@oclif/core'
 import { BaseCommand, configFlag, jsonFlag } from '../../cli/base-command.js'
 import { printJson, printLine, table } from '../../cli/output.js'
 import { letterView } from '../../cli/reliability-views.js'
+import { redactThenTruncate } from '../../reliability/redact.js'
 import { openStore } from '../../state/store.js'
 
 export default class DlqList extends BaseCommand {
@@ -23,7 +24,7 @@ export default class DlqList extends BaseCommand {
       const letters = (await store.deadLetters.list({ includeResolved: flags.all, job: flags.job, limit: flags.limit })).map(letterView)
       if (flags.json) return printJson({ deadLetters: letters })
       if (!letters.length) return printLine('No dead letters.')
-      printLine(table(['ID', 'JOB', 'FAILED', 'ATTEMPTS', 'REPLAYS', 'RESOLVED', 'ERROR'], letters.map((l) => [String(l.id), l.job, l.failedAt.replace('T', ' ').slice(0, 19), String(l.attempts), String(l.replays), l.resolvedAt ? 'yes' : 'no', (l.error ?? '').split('\n')[0].slice(0, 70)])))
+      printLine(table(['ID', 'JOB', 'FAILED', 'ATTEMPTS', 'REPLAYS', 'RESOLVED', 'ERROR'], letters.map((l) => [String(l.id), l.job, l.failedAt.replace('T', ' ').slice(0, 19), String(l.attempts), String(l.replays), l.resolvedAt ? 'yes' : 'no', redactThenTruncate((l.error ?? '').split('\n')[0], 70)])))
     } finally {
       await store.close()
     }

@@ -14,7 +14,7 @@ export default class StateExport extends BaseCommand {
   async run(): Promise<void> {
     const { flags } = await this.parse(StateExport)
     const store = await openStore((await this.loadConfig(flags.config)).state)
-    const out: NodeJS.WritableStream = flags.out ? createWriteStream(flags.out) : process.stdout
+    const out: NodeJS.WritableStream = flags.out ? createWriteStream(flags.out, { mode: 0o600 }) : process.stdout
     let rows = -1
     try {
       for await (const line of exportState(store.knex)) {

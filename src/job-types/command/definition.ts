@@ -1,6 +1,7 @@
 import path from 'node:path'
 import { z } from 'zod'
 import { duration } from '../../config/schema/primitives.js'
+import { redactThenTruncate } from '../../reliability/redact.js'
 import { defineJobType, JobError } from '../../run/job-type.js'
 import { runProcessTree } from './spawn-tree.js'
 
@@ -23,7 +24,7 @@ export type CommandOptions = z.infer<typeof commandOptions>
 
 function lastLine(text: string): string | undefined {
   const line = text.trimEnd().split('\n').pop()?.trim()
-  return line ? line.slice(0, 200) : undefined
+  return line ? redactThenTruncate(line, 200) : undefined
 }
 
 /** The core's own job type: run a program. */

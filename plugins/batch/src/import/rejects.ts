@@ -1,3 +1,4 @@
+import { redactThenTruncate } from 'circadian'
 import { createWriteStream, mkdirSync, renameSync, rmSync, type WriteStream } from 'node:fs'
 import path from 'node:path'
 import type { Knex } from 'knex'
@@ -53,7 +54,7 @@ export class RejectSink {
 
   async add(reject: Reject): Promise<void> {
     this.count++
-    const record = JSON.stringify(reject.fields.slice(0, KEEP_FIELDS).map((f) => (f.length > KEEP_CHARS ? `${f.slice(0, KEEP_CHARS)}…` : f)))
+    const record = JSON.stringify(reject.fields.slice(0, KEEP_FIELDS).map((f) => redactThenTruncate(f, KEEP_CHARS + 1)))
     const { runId, job, spec, now } = this.meta
     await this.table.write([runId, job, spec.kind, reject.file, reject.line, reject.externalId, reject.reason, record, now])
     if (this.stream && !this.stream.write(csvLine([reject.file, reject.line, reject.reason, ...reject.columns]))) {

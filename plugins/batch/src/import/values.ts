@@ -1,11 +1,13 @@
+import { redactThenTruncate } from 'circadian'
 import { matchKey, normalizeText } from '../text/normalize.js'
 import { RowRejected } from './row-rejected.js'
 
 /** The largest whole number a feed value may hold: salaries and fees are stored as 32-bit integers. */
 const MAX_AMOUNT = 2_000_000_000
 
+/** A value quoted in a reject reason: redacted before it is cut, so a cut never leaves part of a secret. */
 function show(text: string): string {
-  return JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text)
+  return JSON.stringify(redactThenTruncate(text, 41))
 }
 
 /** Text shown to people keeps its characters (①, ㈱, half-width kana); only line breaks and tabs become spaces. */
