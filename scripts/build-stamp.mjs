@@ -61,8 +61,9 @@ export function inputsHash(root) {
   return hash.digest('hex')
 }
 
-export function writeStamp(root) {
-  const stamp = { inputs: inputsHash(root), outputs: buildOutputs(root) }
+/** `inputs`: the hash taken before the build started, so a source edited during the build is seen next time. */
+export function writeStamp(root, inputs) {
+  const stamp = { inputs, outputs: buildOutputs(root) }
   writeFileSync(path.join(root, STAMP), `${JSON.stringify(stamp, null, 1)}\n`)
   return stamp
 }

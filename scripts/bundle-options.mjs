@@ -26,7 +26,7 @@ const englishOnlyZod = {
  * Keyed by the file's path below node_modules; test/build/bundle-rewrites.test.ts holds the results of the
  * zod rewrite and the engine check to the original packages'.
  */
-const REWRITES = {
+export const REWRITES = {
   // oclif sorts each plugin's commands with localeCompare. The first locale-aware call builds ICU's collator
   // and its table of every available locale (~10 ms), only to order ASCII command ids, which code-point order
   // sorts the same way for our ids.
@@ -88,9 +88,11 @@ export function plainRangeSatisfies(version, range) {
 
 const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
-const dependencyRewrites = {
+/** The plugin that applies `rewrites` (default: all of REWRITES; bench/bundle-rewrites.mjs builds without some). */
+export const dependencyRewritesPlugin = (rewrites = REWRITES) => ({
   name: 'dependency-rewrites',
   setup(build) {
+    const REWRITES = rewrites
     const files = Object.keys(REWRITES).map((f) => escapeRegExp(f).replaceAll('/', '[\\\\/]'))
     build.onLoad({ filter: new RegExp(`[\\\\/]node_modules[\\\\/](${files.join('|')})$`) }, async (args) => {
       const file = args.path.split(path.sep).join('/').replace(/.*\/node_modules\//, '')
@@ -102,10 +104,12 @@ const dependencyRewrites = {
       return { contents: source, loader: 'js' }
     })
   },
-}
+})
+
+export { englishOnlyZod }
 
 export const bundleOptions = {
-  plugins: [englishOnlyZod, dependencyRewrites],
+  plugins: [englishOnlyZod, dependencyRewritesPlugin()],
   entryPoints: ['src/cli/entry.ts'],
   bundle: true,
   platform: 'node',

@@ -1,11 +1,14 @@
 import type { Config } from '@oclif/core'
 import { loadConfigFile } from '../config/discover.js'
 import { resetMissingEnv } from '../config/env.js'
+import { ConfigLoadError } from '../config/errors.js'
+import { type StoreAccess, storeAccessDespite } from '../config/store-access.js'
 import type { ValidatedConfig } from '../config/model.js'
 import { validateConfig } from '../config/validate.js'
 import { type JobTypeRegistry, buildJobTypeRegistry } from '../run/job-type-registry.js'
 import { type GatheredPanels, gatherPanels } from '../serve/dashboard/panel-contract.js'
 import { registerApiResolution } from './api-resolution.js'
+import { withLocation } from './hook-error.js'
 
 const HOOK_TIMEOUT_MS = 10_000
 
@@ -18,7 +21,7 @@ export async function loadJobTypeRegistry(oclif: Config): Promise<JobTypeRegistr
   const result = await oclif.runHook('job-types', {}, HOOK_TIMEOUT_MS, true)
   return buildJobTypeRegistry(
     result.successes.map((s) => ({ plugin: s.plugin.name, result: s.result })),
-    result.failures.map((f) => ({ plugin: f.plugin.name, error: f.error })),
+    result.failures.map((f) => ({ plugin: f.plugin.name, error: withLocation(f.error) })),
   )
 }
 
@@ -29,7 +32,7 @@ export async function loadDashboardPanels(oclif: Config): Promise<GatheredPanels
   const result = await oclif.runHook('dashboard-panels', {}, HOOK_TIMEOUT_MS, true)
   return gatherPanels(
     result.successes.map((s) => ({ plugin: s.plugin.name, result: s.result })),
-    result.failures.map((f) => ({ plugin: f.plugin.name, error: f.error })),
+    result.failures.map((f) => ({ plugin: f.plugin.name, error: withLocation(f.error) })),
   )
 }
 
@@ -48,4 +51,22 @@ export async function loadConfigWith(registry: JobTypeRegistry, location: Config
   resetMissingEnv()
   const loaded = await loadConfigFile(location.cwd, location.configPath || process.env.CIRCADIAN_CONFIG || undefined)
   return validateConfig(loaded.raw, { file: loaded.file, sources: loaded.sources, registry })
+}
+
+/** The config, or while the file on disk is invalid, the store settings to use instead (config/store-access). */
+export async function loadStoreAccess(oclif: Config, location: ConfigLocation): Promise<StoreAccess> {
+  const registry = await loadJobTypeRegistry(oclif)
+  resetMissingEnv()
+  let loaded
+  try {
+    loaded = await loadConfigFile(location.cwd, location.configPath || process.env.CIRCADIAN_CONFIG || undefined)
+  } catch (err) {
+    return storeAccessDespite(err, err instanceof ConfigLoadError ? err.file : undefined)
+  }
+  try {
+    const config = validateConfig(loaded.raw, { file: loaded.file, sources: loaded.sources, registry })
+    return { config, state: config.state }
+  } catch (err) {
+    return storeAccessDespite(err, loaded.file, loaded.raw)
+  }
 }
