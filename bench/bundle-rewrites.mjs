@@ -1,7 +1,8 @@
 // bench/bundle-rewrites: what each rewrite of a dependency in scripts/bundle-options.mjs saves.
 // Builds the CLI bundle once with every rewrite and once without each one, then times `circadian validate`
 // of the 1,000-job config (warm caches) and `circadian list` of a 2-job config with each bundle, the variants
-// interleaved run by run so that the machine's load affects them alike. A rewrite stays in the build only if
+// interleaved run by run so that the machine's load affects them alike. It reports CPU time, not wall time:
+// on a shared machine wall time varies by far more than the few ms a rewrite is worth. A rewrite stays in the build only if
 // it saves ≥ 5 ms (issue 23).
 import { spawnSync } from 'node:child_process'
 import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
@@ -14,13 +15,16 @@ import { generateConfig } from './lib/generate-config.mjs'
 import { median } from './lib/measure.mjs'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
+const CPU = fileURLToPath(new URL('./lib/report-cpu.cjs', import.meta.url))
 const runs = Number(process.env.BENCH_RUNS ?? 15)
 
-/** Every single rewrite, named `file#n`, and REWRITES without it. */
-const singles = Object.entries(REWRITES).flatMap(([file, list]) => list.map((_, i) => `${file}#${i}`))
+/** Every single rewrite, named `file#n`, and REWRITES without it. A file whose rewrites work only together
+ * (BENCH_TOGETHER, comma-separated) is one variant. */
+const together = new Set((process.env.BENCH_TOGETHER ?? '').split(',').filter(Boolean))
+const singles = Object.entries(REWRITES).flatMap(([file, list]) => (together.has(file) ? [file] : list.map((_, i) => `${file}#${i}`)))
 const without = (name) => {
   const [file, index] = name.split('#')
-  const rest = REWRITES[file].filter((_, i) => i !== Number(index))
+  const rest = index === undefined ? [] : REWRITES[file].filter((_, i) => i !== Number(index))
   const out = { ...REWRITES }
   if (rest.length) out[file] = rest
   else delete out[file]
@@ -51,11 +55,11 @@ try {
   const small = path.join(work, 'small.config.ts')
   writeFileSync(small, generateConfig(2))
   const commands = { validate: ['validate', '--config', big], list: ['list', '--config', small] }
+  // CPU time of the whole process (user + system), reported by the process itself at exit.
   const time = (v, args) => {
-    const start = process.hrtime.bigint()
-    const r = spawnSync(process.execPath, [path.join(v.root, 'bin', 'run.js'), ...args], { cwd: work, env: v.env, encoding: 'utf8' })
+    const r = spawnSync(process.execPath, ['--require', CPU, path.join(v.root, 'bin', 'run.js'), ...args], { cwd: work, env: v.env, encoding: 'utf8' })
     if (r.status !== 0) throw new Error(`${v.name}: ${args.join(' ')} exited ${r.status}: ${r.stderr}`)
-    return Number(process.hrtime.bigint() - start) / 1e6
+    return Number(/cpu-ms=([\d.]+)/.exec(r.stderr)[1])
   }
   // Warm-up: each variant writes its own code cache and transpile cache.
   for (const v of variants) for (const args of Object.values(commands)) for (let i = 0; i < 2; i++) time(v, args)
@@ -63,7 +67,7 @@ try {
     for (const v of variants) for (const [name, args] of Object.entries(commands)) v.times[name].push(time(v, args))
   }
   const base = variants[0]
-  console.log(`bench/bundle-rewrites: median of ${runs} interleaved runs, warm caches; "saves" = without it minus with all`)
+  console.log(`bench/bundle-rewrites: CPU ms (user + system) of whole processes, median of ${runs} interleaved runs, warm caches; "saves" = without it minus with all`)
   console.log(`  ${'variant'.padEnd(56)} ${'validate 1,000 jobs'.padStart(20)} ${'list 2 jobs'.padStart(14)}`)
   for (const v of variants) {
     const cell = (name) => {

@@ -1,3 +1,4 @@
+import path from 'node:path'
 import type { Config } from '@oclif/core'
 import { loadConfigFile } from '../config/discover.js'
 import { resetMissingEnv } from '../config/env.js'
@@ -12,6 +13,15 @@ import { withLocation } from './hook-error.js'
 
 const HOOK_TIMEOUT_MS = 10_000
 
+/** The files a plugin declares for a hook (package.json oclif.hooks), as absolute paths. */
+function hookFiles(plugin: { root: string; hooks: Record<string, unknown> }, hook: string): string[] {
+  const entries = ([] as unknown[]).concat(plugin.hooks[hook] ?? [])
+  return entries
+    .map((e) => (typeof e === 'string' ? e : (e as { target?: string }).target))
+    .filter((t): t is string => typeof t === 'string')
+    .map((t) => path.resolve(plugin.root, t))
+}
+
 /** Asks every installed plugin (the core included) for its job types through the `job-types` hook. */
 export async function loadJobTypeRegistry(oclif: Config): Promise<JobTypeRegistry> {
   // Only plugins installed or linked by the user can live outside this package's node_modules; the hook
@@ -21,7 +31,7 @@ export async function loadJobTypeRegistry(oclif: Config): Promise<JobTypeRegistr
   const result = await oclif.runHook('job-types', {}, HOOK_TIMEOUT_MS, true)
   return buildJobTypeRegistry(
     result.successes.map((s) => ({ plugin: s.plugin.name, result: s.result })),
-    result.failures.map((f) => ({ plugin: f.plugin.name, error: withLocation(f.error) })),
+    result.failures.map((f) => ({ plugin: f.plugin.name, error: withLocation(f.error, hookFiles(f.plugin, 'job-types')) })),
   )
 }
 
@@ -32,7 +42,7 @@ export async function loadDashboardPanels(oclif: Config): Promise<GatheredPanels
   const result = await oclif.runHook('dashboard-panels', {}, HOOK_TIMEOUT_MS, true)
   return gatherPanels(
     result.successes.map((s) => ({ plugin: s.plugin.name, result: s.result })),
-    result.failures.map((f) => ({ plugin: f.plugin.name, error: withLocation(f.error) })),
+    result.failures.map((f) => ({ plugin: f.plugin.name, error: withLocation(f.error, hookFiles(f.plugin, 'dashboard-panels')) })),
   )
 }
 

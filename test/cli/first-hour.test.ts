@@ -67,3 +67,36 @@ describe('validation messages', () => {
     expect(y.stderr).toContain('jobs.a.command: must be a string or a list (got a boolean)')
   })
 })
+
+describe('dead letters and plugins', () => {
+  it('dlq show/replay with an id that is not a number: usage error, exit 2', async () => {
+    box.write('circadian.config.ts', tsConfig(`{ jobs: { a: { type: 'command', command: 'true' } } }`))
+    for (const command of [['dlq', 'show', 'abc'], ['dlq', 'replay', 'abc']]) {
+      const r = await box.run(command)
+      expect(r.code, command.join(' ')).toBe(2)
+      expect(r.stderr).toContain('"abc" is not a dead letter id')
+      expect(r.stderr).not.toContain('Unexpected error')
+    }
+  })
+
+  it('dlq show: options are redacted as data, so a secret that JSON escapes cannot break the quoting', async () => {
+    box.write('circadian.config.ts', tsConfig(`{ jobs: { a: { type: 'command', command: 'exit 1', env: { TOKEN: env('TOKEN', { default: 'abc\\\\def\\\\' }) } } } }`))
+    expect((await box.run(['run', 'a'])).code).toBe(3)
+    // Now the same text is a secret (read from the environment): the stored option must print as [redacted].
+    const r = await box.run(['dlq', 'show', '1'], { env: { TOKEN: 'abc\\def\\' } })
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('"TOKEN": "[redacted]"')
+    expect(r.stdout).not.toContain('abc')
+  })
+
+  it('a plugin whose hook has a syntax error is named with its file and line', async () => {
+    const dir = path.join(box.dir, '..', 'broken-syntax')
+    expect((await box.run(['plugins', 'new', dir])).code).toBe(0)
+    writeFileSync(path.join(dir, 'hooks', 'job-types.js'), `export default async function () {\n  return [\n    {{ nope\n  ]\n}\n`)
+    expect((await box.run(['plugins', 'link', dir])).code).toBe(0)
+    box.write('circadian.config.ts', tsConfig(`{ jobs: { c: { type: 'command', command: 'true' } } }`))
+    const r = await box.run(['validate'])
+    expect(r.code).toBe(0)
+    expect(r.stderr).toMatch(/warning: plugin circadian-plugin-broken-syntax: its job-types hook failed: syntax error: .+ \(.*broken-syntax\/hooks\/job-types\.js:3\)/)
+  })
+})
