@@ -107,7 +107,7 @@ describe('the store commands while the config on disk is invalid', () => {
     expect(refused.stderr).toContain('tick is paused (still fixing): a triggered run would be skipped. Resume it first (circadian resume tick)')
     expect((await run(['resume', 'tick'])).stdout).toContain('tick resumed')
     expect((await run(['resume', 'tick'])).stdout).toContain('tick was not paused; nothing changed')
-    const history = await run(['history', 'tick', '-n', '1'])
+    const history = await run(['history', 'tick', '--status', 'succeeded', '-n', '1'])
     expect(history.code).toBe(0)
     expect(history.stdout).toContain('succeeded')
     expect((await run(['pause', 'nope'])).code).toBe(2)

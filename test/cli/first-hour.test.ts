@@ -97,6 +97,6 @@ describe('dead letters and plugins', () => {
     box.write('circadian.config.ts', tsConfig(`{ jobs: { c: { type: 'command', command: 'true' } } }`))
     const r = await box.run(['validate'])
     expect(r.code).toBe(0)
-    expect(r.stderr).toMatch(/warning: plugin circadian-plugin-broken-syntax: its job-types hook failed: syntax error: .+ \(.*broken-syntax\/hooks\/job-types\.js:3\)/)
+    expect(r.stderr).toMatch(/warning: plugin circadian-plugin-broken-syntax: its job-types hook failed: syntax error: .+ \(.*broken-syntax\/hooks\/job-types\.js:3:\d+\)/)
   })
 })
