@@ -7,23 +7,12 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { generateConfig } from './lib/generate-config.mjs'
 import { fmt, median, ratio, timeProcess } from './lib/measure.mjs'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const BIN = path.join(ROOT, 'bin', 'run.js')
 const runs = Number(process.env.BENCH_RUNS ?? 9)
-
-const SCHEDULES = ['0 9 * * 1-5', '*/5 * * * *', '0 */2 * * *', '30 2 * * *', '0 0 1 * *', '15 14 1 * *', '0 22 * * 1-5', '*/15 9-17 * * MON-FRI']
-function generateConfig(jobs) {
-  const lines = ["import { defineConfig } from 'circadian'", '', 'export default defineConfig({', "  timezone: 'Europe/Berlin',", '  jobs: {']
-  for (let i = 0; i < jobs; i++) {
-    const name = `job_${String(i).padStart(4, '0')}`
-    const after = i % 10 === 9 ? `, after: ['job_${String(i - 1).padStart(4, '0')}']` : ''
-    lines.push(`    ${name}: { type: 'command', schedule: '${SCHEDULES[i % SCHEDULES.length]}', command: 'echo ${i}', timeout: '${(i % 50) + 10}s', retry: { attempts: ${(i % 3) + 1}, delay: '1s' }${after} },`)
-  }
-  lines.push('  },', '})', '')
-  return lines.join('\n')
-}
 
 const FAULTS = fileURLToPath(new URL('./lib/report-faults.cjs', import.meta.url))
 /** Median minor page faults of a whole process (each one a fresh page of memory the kernel maps in). */

@@ -4,7 +4,8 @@ import { UserError } from '../errors.js'
 import type { ValidatedConfig } from '../config/model.js'
 import { EXIT } from '../run/outcome.js'
 import { StoreError } from '../state/connect.js'
-import { loadValidatedConfig } from './load-config.js'
+import type { StoreAccess } from '../config/store-access.js'
+import { loadStoreAccess, loadValidatedConfig } from './load-config.js'
 import { printError, printJson } from './output.js'
 import { forTerminal } from './render/terminal-text.js'
 
@@ -49,6 +50,13 @@ export abstract class BaseCommand extends Command {
     const config = await loadValidatedConfig(this.config, { cwd: process.cwd(), configPath })
     for (const warning of config.warnings) printError(`warning: ${warning}`)
     return config
+  }
+
+  /** For commands that work from the store alone (status, pause, resume, trigger, history): see StoreAccess. */
+  protected async loadStoreAccess(configPath: string | undefined): Promise<StoreAccess> {
+    const access = await loadStoreAccess(this.config, { cwd: process.cwd(), configPath })
+    for (const warning of [...(access.config?.warnings ?? []), ...(access.warning ? [access.warning] : [])]) printError(`warning: ${warning}`)
+    return access
   }
 
   protected override async catch(err: Error & { oclif?: { exit?: number } }): Promise<unknown> {

@@ -1,16 +1,28 @@
+import path from 'node:path'
 import type { Config } from '@oclif/core'
 import { loadConfigFile } from '../config/discover.js'
 import { applyDotenv } from '../config/dotenv.js'
 import { resetMissingEnv } from '../config/env.js'
-import { ConfigError } from '../config/errors.js'
+import { ConfigError, ConfigLoadError } from '../config/errors.js'
+import { type StoreAccess, storeAccessDespite } from '../config/store-access.js'
 import type { ValidatedConfig } from '../config/model.js'
 import { STATE_URL_VAR, applyStateUrl } from '../config/state-url.js'
 import { validateConfig } from '../config/validate.js'
 import { type JobTypeRegistry, buildJobTypeRegistry } from '../run/job-type-registry.js'
 import { type GatheredPanels, gatherPanels } from '../serve/dashboard/panel-contract.js'
 import { registerApiResolution } from './api-resolution.js'
+import { withLocation } from './hook-error.js'
 
 const HOOK_TIMEOUT_MS = 10_000
+
+/** The files a plugin declares for a hook (package.json oclif.hooks), as absolute paths. */
+function hookFiles(plugin: { root: string; hooks: Record<string, unknown> }, hook: string): string[] {
+  const entries = ([] as unknown[]).concat(plugin.hooks[hook] ?? [])
+  return entries
+    .map((e) => (typeof e === 'string' ? e : (e as { target?: string }).target))
+    .filter((t): t is string => typeof t === 'string')
+    .map((t) => path.resolve(plugin.root, t))
+}
 
 /** Asks every installed plugin (the core included) for its job types through the `job-types` hook. */
 export async function loadJobTypeRegistry(oclif: Config): Promise<JobTypeRegistry> {
@@ -21,7 +33,7 @@ export async function loadJobTypeRegistry(oclif: Config): Promise<JobTypeRegistr
   const result = await oclif.runHook('job-types', {}, HOOK_TIMEOUT_MS, true)
   return buildJobTypeRegistry(
     result.successes.map((s) => ({ plugin: s.plugin.name, result: s.result })),
-    result.failures.map((f) => ({ plugin: f.plugin.name, error: f.error })),
+    result.failures.map((f) => ({ plugin: f.plugin.name, error: withLocation(f.error, hookFiles(f.plugin, 'job-types')) })),
   )
 }
 
@@ -32,7 +44,7 @@ export async function loadDashboardPanels(oclif: Config): Promise<GatheredPanels
   const result = await oclif.runHook('dashboard-panels', {}, HOOK_TIMEOUT_MS, true)
   return gatherPanels(
     result.successes.map((s) => ({ plugin: s.plugin.name, result: s.result })),
-    result.failures.map((f) => ({ plugin: f.plugin.name, error: f.error })),
+    result.failures.map((f) => ({ plugin: f.plugin.name, error: withLocation(f.error, hookFiles(f.plugin, 'dashboard-panels')) })),
   )
 }
 
@@ -64,4 +76,22 @@ export async function loadConfigWith(registry: JobTypeRegistry, location: Config
     throw err
   }
   throw new ConfigError(issues, loaded.file)
+}
+
+/** The config, or while the file on disk is invalid, the store settings to use instead (config/store-access). */
+export async function loadStoreAccess(oclif: Config, location: ConfigLocation): Promise<StoreAccess> {
+  const registry = await loadJobTypeRegistry(oclif)
+  resetMissingEnv()
+  let loaded
+  try {
+    loaded = await loadConfigFile(location.cwd, location.configPath || process.env.CIRCADIAN_CONFIG || undefined)
+  } catch (err) {
+    return storeAccessDespite(err, err instanceof ConfigLoadError ? err.file : undefined)
+  }
+  try {
+    const config = validateConfig(loaded.raw, { file: loaded.file, sources: loaded.sources, registry })
+    return { config, state: config.state }
+  } catch (err) {
+    return storeAccessDespite(err, loaded.file, loaded.raw)
+  }
 }

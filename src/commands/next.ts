@@ -4,11 +4,11 @@ import { printJson, printLine } from '../cli/output.js'
 import { selectJobs } from '../cli/select-jobs.js'
 import { parseTimeFlag } from '../config/triggers.js'
 import { nextFires } from '../schedule/trigger.js'
-import { formatInZone } from '../schedule/zone.js'
+import { utcFlag, zonesOf } from '../cli/render/times.js'
 
 export default class Next extends BaseCommand {
   static override exitWhenDone = true
-  static override summary = 'Show the next fires of jobs, as UTC instants and in their time zone.'
+  static override summary = 'Show the next fires of jobs, in their time zone (--utc: in UTC; --json: ISO UTC instants).'
   static override description =
     'Computes the next N fire instants of each job (all jobs when none is named) strictly after --from (default: now), with the DST rules of the scheduler. A --from without a UTC offset is read in each job\'s time zone.'
 
@@ -23,6 +23,7 @@ export default class Next extends BaseCommand {
   static override flags = {
     config: configFlag,
     json: jsonFlag,
+    utc: utcFlag,
     from: Flags.string({ helpValue: 'ISO', description: 'Start after this instant (default: now).' }),
     count: Flags.integer({ char: 'n', default: 5, min: 1, max: 1000, description: 'How many fires per job.' }),
   }
@@ -46,12 +47,13 @@ export default class Next extends BaseCommand {
       fires: job.trigger ? nextFires(job.trigger, fromFor(job.timezone), flags.count).map((f) => new Date(f).toISOString()) : [],
     }))
     if (flags.json) return printJson({ jobs: result })
+    const time = zonesOf(config, flags.utc)
     for (const [i, entry] of result.entries()) {
       const job = config.jobs.get(entry.job)!
       if (i) printLine()
       printLine(`${entry.job}  ${job.trigger?.text ?? '(no schedule)'}  ${entry.timezone}`)
       if (!entry.fires.length) printLine(job.trigger ? '  no further fires' : `  runs only when triggered${job.after.length ? ` or after ${job.after.join(', ')}` : ''}`)
-      for (const fire of entry.fires) printLine(`  ${formatInZone(entry.timezone, Date.parse(fire))}   ${fire}`)
+      for (const fire of entry.fires) printLine(`  ${time.forJob(entry.job, fire)}`)
     }
   }
 }

@@ -1,10 +1,12 @@
 import { Args } from '@oclif/core'
 import { BaseCommand, configFlag, jsonFlag } from '../cli/base-command.js'
-import { setPaused } from '../cli/job-control.js'
+import { resumeJob } from '../cli/job-control.js'
 import { printJson, printLine } from '../cli/output.js'
+import { resumeText } from '../cli/render/job-control.js'
 
 export default class Resume extends BaseCommand {
   static override summary = 'Resume a paused job.'
+  static override description = 'A job that was not paused is left as it is, and the answer says so (and whether it is running). Works while the config on disk is invalid.'
   static override examples = ['<%= config.bin %> resume nightly_import']
   static override args = { job: Args.string({ required: true, description: 'The job to resume.' }) }
   static override flags = { config: configFlag, json: jsonFlag }
@@ -12,8 +14,8 @@ export default class Resume extends BaseCommand {
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Resume)
     this.jsonMode = flags.json
-    const result = await setPaused(await this.loadConfig(flags.config), args.job, false)
-    if (flags.json) return printJson({ job: args.job, paused: false, liveInstances: result.liveInstances })
-    printLine(`${args.job} resumed`)
+    const result = await resumeJob(await this.loadStoreAccess(flags.config), args.job)
+    if (flags.json) return printJson({ job: args.job, paused: false, ...result })
+    printLine(resumeText(args.job, result))
   }
 }

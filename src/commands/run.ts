@@ -46,7 +46,8 @@ Exit codes: 0 all succeeded; 1 a job reported an alert and none failed; 2 bad us
       ? chooseJobsToRun(config, argv as string[], { all: !argv.length, withUpstream: flags['with-upstream'] })
       : chooseJobsToRun(config, argv as string[], { all: flags.all, withUpstream: flags['with-upstream'] })
     const kind: ReporterKind = flags.json ? 'silent' : process.stdout.isTTY && !process.env.CI ? 'tty' : 'plain'
-    const reporter = await createReporter(kind, jobs)
+    const nothingText = flags.due ? 'nothing ran (nothing was due)' : `nothing ran: ${config.file} has no enabled jobs`
+    const reporter = await createReporter(kind, jobs, nothingText)
     const services = await openRunServices(config, { logLevel: flags['log-level'] as LogLevel, notify: flags.notify, events: reporter.events })
     const controller = new AbortController()
     let signals = 0

@@ -3,6 +3,7 @@ import path from 'node:path'
 import { applyDotenv } from './dotenv.js'
 import { ConfigLoadError } from './errors.js'
 import { importConfigModule, resolveExport } from './load-module.js'
+import { loadJsonConfig, namingFile } from './text-loaders.js'
 
 export const CONFIG_FILE_NAMES = [
   'circadian.config.ts',
@@ -35,18 +36,20 @@ const moduleLoader = async (file: string) => {
 
 /**
  * Finds and loads the config. `explicit` (from --config or CIRCADIAN_CONFIG) wins; otherwise the search
- * goes from `cwd` up to the filesystem root (circadian.config.*, then a "circadian" key in package.json, in
- * each directory), and last to the user's config directory (~/.config/circadian/config.*).
+ * goes from `cwd` up to the filesystem root and last to the user's config directory (~/.config/circadian/
+ * config.*). In each directory the order is cosmiconfig's own: a "circadian" key in package.json first,
+ * then circadian.config.* (a package.json without the key does not count).
  */
 export async function loadConfigFile(cwd: string, explicit?: string): Promise<LoadedConfigFile> {
-  const { cosmiconfig } = await import('cosmiconfig')
+  const { cosmiconfig, defaultLoaders } = await import('cosmiconfig')
+  const yaml = namingFile(defaultLoaders['.yaml'])
   const explorer = cosmiconfig('circadian', {
-    // In each directory a circadian.config.* file wins over a "circadian" key in package.json.
-    searchPlaces: [...CONFIG_FILE_NAMES, 'package.json'],
+    // cosmiconfig's default order (and that of the tools built on it): package.json comes first.
+    searchPlaces: ['package.json', ...CONFIG_FILE_NAMES],
     searchStrategy: 'global',
     stopDir: path.parse(path.resolve(cwd)).root,
     cache: false,
-    loaders: { '.ts': moduleLoader, '.mts': moduleLoader, '.cts': moduleLoader, '.js': moduleLoader, '.mjs': moduleLoader, '.cjs': moduleLoader },
+    loaders: { '.json': namingFile(loadJsonConfig), '.yaml': yaml, '.yml': yaml, '.ts': moduleLoader, '.mts': moduleLoader, '.cts': moduleLoader, '.js': moduleLoader, '.mjs': moduleLoader, '.cjs': moduleLoader },
   })
   let result: { filepath: string; config: unknown; isEmpty?: boolean } | null
   try {

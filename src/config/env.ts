@@ -12,6 +12,7 @@ export interface EnvOptions {
 // Shared through globalThis for the same reason as the secret registry: the config file's copy of this
 // module and the CLI's must agree.
 const MISSING = Symbol.for('circadian.env.missing')
+const READ = Symbol.for('circadian.env.read')
 const MARKER_PREFIX = '\u0000circadian-env:'
 const MARKER_SUFFIX = '\u0000'
 
@@ -19,6 +20,13 @@ function missingNames(): Set<string> {
   const g = globalThis as unknown as Record<symbol, Set<string> | undefined>
   g[MISSING] ??= new Set()
   return g[MISSING]
+}
+
+/** Each value env() returned from the environment, with the variable it came from. */
+export function envValuesRead(): Map<string, string> {
+  const g = globalThis as unknown as Record<symbol, Map<string, string> | undefined>
+  g[READ] ??= new Map()
+  return g[READ]
 }
 
 /**
@@ -29,6 +37,7 @@ export function env(name: string, options: EnvOptions = {}): string {
   const value = process.env[name]
   if (value !== undefined && value !== '') {
     if (options.secret !== false) registerSecret(value)
+    envValuesRead().set(value, name)
     return value
   }
   if (options.default !== undefined) return options.default

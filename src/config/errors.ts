@@ -35,4 +35,12 @@ export class ConfigError extends UserError {
 }
 
 /** A config file that could not be found or loaded at all (as opposed to one that loaded but is invalid). */
-export class ConfigLoadError extends UserError {}
+export class ConfigLoadError extends UserError {
+  constructor(
+    message: string,
+    /** The config file, when one was found (it exists, but could not be read or run). */
+    readonly file?: string,
+  ) {
+    super(message)
+  }
+}

@@ -66,9 +66,17 @@ export async function importConfigModule(file: string): Promise<{ value: unknown
     mod = (await import(url)) as Record<string, unknown>
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err)
-    throw new ConfigLoadError(`Cannot load config ${file}: it threw while loading: ${message}`)
+    throw new ConfigLoadError(`Cannot load config ${file}: it threw while loading: ${message}`, file)
   }
-  return { value: 'default' in mod ? mod.default : mod, inputs }
+  // A CommonJS config's module.exports arrives as the default export; an ES module must have one.
+  if (!('default' in mod)) {
+    const found = Object.keys(mod)
+    throw new ConfigLoadError(
+      `Config file ${file} has no default export (found: ${found.length ? found.join(', ') : 'no exports'}); write \`export default defineConfig({ ... })\``,
+      file,
+    )
+  }
+  return { value: mod.default, inputs }
 }
 
 /** Bundles the config with its local imports into one ES module (and caches the result). */
@@ -107,7 +115,7 @@ async function transpile(file: string): Promise<{ code: string; inputs: string[]
     const errors = (err as { errors?: Array<{ text: string; location?: { file: string; line: number; column: number } | null }> }).errors
     if (!errors) throw err
     const lines = errors.map((e) => (e.location ? `${e.location.file}:${e.location.line}:${e.location.column + 1}: ${e.text}` : e.text))
-    throw new ConfigLoadError(`Cannot load config ${file}:\n  ${lines.join('\n  ')}`)
+    throw new ConfigLoadError(`Cannot load config ${file}:\n  ${lines.join('\n  ')}`, file)
   }
   return { code, inputs }
 }
@@ -120,6 +128,6 @@ export async function resolveExport(exported: unknown, file: string): Promise<un
     return value
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err)
-    throw new ConfigLoadError(`Cannot load config ${file}: its exported function threw: ${message}`)
+    throw new ConfigLoadError(`Cannot load config ${file}: its exported function threw: ${message}`, file)
   }
 }

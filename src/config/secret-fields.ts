@@ -2,7 +2,7 @@ import { registerSecret } from '../reliability/secrets.js'
 import type { ConfigShape } from './schema/config.js'
 import type { DatabaseConfig } from './schema/database.js'
 
-function databaseSecrets(db: DatabaseConfig | undefined): void {
+export function databaseSecrets(db: DatabaseConfig | undefined): void {
   if (!db) return
   if (typeof db.connection === 'string') {
     try {

@@ -23,7 +23,7 @@ export interface ValidateOptions {
 
 export const DEFAULT_STATE_FILE = '.circadian/state.db'
 
-function resolveState(state: DatabaseConfig | undefined, dir: string): DatabaseConfig {
+export function resolveState(state: DatabaseConfig | undefined, dir: string): DatabaseConfig {
   const db = state ?? { client: 'better-sqlite3' as const }
   if (db.client !== 'better-sqlite3') return db
   const filename = db.filename ?? DEFAULT_STATE_FILE

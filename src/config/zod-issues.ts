@@ -36,7 +36,10 @@ function describeType(value: unknown): string {
   if (typeof value === 'object') return 'an object'
   if (typeof value === 'string') return 'a string'
   if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : 'a number'
-  return typeof value
+  if (typeof value === 'boolean') return 'a boolean'
+  if (typeof value === 'function') return 'a function'
+  if (value === undefined) return 'nothing'
+  return `a ${typeof value}`
 }
 
 const EXPECTED: Record<string, string> = {
@@ -52,6 +55,18 @@ const EXPECTED: Record<string, string> = {
 
 /** zod's own wording starts like this; anything else was written for this schema and is kept as is. */
 const ZOD_DEFAULT = /^(Invalid|Too (small|big)|Unrecognized|Expected)/
+
+/**
+ * A union whose alternatives all failed: when exactly one alternative accepted the value's shape and failed
+ * deeper inside it (`command: ['echo', 1]` is a list, so the list alternative is the one meant), its issues are
+ * what the user needs, at their own paths; null otherwise.
+ */
+function meantBranch(issue: z.core.$ZodIssue): z.core.$ZodIssue[] | null {
+  if (issue.code !== 'invalid_union' || (issue.message && !issue.message.startsWith('Invalid input'))) return null
+  const shapeMismatch = (branch: z.core.$ZodIssue[]) => branch.length === 1 && branch[0].code === 'invalid_type' && branch[0].path.length === 0
+  const meant = issue.errors.filter((branch) => branch.length && !shapeMismatch(branch))
+  return meant.length === 1 && meant[0].some((i) => i.path.length > 0) ? meant[0] : null
+}
 
 function messageFor(issue: z.core.$ZodIssue): string {
   if (issue.code !== 'invalid_union' && issue.message && !ZOD_DEFAULT.test(issue.message)) return issue.message
@@ -107,6 +122,14 @@ export function toConfigIssues(
   const issues: ConfigIssue[] = []
   for (const issue of error.issues) {
     const path = issue.path.filter((p): p is PathSegment => typeof p !== 'symbol')
+    const meant = meantBranch(issue)
+    if (meant) {
+      for (const inner of meant) {
+        const innerPath = inner.path.filter((p): p is PathSegment => typeof p !== 'symbol')
+        issues.push({ path: formatPath([...base, ...path, ...innerPath]), message: messageFor(inner) })
+      }
+      continue
+    }
     if (issue.code === 'unrecognized_keys') {
       const known = [...keysAt(schema, path), ...extraKeys(path)]
       for (const key of issue.keys) {

@@ -103,28 +103,32 @@ export class Breakers {
     this.invalidate()
   }
 
-  /** Feeds a finished run's status to its breakers. */
-  async record(job: JobDefinition, runId: string, status: string): Promise<void> {
+  /** Feeds a finished run's status to its breakers; returns those this run opened. */
+  async record(job: JobDefinition, runId: string, status: string): Promise<string[]> {
     const verdict: Verdict = status === 'succeeded' || status === 'alert' ? 'success' : status === 'failed' || status === 'timed_out' ? 'failure' : 'none'
-    for (const name of this.guardedResources(job)) await this.recordOne(name, runId, verdict)
+    const opened: string[] = []
+    for (const name of this.guardedResources(job)) if (await this.recordOne(name, runId, verdict)) opened.push(name)
+    return opened
   }
 
-  private async recordOne(name: string, runId: string, verdict: Verdict): Promise<void> {
+  /** True when this verdict opened the breaker. */
+  private async recordOne(name: string, runId: string, verdict: Verdict): Promise<boolean> {
     const policy = this.resources[name].breaker!
     // The common case — a success on a healthy breaker — changes nothing and needs no fresh read.
     const seen = (await this.view()).get(name)
-    if (verdict !== 'failure' && (!seen || (seen.state === 'closed' && seen.failures === 0))) return
+    if (verdict !== 'failure' && (!seen || (seen.state === 'closed' && seen.failures === 0))) return false
     if (verdict === 'failure' && !seen) await this.store.breakers.ensure(name, iso(this.clock.now()))
     for (let i = 0; i < CAS_TRIES; i++) {
       const b = await this.store.breakers.get(name)
-      if (!b) return
+      if (!b) return false
       const next = this.next(b, runId, verdict, policy.failures)
-      if (!next) return
+      if (!next) return false
       if (await this.store.breakers.transition(name, b, { ...next, updated_at: iso(this.clock.now()) })) {
         this.invalidate()
-        return
+        return next.state === 'open' && b.state !== 'open'
       }
     }
+    return false
   }
 
   private next(b: BreakerRow, runId: string, verdict: Verdict, threshold: number): Partial<BreakerRow> | null {

@@ -23,7 +23,11 @@ export function needsAfterRun(job: JobDefinition, services: RunServices): boolea
  */
 export async function afterRun(job: JobDefinition, outcome: RunOutcome, before: JobStateRow | undefined, services: RunServices): Promise<void> {
   const now = services.clock.now()
-  if (services.breakers.guardedResources(job).length) await services.breakers.record(job, outcome.id, outcome.status)
+  if (services.breakers.guardedResources(job).length) {
+    for (const resource of await services.breakers.record(job, outcome.id, outcome.status)) {
+      services.logger.error({ job: job.name, run: outcome.id, resource }, `breaker ${resource} opened: its jobs are skipped (circuit-open) until a trial run succeeds`)
+    }
+  }
   if (FINAL_FAILURE.has(outcome.status) && outcome.trigger !== 'replay') {
     await services.store.deadLetters.add({
       run_id: outcome.id,
@@ -50,7 +54,7 @@ export async function afterRun(job: JobDefinition, outcome: RunOutcome, before: 
     const detail = `paused automatically after ${failures} consecutive failures`
     await services.store.control.setPaused(job.name, true, iso(now), detail)
     await services.store.actions.record(job.name, 'pause', detail, outcome.id, iso(now))
-    services.logger.warn({ job: job.name, run: outcome.id }, detail)
+    services.logger.error({ job: job.name, run: outcome.id }, detail)
   }
   if (policy.escalate.length) {
     const last = await services.store.actions.lastAt(job.name, 'escalate')

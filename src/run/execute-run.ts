@@ -119,7 +119,6 @@ export async function executeRun(job: JobDefinition, request: RunRequest, servic
     end = { status: RESULT_STATUS[result.status], attempts, summary: result.summary, output: result.output, data: result.data }
   } catch (err) {
     end = endFromError(err, attempts)
-    services.logger.child({ job: job.name, run: run.id }).info(`run ${end.status}: ${end.error}`)
   }
   return finishRun(job, run, request, recorder, end, services, policies)
 }

@@ -135,7 +135,7 @@ export class ServeRuntime extends EventEmitter<RuntimeEvents> {
 
   private onOutcome(outcome: RunOutcome): void {
     this.emit('outcome', outcome)
-    this.options.logger.info({ job: outcome.job, run: outcome.id, status: outcome.status, reason: outcome.reason, attempts: outcome.attempts, error: outcome.error }, `run ${outcome.status}`)
+    this.options.logger[outcomeLevel(outcome)]({ job: outcome.job, run: outcome.id, status: outcome.status, reason: outcome.reason, attempts: outcome.attempts, error: outcome.error }, outcomeMessage(outcome))
     this.track(this.dependencies.onOutcome(outcome))
   }
 
@@ -267,4 +267,16 @@ export class ServeRuntime extends EventEmitter<RuntimeEvents> {
     await this.options.store.batcher.drain()
     await this.services.connections.closeAll()
   }
+}
+
+/** One log line per outcome: a run that did not do its work (or alerted) is a warning, the rest information. */
+function outcomeLevel(outcome: RunOutcome): 'info' | 'warn' {
+  return outcome.status === 'failed' || outcome.status === 'timed_out' || outcome.status === 'alert' || outcome.status === 'interrupted' ? 'warn' : 'info'
+}
+
+function outcomeMessage(o: RunOutcome): string {
+  const status = o.status.replace('_', ' ')
+  const reason = o.status === 'skipped' && o.reason ? ` (${o.reason})` : ''
+  const detail = o.error && o.error !== o.status ? `: ${o.error.split('\n')[0]}` : o.status === 'alert' && o.summary ? `: ${o.summary.split('\n')[0]}` : ''
+  return `run ${status}${reason}${detail}`
 }

@@ -6,6 +6,7 @@ import { toJobLogger } from '../log/logger.js'
 import { keepLeases } from '../run/lease-keeper.js'
 import { type TimerClock, systemTimerClock } from '../schedule/clock.js'
 import { formatDuration } from '../schedule/duration.js'
+import { recordLastValidState } from '../config/last-valid-state.js'
 import { openStore } from '../state/store.js'
 import { startControlLoop } from './control-loop.js'
 import type { HealthContext } from './health.js'
@@ -54,35 +55,10 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   const log = toJobLogger(options.logger)
   const iso = () => new Date(clock.now()).toISOString()
   const store = await openStore(options.config.state)
-  await store.control.registerInstance({ id: options.instance, host: os.hostname(), pid: process.pid, version: options.version, started_at: iso(), heartbeat_at: iso() })
-  const runtime = new ServeRuntime({ config: options.config, store, clock, logger: options.logger, instance: options.instance, notify: options.notify ?? true })
-  const stopLeases = keepLeases(store, options.instance, clock, (err) => log.warn(`lease renewal failed: ${err instanceof Error ? err.message : String(err)}`))
-  const recovered = await runtime.recover()
-  if (recovered) log.info(`recovered ${recovered} run(s) left by stopped processes`)
-  await runtime.start()
-  const control = startControlLoop({ runtime, store, instance: options.instance, clock, log })
-
   let reloadError: string | null = null
-  const watcher = new ConfigWatcher(() => {
-    options
-      .reload()
-      .then(async (next) => {
-        const verdict = bound ? checkHttpReload(bound, runtime.config, next) : { notes: [] }
-        if (verdict.refuse) throw new Error(verdict.refuse)
-        const diff = await runtime.applyConfig(next)
-        reloadError = null
-        watcher.watch(next.sources)
-        log.info(`config reloaded: ${diff.added} added, ${diff.removed} removed, ${diff.changed} changed`)
-        for (const note of verdict.notes) log.info(note)
-      })
-      .catch((err) => {
-        reloadError = err instanceof Error ? err.message : String(err)
-        const issues = err instanceof ConfigError ? err.issues.map((i) => `${i.path}: ${i.message}`) : undefined
-        log.error(`config change rejected; still running the previous config: ${reloadError}`, issues ? { issues } : undefined)
-      })
-  })
-  if (options.watch !== false) watcher.watch(options.config.sources)
+  const runtime = new ServeRuntime({ config: options.config, store, clock, logger: options.logger, instance: options.instance, notify: options.notify ?? true })
 
+  // The port first: a serve that cannot listen must leave nothing behind (no instance row shown as STALE, no run).
   let http: HttpServer | null = null
   let bound: { host: string; port: number } | null = null
   const httpConfig = options.config.serve.http
@@ -101,17 +77,42 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
     try {
       http = await startHttp({ port: httpConfig.port, host: httpConfig.host, policy, health, metrics, log, extend })
       bound = { host: httpConfig.host, port: Number(new URL(http.url).port) }
-      log.info(`HTTP on ${http.url} (/health, /metrics, /api${options.extendHttp ? ', /' : ''})`)
     } catch (err) {
       log.error(`cannot listen on ${httpConfig.host}:${httpConfig.port}: ${err instanceof Error ? err.message : String(err)}`)
-      watcher.close()
-      control.stop()
-      await runtime.shutdown(0, true)
-      stopLeases()
       await store.close()
       throw err
     }
   }
+
+  await store.control.registerInstance({ id: options.instance, host: os.hostname(), pid: process.pid, version: options.version, started_at: iso(), heartbeat_at: iso() })
+  recordLastValidState(options.config.file, options.config.state)
+  const stopLeases = keepLeases(store, options.instance, clock, (err) => log.warn(`lease renewal failed: ${err instanceof Error ? err.message : String(err)}`))
+  const recovered = await runtime.recover()
+  if (recovered) log.info(`recovered ${recovered} run(s) left by stopped processes`)
+  await runtime.start()
+  const control = startControlLoop({ runtime, store, instance: options.instance, clock, log })
+  if (http) log.info(`HTTP on ${http.url} (/health, /metrics, /api${options.extendHttp ? ', /' : ''})`)
+
+  const watcher = new ConfigWatcher(() => {
+    options
+      .reload()
+      .then(async (next) => {
+        const verdict = bound ? checkHttpReload(bound, runtime.config, next) : { notes: [] }
+        if (verdict.refuse) throw new Error(verdict.refuse)
+        const diff = await runtime.applyConfig(next)
+        reloadError = null
+        recordLastValidState(next.file, next.state)
+        watcher.watch(next.sources)
+        log.info(`config reloaded: ${diff.added} added, ${diff.removed} removed, ${diff.changed} changed`)
+        for (const note of verdict.notes) log.info(note)
+      })
+      .catch((err) => {
+        reloadError = err instanceof Error ? err.message : String(err)
+        const issues = err instanceof ConfigError ? err.issues.map((i) => `${i.path}: ${i.message}`) : undefined
+        log.error(`config change rejected; still running the previous config: ${reloadError}`, issues ? { issues } : undefined)
+      })
+  })
+  if (options.watch !== false) watcher.watch(options.config.sources)
 
   let resolveStopped: () => void = () => {}
   const stopped = new Promise<void>((r) => {

@@ -124,7 +124,7 @@ describe('serve HTTP', () => {
       box.write('circadian.config.ts', tsConfig(`{ serve: { http: { port: ${port} } }, jobs: { j: { type: 'command', schedule: '0 * * * *', command: 'true' } } }`))
       const r = await box.run(['serve'])
       expect(r.code).toBe(2)
-      expect(r.stderr).toContain(`serve.port ${port} on 127.0.0.1 is already in use`)
+      expect(r.stderr).toContain(`serve.http.port ${port} on 127.0.0.1 is already in use`)
       expect(r.stderr).not.toMatch(/\bat .+:\d+:\d+/)
     } finally {
       taken.close()

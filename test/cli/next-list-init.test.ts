@@ -46,10 +46,12 @@ describe('circadian next', () => {
     expect(r.jobs[1].fires).toEqual(['2026-03-29T00:30:00.000Z', '2026-03-29T01:00:00.000Z', '2026-03-29T01:30:00.000Z'])
   })
 
-  it('the human form shows local and UTC times; bad input is exit 2', async () => {
+  it('the human form shows the job\'s local time with its offset (--utc: UTC, the same rule as every command); bad input is exit 2', async () => {
     box.write('circadian.config.ts', tsConfig(`{ jobs: { j: { type: 'command', timezone: 'Asia/Tokyo', schedule: '0 9 * * *', command: 'x' }, manual: { type: 'command', command: 'x' } } }`))
     const r = await box.run(['next', 'j', '--from', '2025-12-31T23:00:00Z', '-n', '1'])
-    expect(r.stdout).toContain('2026-01-01 09:00:00 +09:00   2026-01-01T00:00:00.000Z')
+    expect(r.stdout).toContain('  2026-01-01 09:00:00 +09:00')
+    const utc = await box.run(['next', 'j', '--from', '2025-12-31T23:00:00Z', '-n', '1', '--utc'])
+    expect(utc.stdout).toContain('  2026-01-01 00:00:00 +00:00')
     expect((await box.run(['next', 'nope'])).code).toBe(2)
     expect((await box.run(['next', '--from', 'yesterday'])).code).toBe(2)
     expect((await box.run(['next', '--count', '0'])).code).toBe(2)

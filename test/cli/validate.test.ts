@@ -97,11 +97,14 @@ describe('circadian validate', () => {
     expect(missing.stderr).toContain('Config file not found')
   })
 
-  it('in one directory, circadian.config.* wins over a "circadian" key in package.json', async () => {
+  it('in one directory, a "circadian" key in package.json wins over circadian.config.* (cosmiconfig\'s own order); a package.json without it does not count', async () => {
     box.write('package.json', JSON.stringify({ name: 'x', circadian: { jobs: { from_package: { type: 'command', command: 'x' } } } }))
-    box.write('circadian.config.mjs', `export default { jobs: { from_file: { type: 'command', command: 'x' } } }`)
+    box.write('circadian.config.ts', tsConfig(`{ jobs: { from_file: { type: 'command', command: 'x' } } }`))
     const r = await box.run(['list', '--json'])
-    expect(JSON.parse(r.stdout).jobs.map((j: { job: string }) => j.job)).toEqual(['from_file'])
+    expect(JSON.parse(r.stdout).jobs.map((j: { job: string }) => j.job)).toEqual(['from_package'])
+    box.write('package.json', JSON.stringify({ name: 'x' }))
+    const without = await box.run(['list', '--json'])
+    expect(JSON.parse(without.stdout).jobs.map((j: { job: string }) => j.job)).toEqual(['from_file'])
   })
 
   it('loads every supported format: package.json key, json, yaml, cjs, and function or promise exports', async () => {

@@ -20,7 +20,7 @@ function deferred(): Deferred {
 }
 
 /** A live task list on a terminal: one line per job, updated as runs start, retry and finish. */
-export function listrReporter(jobs: JobDefinition[]): ProgressReporter {
+export function listrReporter(jobs: JobDefinition[], nothingText?: string): ProgressReporter {
   const finished = new Map(jobs.map((j) => [j.name, deferred()]))
   const notes = new Map<string, (text: string) => void>()
   const list = new Listr(
@@ -53,7 +53,7 @@ export function listrReporter(jobs: JobDefinition[]): ProgressReporter {
     async finish(outcomes) {
       for (const d of finished.values()) d.resolve(null)
       await rendering
-      printLine(tally(outcomes))
+      printLine(tally(outcomes, nothingText))
     },
   }
 }

@@ -2,7 +2,7 @@ import { printLine } from '../output.js'
 import { type ProgressReporter, outcomeText, tally } from './reporter.js'
 
 /** One line per event, for CI logs and pipes. */
-export function plainReporter(): ProgressReporter {
+export function plainReporter(nothingText?: string): ProgressReporter {
   const mark: Record<string, string> = { succeeded: '✔', alert: '!', skipped: '↷' }
   return {
     events: {
@@ -11,7 +11,7 @@ export function plainReporter(): ProgressReporter {
       onFinish: (o) => printLine(`${mark[o.status] ?? '✖'} ${o.job} ${outcomeText(o)}`),
     },
     async finish(outcomes) {
-      printLine(tally(outcomes))
+      printLine(tally(outcomes, nothingText))
     },
   }
 }

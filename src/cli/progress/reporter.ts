@@ -32,15 +32,16 @@ export function outcomeText(o: RunOutcome): string {
   }
 }
 
-export function tally(outcomes: RunOutcome[]): string {
-  if (!outcomes.length) return 'nothing ran (nothing was due)'
+/** The last line of a `run`; `nothingText` says why nothing ran when nothing did (no jobs, or nothing due). */
+export function tally(outcomes: RunOutcome[], nothingText = 'nothing ran'): string {
+  if (!outcomes.length) return nothingText
   const counts = new Map<string, number>()
   for (const o of outcomes) counts.set(o.status, (counts.get(o.status) ?? 0) + 1)
   return `${outcomes.length} run${outcomes.length === 1 ? '' : 's'}: ${[...counts].map(([s, n]) => `${n} ${s.replace('_', ' ')}`).join(', ')}`
 }
 
-export async function createReporter(kind: ReporterKind, jobs: JobDefinition[]): Promise<ProgressReporter> {
-  if (kind === 'tty') return (await import('./listr-reporter.js')).listrReporter(jobs)
-  if (kind === 'plain') return (await import('./plain-reporter.js')).plainReporter()
+export async function createReporter(kind: ReporterKind, jobs: JobDefinition[], nothingText?: string): Promise<ProgressReporter> {
+  if (kind === 'tty') return (await import('./listr-reporter.js')).listrReporter(jobs, nothingText)
+  if (kind === 'plain') return (await import('./plain-reporter.js')).plainReporter(nothingText)
   return { events: {}, finish: async () => {} }
 }

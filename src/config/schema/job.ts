@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { calendarSchema, daysOfWeek, timeWindow } from './windows.js'
+import { didYouMean } from '../suggest.js'
 import { cronExpression, duration, isoDateTime, jobName, timeZone } from './primitives.js'
 
 export const PRIORITIES = { LOW: 1, NORMAL: 5, HIGH: 10, CRITICAL: 15 } as const
@@ -14,6 +15,13 @@ export const retrySchema = z.strictObject({
 })
 
 export type RetryPolicy = z.infer<typeof retrySchema>
+
+function priorityProblem(input: unknown): string {
+  const names = Object.keys(PRIORITIES)
+  const got = typeof input === 'string' ? `"${input}"` : typeof input === 'number' ? String(input) : JSON.stringify(input) ?? String(input)
+  const hint = typeof input === 'string' ? didYouMean(input.toUpperCase(), names) : ''
+  return `${got} is not a priority: write ${names.slice(0, -1).join(', ')} or ${names.at(-1)}, or an integer${hint}`
+}
 
 /** The keys every job shares, whatever its type. The rest of a job's keys belong to its type. */
 export const coreJobShape = {
@@ -44,7 +52,9 @@ export const coreJobShape = {
   /** A named pool from the config's `pools`: its own maxConcurrent, shared by the jobs that name it. */
   pool: z.string().min(1).optional(),
   priority: z
-    .union([z.number().int(), z.enum(Object.keys(PRIORITIES) as ['LOW', 'NORMAL', 'HIGH', 'CRITICAL']).transform((p) => PRIORITIES[p])])
+    .union([z.number().int(), z.enum(Object.keys(PRIORITIES) as ['LOW', 'NORMAL', 'HIGH', 'CRITICAL']).transform((p) => PRIORITIES[p])], {
+      error: (issue) => priorityProblem(issue.input),
+    })
     .default(PRIORITIES.NORMAL),
   notify: z.array(z.string().min(1)).optional(),
   /** Which events send a notice to `notify`. Failures and alerts notify once per streak. */

@@ -46,9 +46,16 @@ export const daysOfWeek = z.string().transform((text, ctx) => {
   return { text: text.trim(), days: [...days].sort() }
 })
 
+/** 2026-02-30 has the right form but names no day. */
+function isCalendarDate(text: string): boolean {
+  const [y, m, d] = text.split('-').map(Number)
+  const date = new Date(Date.UTC(y, m - 1, d))
+  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d
+}
+
 export const calendarSchema = z.strictObject({
   /** Local dates to skip, YYYY-MM-DD. */
-  skip: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'dates are YYYY-MM-DD' })).optional(),
+  skip: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'dates are YYYY-MM-DD', abort: true }).refine(isCalendarDate, { error: (issue) => `"${String(issue.input)}" is not a date (no such day in that month)` })).optional(),
   /** Public holidays of this country, or country-state(-region), e.g. 'DE', 'DE-BY', 'US-CA', 'JP'. */
   holidays: z.string().regex(/^[A-Za-z]{2}(-[A-Za-z0-9]{1,4}){0,2}$/, { message: 'a country code like "DE", or "DE-BY" for a state' }).optional(),
 })

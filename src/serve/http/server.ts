@@ -75,9 +75,9 @@ async function listen(app: FastifyInstance, port: number, host: string): Promise
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code
     await app.close().catch(() => {})
-    if (code === 'EADDRINUSE') throw new UserError(`serve.port ${port} on ${host} is already in use (another circadian serve?); set another with serve: { port } in the config`)
-    if (code === 'EACCES') throw new UserError(`serve.port ${port} on ${host} needs privileges this process lacks; use a port above 1023`)
-    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new UserError(`serve.host ${host} is not an address of this machine`)
+    if (code === 'EADDRINUSE') throw new UserError(`serve.http.port ${port} on ${host} is already in use (another circadian serve?); set another with serve: { http: { port } } in the config`)
+    if (code === 'EACCES') throw new UserError(`serve.http.port ${port} on ${host} needs privileges this process lacks; use a port above 1023`)
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new UserError(`serve.http.host ${host} is not an address of this machine`)
     throw err
   }
 }
