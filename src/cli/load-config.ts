@@ -58,14 +58,19 @@ export async function loadValidatedConfig(oclif: Config, location: ConfigLocatio
   return loadConfigWith(await loadJobTypeRegistry(oclif), location)
 }
 
+/** The file's raw config with the environment applied: a .env beside it, then CIRCADIAN_STATE_URL. */
+function withEnvironment(loaded: Awaited<ReturnType<typeof loadConfigFile>>) {
+  // Again for JSON/YAML configs (a JS/TS config's loader read it before running the module): same result.
+  const dotenv = applyDotenv(loaded.file)
+  const sources = dotenv ? [...loaded.sources, dotenv] : loaded.sources
+  return { ...applyStateUrl(loaded.raw, process.env[STATE_URL_VAR]), sources }
+}
+
 /** Loads and validates the config with job types already gathered (serve reloads this way). */
 export async function loadConfigWith(registry: JobTypeRegistry, location: ConfigLocation): Promise<ValidatedConfig> {
   resetMissingEnv()
   const loaded = await loadConfigFile(location.cwd, location.configPath || process.env.CIRCADIAN_CONFIG || undefined)
-  // Again for JSON/YAML configs (a JS/TS config's loader read it before running the module): same result.
-  const dotenv = applyDotenv(loaded.file)
-  const sources = dotenv ? [...loaded.sources, dotenv] : loaded.sources
-  const { raw, issues } = applyStateUrl(loaded.raw, process.env[STATE_URL_VAR])
+  const { raw, issues, sources } = withEnvironment(loaded)
   const options = { file: loaded.file, sources, registry }
   if (!issues.length) return validateConfig(raw, options)
   // Report the variable's problem together with everything else wrong in the config.
@@ -88,10 +93,13 @@ export async function loadStoreAccess(oclif: Config, location: ConfigLocation): 
   } catch (err) {
     return storeAccessDespite(err, err instanceof ConfigLoadError ? err.file : undefined)
   }
+  const { raw, issues, sources } = withEnvironment(loaded)
+  // A bad CIRCADIAN_STATE_URL names the store itself: nothing to fall back on.
+  if (issues.length) throw new ConfigError(issues, loaded.file)
   try {
-    const config = validateConfig(loaded.raw, { file: loaded.file, sources: loaded.sources, registry })
+    const config = validateConfig(raw, { file: loaded.file, sources, registry })
     return { config, state: config.state }
   } catch (err) {
-    return storeAccessDespite(err, loaded.file, loaded.raw)
+    return storeAccessDespite(err, loaded.file, raw)
   }
 }
