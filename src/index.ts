@@ -31,4 +31,6 @@ export const {
   Store,
   ConnectionManager,
   applyMigrations,
+  noticeDeliveryStates,
+  overallNoticeState,
 } = api

@@ -31,6 +31,8 @@ const COMMAND_MODULES: Record<string, () => { default: unknown }> = {
   init: () => require('../commands/init.js'),
   list: () => require('../commands/list.js'),
   next: () => require('../commands/next.js'),
+  notices: () => require('../commands/notices/index.js'),
+  'notices:retry': () => require('../commands/notices/retry.js'),
   pause: () => require('../commands/pause.js'),
   'plugins:new': () => require('../commands/plugins/new.js'),
   resume: () => require('../commands/resume.js'),

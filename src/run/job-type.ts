@@ -36,6 +36,14 @@ export interface Notice {
   fields?: Record<string, string | number | boolean | null>
 }
 
+/** What `ctx.notify` queued: one outbox id per notifier (none when notifications are off or nothing was queued). */
+export interface NoticeReceipt {
+  ids: string[]
+}
+
+/** A queued notice's delivery: failed = its last try failed and it will be retried; expired = given up. */
+export type NoticeDeliveryState = 'pending' | 'failed' | 'sent' | 'expired' | 'unknown'
+
 export interface RunInfo {
   id: string
   job: string
@@ -55,7 +63,13 @@ export interface JobContext {
   db(name: string): Knex
   /** State that survives between runs, namespaced to the job type's plugin. */
   kv: PluginKeyValue
-  notify(notifiers: string[], notice: Notice): Promise<void>
+  /**
+   * Queues a notice in the outbox (written to the store before anything is sent; delivered, retried and
+   * expired by the core). Returns the outbox ids: read their delivery later with `noticeStates`.
+   */
+  notify(notifiers: string[], notice: Notice): Promise<NoticeReceipt>
+  /** The delivery state of notices this or an earlier run queued (by the ids `notify` returned). */
+  noticeStates(ids: string[]): Promise<Record<string, NoticeDeliveryState>>
   clock: Clock
   /** The directory of the config file; relative paths in options are relative to it. */
   configDir: string

@@ -3,6 +3,7 @@ import type { Logger } from 'pino'
 import { ConfigError } from '../config/errors.js'
 import type { ValidatedConfig } from '../config/model.js'
 import { toJobLogger } from '../log/logger.js'
+import { OutboxDeliverer } from '../notify/outbox-delivery.js'
 import { keepLeases } from '../run/lease-keeper.js'
 import { type TimerClock, systemTimerClock } from '../schedule/clock.js'
 import { formatDuration } from '../schedule/duration.js'
@@ -53,12 +54,17 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   const iso = () => new Date(clock.now()).toISOString()
   const store = await openStore(options.config.state)
   await store.control.registerInstance({ id: options.instance, host: os.hostname(), pid: process.pid, version: options.version, started_at: iso(), heartbeat_at: iso() })
-  const runtime = new ServeRuntime({ config: options.config, store, clock, logger: options.logger, instance: options.instance, notify: options.notify ?? true })
+  // The outbox is delivered in the background, by whichever instance claims each notice first.
+  let currentNotifiers = () => options.config.notifiers
+  const deliverer = new OutboxDeliverer({ store, clock, instance: options.instance, notifiers: () => currentNotifiers(), log })
+  const runtime = new ServeRuntime({ config: options.config, store, clock, logger: options.logger, instance: options.instance, notify: options.notify ?? true, onNoticeQueued: () => deliverer.wake() })
   const stopLeases = keepLeases(store, options.instance, clock, (err) => log.warn(`lease renewal failed: ${err instanceof Error ? err.message : String(err)}`))
+  currentNotifiers = () => runtime.config.notifiers
   const recovered = await runtime.recover()
   if (recovered) log.info(`recovered ${recovered} run(s) left by stopped processes`)
   await runtime.start()
   const control = startControlLoop({ runtime, store, instance: options.instance, clock, log })
+  deliverer.start()
 
   let reloadError: string | null = null
   const watcher = new ConfigWatcher(() => {
@@ -83,6 +89,7 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   if (httpConfig) {
     const metrics = new ServeMetrics(store, options.version, () => new Map([...runtime.config.jobs.values()].map((j) => [j.name, j.type])))
     runtime.on('outcome', (o) => metrics.observe(o))
+    deliverer.onDelivery = (status, count) => metrics.noticeDelivery(status, count)
     const health: HealthContext = { runtime, store, instance: options.instance, startedAt: clock.now(), reloadError: () => reloadError, thresholds: options.config.serve.health }
     const extendHttp = options.extendHttp
     const extend: ExtendHttp | undefined = extendHttp && ((app, requireToken) => extendHttp(app, requireToken, health))
@@ -93,6 +100,7 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
       log.error(`cannot listen on ${httpConfig.host}:${httpConfig.port}: ${err instanceof Error ? err.message : String(err)}`)
       watcher.close()
       control.stop()
+      await deliverer.stop()
       await runtime.shutdown(0, true)
       stopLeases()
       await store.close()
@@ -118,6 +126,9 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
       const grace = runtime.config.serve.shutdownGrace
       log.info(abortNow ? 'stopping now' : `stopping: running runs get ${formatDuration(grace)} to finish`)
       await runtime.shutdown(grace, abortNow)
+      // The last runs' notices get one try before the store closes; the rest stay queued for the next start.
+      if (!abortNow) await deliverer.deliverDue()
+      await deliverer.stop()
       stopLeases()
       await store.control.stopInstance(options.instance, iso()).catch(() => {})
       const queries = store.queries
