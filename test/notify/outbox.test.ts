@@ -82,7 +82,7 @@ describe('the notice outbox, end to end', () => {
     restarted.child.kill('SIGTERM')
     await restarted.exited
 
-    const queued = rows(`select key, job, status from notices order by id`)
+    const queued = rows(`select key, job, status from notices order by id`) as Array<{ key: string; job: string; status: string }>
     expect(queued.filter((q) => q.status !== 'sent')).toEqual([])
     const arrived = receiver.accepted()
     expect(arrived.length).toBe(new Set(arrived).size)
