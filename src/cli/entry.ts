@@ -40,6 +40,7 @@ const COMMAND_MODULES: Record<string, () => { default: unknown }> = {
   serve: () => require('../commands/serve.js'),
   'state:export': () => require('../commands/state/export.js'),
   'state:import': () => require('../commands/state/import.js'),
+  'state:prune': () => require('../commands/state/prune.js'),
   status: () => require('../commands/status.js'),
   trigger: () => require('../commands/trigger.js'),
   validate: () => require('../commands/validate.js'),

@@ -75,6 +75,19 @@ export interface JobContext {
   configDir: string
 }
 
+/** What a job type's `prune` receives: the job's retention policy, applied to the type's own tables. */
+export interface PruneContext {
+  job: string
+  /** Keep what is younger than maxAge (ms) OR among the job's newest keepPerJob; delete the rest. */
+  policy: { maxAge: number; keepPerJob: number }
+  now: number
+  /** Count what would be deleted, delete nothing. */
+  dryRun: boolean
+  db(name: string): Knex
+  signal: AbortSignal
+  log: JobLogger
+}
+
 export interface JobTypeDefinition<Options extends z.ZodType = z.ZodType> {
   /** Unique across all plugins, e.g. 'sql-alert'. */
   type: string
@@ -100,6 +113,12 @@ export interface JobTypeDefinition<Options extends z.ZodType = z.ZodType> {
   reportsHealth?: boolean | ((options: z.infer<Options>) => boolean)
   /** Names of config `connections` this job uses; validation reports unknown ones. */
   connections?: (options: z.infer<Options>) => string[]
+  /**
+   * Prunes the type's own history tables for one job under its retention policy (serve prunes in the
+   * background, `circadian state prune` on demand). Delete in small batches and stop when `signal` aborts;
+   * return how many rows were (or, with dryRun, would be) deleted.
+   */
+  prune?: (ctx: PruneContext, options: z.infer<Options>) => Promise<{ deleted: number }>
   /** Throw (ideally a JobError) for a failed attempt; it is retried per the job's policy. */
   run: (ctx: JobContext, options: z.infer<Options>) => Promise<RunResult>
 }

@@ -5,6 +5,9 @@ import type { ValidatedConfig } from '../config/model.js'
 import { toJobLogger } from '../log/logger.js'
 import { OutboxDeliverer } from '../notify/outbox-delivery.js'
 import { keepLeases } from '../run/lease-keeper.js'
+import { retentionTargets } from '../run/retention-targets.js'
+import { startRetentionLoop } from '../state/retention-loop.js'
+import { ConnectionManager } from '../run/connections.js'
 import { type TimerClock, systemTimerClock } from '../schedule/clock.js'
 import { formatDuration } from '../schedule/duration.js'
 import { openStore } from '../state/store.js'
@@ -65,6 +68,10 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   await runtime.start()
   const control = startControlLoop({ runtime, store, instance: options.instance, clock, log })
   deliverer.start()
+  // History past the retention rules goes in the background, in small batches (one instance at a time).
+  const pruneConnections = new ConnectionManager(options.config.connections, options.config.dir)
+  await pruneConnections.prepare()
+  const retention = startRetentionLoop({ store, instance: options.instance, targets: () => retentionTargets(runtime.config, pruneConnections, log, () => clock.now()), defaults: () => runtime.config.retention, log })
 
   let reloadError: string | null = null
   const watcher = new ConfigWatcher(() => {
@@ -100,6 +107,8 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
       log.error(`cannot listen on ${httpConfig.host}:${httpConfig.port}: ${err instanceof Error ? err.message : String(err)}`)
       watcher.close()
       control.stop()
+      await retention.stop()
+      await pruneConnections.closeAll()
       await deliverer.stop()
       await runtime.shutdown(0, true)
       stopLeases()
@@ -122,6 +131,8 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
     stopping = (async () => {
       watcher.close()
       control.stop()
+      await retention.stop()
+      await pruneConnections.closeAll()
       await http?.close().catch(() => {})
       const grace = runtime.config.serve.shutdownGrace
       log.info(abortNow ? 'stopping now' : `stopping: running runs get ${formatDuration(grace)} to finish`)
