@@ -63,11 +63,12 @@ export function startRetentionLoop(options: RetentionLoopOptions): { stop(): Pro
   }
 
   const schedule = (ms: number) => {
+    // setTimeout takes at most 2^31-1 ms (~24.8 days); a longer pruneEvery waits that long, then again.
     timer = setTimeout(() => {
       void pruneNow().finally(() => {
         if (!controller.signal.aborted) schedule(options.defaults().pruneEvery)
       })
-    }, ms)
+    }, Math.min(ms, 2_147_483_647))
     timer.unref?.()
   }
   schedule(Math.min(60_000, options.defaults().pruneEvery))
