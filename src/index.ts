@@ -32,4 +32,6 @@ export const {
   Store,
   ConnectionManager,
   applyMigrations,
+  noticeDeliveryStates,
+  overallNoticeState,
 } = api

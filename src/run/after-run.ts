@@ -18,7 +18,7 @@ export function needsAfterRun(job: JobDefinition, services: RunServices): boolea
 /**
  * What follows a finished run, for every job type and every way of running (run, run --due, serve,
  * replay): its breakers hear the verdict, a final failure becomes a dead letter, notices go out (once per
- * streak), and `onFailure` pauses and escalates a job that keeps failing. `before` is the job's state before
+ * streak; they are queued in the outbox and delivered from there), and `onFailure` pauses and escalates a job that keeps failing. `before` is the job's state before
  * this run was recorded.
  */
 export async function afterRun(job: JobDefinition, outcome: RunOutcome, before: JobStateRow | undefined, services: RunServices): Promise<void> {
@@ -59,13 +59,13 @@ export async function afterRun(job: JobDefinition, outcome: RunOutcome, before: 
   if (policy.escalate.length) {
     const last = await services.store.actions.lastAt(job.name, 'escalate')
     if (last && now - Date.parse(last) < policy.cooldown) return
-    const results = await services.notifier.send(policy.escalate, runNotice('escalation', outcome, { consecutive_failures: failures }), { event: 'escalation', job: job.name, runId: outcome.id })
-    const delivered = results.filter((r) => r.ok).map((r) => r.notifier)
-    // Only a delivered escalation starts the cooldown; one that reached nobody is recorded as such.
-    const action = delivered.length ? 'escalate' : 'escalate-undelivered'
-    const detail = delivered.length
-      ? `escalated to ${delivered.join(', ')} after ${failures} consecutive failures`
-      : `could not escalate after ${failures} consecutive failures (${services.notifier.enabled ? 'no notifier delivered it' : 'notifications are off'})`
+    const queued = await services.notifier.send(policy.escalate, runNotice('escalation', outcome, { consecutive_failures: failures }), { event: 'escalation', job: job.name, runId: outcome.id })
+    // A queued escalation starts the cooldown (the outbox delivers it, or records it expired); one that
+    // could not be queued (--no-notify) is recorded as such and tried again at the next failure.
+    const action = queued.length ? 'escalate' : 'escalate-undelivered'
+    const detail = queued.length
+      ? `escalated to ${queued.map((q) => q.notifier).join(', ')} after ${failures} consecutive failures (notices ${queued.map((q) => q.key).join(', ')})`
+      : `could not escalate after ${failures} consecutive failures (${services.notifier.enabled ? 'the notice could not be queued' : 'notifications are off'})`
     await services.store.actions.record(job.name, action, detail, outcome.id, iso(now))
     services.logger.warn({ job: job.name, run: outcome.id }, detail)
   }

@@ -1,5 +1,6 @@
 import type { JobDefinition } from '../config/model.js'
 import { toJobLogger } from '../log/logger.js'
+import { noticeDeliveryStates } from '../notify/notice-states.js'
 import type { JobContext, PluginKeyValue, RunInfo } from './job-type.js'
 import type { RunServices } from './services.js'
 
@@ -32,9 +33,10 @@ export function createJobContext(job: JobDefinition, run: RunInfo, signal: Abort
     db: (name) => services.connections.get(name),
     kv: keyValueFor(services, job.jobType.plugin),
     notify: async (names, notice) => {
-      const results = await services.notifier.send(names, notice, { event: 'notice', job: job.name, runId: run.id })
-      for (const r of results.filter((x) => !x.ok)) log.warn(`notice to ${r.notifier} was not delivered: ${r.error}`)
+      const queued = await services.notifier.send(names, notice, { event: 'notice', job: job.name, runId: run.id })
+      return { ids: queued.map((q) => q.key) }
     },
+    noticeStates: (ids) => noticeDeliveryStates(services.store, ids),
     clock: services.clock,
     configDir: services.configDir,
   }

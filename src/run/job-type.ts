@@ -36,6 +36,14 @@ export interface Notice {
   fields?: Record<string, string | number | boolean | null>
 }
 
+/** What `ctx.notify` queued: one outbox id per notifier (none when notifications are off or nothing was queued). */
+export interface NoticeReceipt {
+  ids: string[]
+}
+
+/** A queued notice's delivery: failed = its last try failed and it will be retried; expired = given up. */
+export type NoticeDeliveryState = 'pending' | 'failed' | 'sent' | 'expired' | 'unknown'
+
 export interface RunInfo {
   id: string
   job: string
@@ -55,10 +63,29 @@ export interface JobContext {
   db(name: string): Knex
   /** State that survives between runs, namespaced to the job type's plugin. */
   kv: PluginKeyValue
-  notify(notifiers: string[], notice: Notice): Promise<void>
+  /**
+   * Queues a notice in the outbox (written to the store before anything is sent; delivered, retried and
+   * expired by the core). Returns the outbox ids: read their delivery later with `noticeStates`.
+   */
+  notify(notifiers: string[], notice: Notice): Promise<NoticeReceipt>
+  /** The delivery state of notices this or an earlier run queued (by the ids `notify` returned). */
+  noticeStates(ids: string[]): Promise<Record<string, NoticeDeliveryState>>
   clock: Clock
   /** The directory of the config file; relative paths in options are relative to it. */
   configDir: string
+}
+
+/** What a job type's `prune` receives: the job's retention policy, applied to the type's own tables. */
+export interface PruneContext {
+  job: string
+  /** Keep what is younger than maxAge (ms) OR among the job's newest keepPerJob; delete the rest. */
+  policy: { maxAge: number; keepPerJob: number }
+  now: number
+  /** Count what would be deleted, delete nothing. */
+  dryRun: boolean
+  db(name: string): Knex
+  signal: AbortSignal
+  log: JobLogger
 }
 
 export interface JobTypeDefinition<Options extends z.ZodType = z.ZodType> {
@@ -86,6 +113,12 @@ export interface JobTypeDefinition<Options extends z.ZodType = z.ZodType> {
   reportsHealth?: boolean | ((options: z.infer<Options>) => boolean)
   /** Names of config `connections` this job uses; validation reports unknown ones. */
   connections?: (options: z.infer<Options>) => string[]
+  /**
+   * Prunes the type's own history tables for one job under its retention policy (serve prunes in the
+   * background, `circadian state prune` on demand). Delete in small batches and stop when `signal` aborts;
+   * return how many rows were (or, with dryRun, would be) deleted.
+   */
+  prune?: (ctx: PruneContext, options: z.infer<Options>) => Promise<{ deleted: number }>
   /** Throw (ideally a JobError) for a failed attempt; it is retried per the job's policy. */
   run: (ctx: JobContext, options: z.infer<Options>) => Promise<RunResult>
 }

@@ -1,7 +1,8 @@
 import os from 'node:os'
 import type { ValidatedConfig } from '../config/model.js'
 import { type LogLevel, createLogger } from '../log/logger.js'
-import { Notifier } from '../notify/notifier.js'
+import { Notifier, type QueuedNotice } from '../notify/notifier.js'
+import { OutboxDeliverer } from '../notify/outbox-delivery.js'
 import { toJobLogger } from '../log/logger.js'
 import { type Clock, systemClock } from '../schedule/clock.js'
 import { Breakers } from '../reliability/breakers.js'
@@ -15,7 +16,12 @@ export interface ServiceOptions {
   clock?: Clock
   instance?: string
   events?: RunEvents
+  /** Before `close()` returns, the notices this process queued are delivered (retried) for up to this long. Default 10 s. */
+  noticeWaitMs?: number
 }
+
+/** How long a one-shot command waits for its notices by default: enough for three tries (0, ~2 s, ~6 s). */
+export const DEFAULT_NOTICE_WAIT_MS = 10_000
 
 export function defaultInstanceId(): string {
   return `${os.hostname()}:${process.pid}`
@@ -28,18 +34,38 @@ export async function openRunServices(config: ValidatedConfig, options: ServiceO
   const connections = new ConnectionManager(config.connections, config.dir)
   await connections.prepare()
   const clock = options.clock ?? systemClock
-  const notifier = new Notifier(config.notifiers, { enabled: options.notify ?? true, log: toJobLogger(logger), store, clock })
+  const instance = options.instance ?? defaultInstanceId()
+  const deliverer = new OutboxDeliverer({ store, clock, instance, notifiers: () => config.notifiers, log: toJobLogger(logger) })
+  const queued: QueuedNotice[] = []
+  const notifier = new Notifier(config.notifiers, {
+    enabled: options.notify ?? true,
+    log: toJobLogger(logger),
+    store,
+    clock,
+    onQueued: (q) => {
+      queued.push(...q)
+      deliverer.wake()
+    },
+  })
   return {
     store,
     clock,
     breakers: new Breakers(store, clock, config.resources),
-    instance: options.instance ?? defaultInstanceId(),
+    instance,
     connections,
     notifier,
     logger,
     configDir: config.dir,
     events: options.events,
     async close() {
+      // Notices left by earlier processes get one pass (a CI-only setup has no serve to deliver them); this
+      // process's own are retried for up to noticeWaitMs. What is still undelivered stays in the outbox.
+      if (options.notify !== false) await deliverer.deliverDue()
+      if (queued.length) {
+        const { undelivered } = await deliverer.drain(queued.map((q) => q.key), Date.now() + (options.noticeWaitMs ?? DEFAULT_NOTICE_WAIT_MS))
+        if (undelivered) logger.warn(`${undelivered} notice(s) not delivered yet; they stay queued (see \`circadian notices\`)`)
+      }
+      await deliverer.stop()
       await connections.closeAll()
       await store.close()
     },

@@ -11,6 +11,9 @@ const LIVE_WINDOW_MS = 75_000
 /** A run is stuck when it is this far past its timeout plus its stop grace and still not done. */
 export const STUCK_SLACK_MS = 10_000
 
+/** /health is degraded while a notice older than this is still undelivered. */
+export const NOTICE_BACKLOG_MS = 5 * 60_000
+
 export interface HealthContext {
   runtime: ServeRuntime
   store: Store
@@ -117,7 +120,9 @@ export async function healthSummary(ctx: HealthContext, now = Date.now(), detail
   let deadLetters = 0
   let stuck: Awaited<ReturnType<typeof stuckRuns>> = []
   let failingChecks: Awaited<ReturnType<typeof unhealthyChecks>> = []
+  let notices: { pending: number; oldest: string | null } = { pending: 0, oldest: null }
   if (ready.checks.store === 'reachable') {
+    notices = await ctx.store.outbox.backlog()
     failingChecks = await unhealthyChecks(ctx.store, ctx.runtime.config.jobs)
     openBreakers = (await ctx.store.breakers.all()).filter((b) => b.state !== 'closed').map((b) => `${b.name} (${b.state.replace('_', '-')})`)
     deadLetters = await ctx.store.deadLetters.unresolvedCount()
@@ -125,6 +130,7 @@ export async function healthSummary(ctx: HealthContext, now = Date.now(), detail
   }
   if (openBreakers.length) reasons.push(`circuit open: ${openBreakers.join(', ')}`)
   for (const c of failingChecks) reasons.push(`health check ${c.job} ${c.status.replace('_', ' ')}${detail && c.summary ? `: ${c.summary}` : ''}`)
+  if (notices.oldest && now - Date.parse(notices.oldest) > NOTICE_BACKLOG_MS) reasons.push(`${notices.pending} notice(s) undelivered, the oldest since ${notices.oldest}`)
   if (stuck.length) reasons.push(`${stuck.length} run(s) stuck past their timeout${detail ? `: ${stuck.map((s) => `${s.job} ${s.id}`).join(', ')}` : ''}`)
   const memoryMb = Math.round(process.memoryUsage().rss / 1024 / 1024)
   if (ctx.thresholds.memoryMb && memoryMb > ctx.thresholds.memoryMb) reasons.push(`memory ${memoryMb} MB is over ${ctx.thresholds.memoryMb} MB`)
@@ -146,6 +152,7 @@ export async function healthSummary(ctx: HealthContext, now = Date.now(), detail
     running: ctx.runtime.dispatcher.activeCount,
     openBreakers,
     deadLetters,
+    notices,
     stuckRuns: detail ? stuck : [],
     healthChecks: detail ? failingChecks : failingChecks.map((c) => ({ ...c, summary: null })),
     memoryMb,

@@ -14,6 +14,7 @@ export class ServeMetrics {
   private readonly duration: Histogram<'job' | 'type'>
   private readonly lateness: Histogram<'job' | 'type'>
   private readonly lastSuccess: Gauge<'job'>
+  private readonly noticeDeliveries: Counter<'status'>
 
   constructor(store: Store, version: string, jobTypes: () => Map<string, string>) {
     const prom = lazyRequire('prom-client') as PromClient
@@ -57,6 +58,16 @@ export class ServeMetrics {
         this.set(await store.deadLetters.unresolvedCount())
       },
     })
+    this.noticeDeliveries = new prom.Counter({ name: 'circadian_notice_deliveries_total', help: 'Notices this process delivered (sent), failed to deliver (retried), expired or deferred (rate_limited), by status.', labelNames: ['status'], registers })
+    for (const status of ['sent', 'failed', 'expired', 'rate_limited']) this.noticeDeliveries.inc({ status }, 0)
+    new prom.Gauge({
+      name: 'circadian_notices_pending',
+      help: 'Notices in the outbox not delivered yet (every instance).',
+      registers,
+      async collect() {
+        this.set((await store.outbox.backlog()).pending)
+      },
+    })
     new prom.Gauge({ name: 'circadian_build_info', help: 'The running circadian.', labelNames: ['version', 'node'], registers }).set({ version, node: process.version }, 1)
     // Jobs that have not run yet still show, at zero.
     for (const [job, type] of jobTypes()) for (const status of ['succeeded', 'failed']) this.runs.inc({ job, type, status }, 0)
@@ -70,6 +81,10 @@ export class ServeMetrics {
       if (outcome.scheduledFor) this.lateness.observe(labels, Math.max(0, (Date.parse(outcome.startedAt) - Date.parse(outcome.scheduledFor)) / 1000))
     }
     if (outcome.status === 'succeeded') this.lastSuccess.set({ job: outcome.job }, Date.parse(outcome.finishedAt) / 1000)
+  }
+
+  noticeDelivery(status: string, count = 1): void {
+    this.noticeDeliveries.inc({ status }, count)
   }
 
   async text(): Promise<{ contentType: string; body: string }> {

@@ -26,6 +26,8 @@ export interface RuntimeOptions {
   logger: Logger
   instance: string
   notify: boolean
+  /** Notices were queued in the outbox (serve's deliverer sends them at once). */
+  onNoticeQueued?: () => void
 }
 
 /**
@@ -113,7 +115,7 @@ export class ServeRuntime extends EventEmitter<RuntimeEvents> {
       clock: this.options.clock,
       instance: this.options.instance,
       connections,
-      notifier: new Notifier(config.notifiers, { enabled: this.options.notify, log: this.log, store: this.options.store, clock: this.options.clock }),
+      notifier: new Notifier(config.notifiers, { enabled: this.options.notify, log: this.log, store: this.options.store, clock: this.options.clock, onQueued: () => this.options.onNoticeQueued?.() }),
       breakers: new Breakers(this.options.store, this.options.clock, config.resources),
       logger: this.options.logger,
       configDir: config.dir,

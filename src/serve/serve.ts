@@ -3,7 +3,11 @@ import type { Logger } from 'pino'
 import { ConfigError } from '../config/errors.js'
 import type { ValidatedConfig } from '../config/model.js'
 import { toJobLogger } from '../log/logger.js'
+import { OutboxDeliverer } from '../notify/outbox-delivery.js'
 import { keepLeases } from '../run/lease-keeper.js'
+import { retentionTargets } from '../run/retention-targets.js'
+import { startRetentionLoop } from '../state/retention-loop.js'
+import { ConnectionManager } from '../run/connections.js'
 import { type TimerClock, systemTimerClock } from '../schedule/clock.js'
 import { formatDuration } from '../schedule/duration.js'
 import { recordLastValidState } from '../config/last-valid-state.js'
@@ -56,7 +60,10 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   const iso = () => new Date(clock.now()).toISOString()
   const store = await openStore(options.config.state)
   let reloadError: string | null = null
-  const runtime = new ServeRuntime({ config: options.config, store, clock, logger: options.logger, instance: options.instance, notify: options.notify ?? true })
+  // The outbox is delivered in the background, by whichever instance claims each notice first.
+  let currentNotifiers = () => options.config.notifiers
+  const deliverer = new OutboxDeliverer({ store, clock, instance: options.instance, notifiers: () => currentNotifiers(), log })
+  const runtime = new ServeRuntime({ config: options.config, store, clock, logger: options.logger, instance: options.instance, notify: options.notify ?? true, onNoticeQueued: () => deliverer.wake() })
 
   // The port first: a serve that cannot listen must leave nothing behind (no instance row shown as STALE, no run).
   let http: HttpServer | null = null
@@ -71,6 +78,7 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   if (httpConfig) {
     const metrics = new ServeMetrics(store, options.version, () => new Map([...runtime.config.jobs.values()].map((j) => [j.name, j.type])))
     runtime.on('outcome', (o) => metrics.observe(o))
+    deliverer.onDelivery = (status, count) => metrics.noticeDelivery(status, count)
     const health: HealthContext = { runtime, store, instance: options.instance, startedAt: clock.now(), reloadError: () => reloadError, thresholds: options.config.serve.health }
     const extendHttp = options.extendHttp
     const extend: ExtendHttp | undefined = extendHttp && ((app, httpPolicy) => extendHttp(app, httpPolicy, health))
@@ -87,11 +95,17 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   await store.control.registerInstance({ id: options.instance, host: os.hostname(), pid: process.pid, version: options.version, started_at: iso(), heartbeat_at: iso() })
   recordLastValidState(options.config.file, options.config.state)
   const stopLeases = keepLeases(store, options.instance, clock, (err) => log.warn(`lease renewal failed: ${err instanceof Error ? err.message : String(err)}`))
+  currentNotifiers = () => runtime.config.notifiers
   const recovered = await runtime.recover()
   if (recovered) log.info(`recovered ${recovered} run(s) left by stopped processes`)
   await runtime.start()
   const control = startControlLoop({ runtime, store, instance: options.instance, clock, log })
   if (http) log.info(`HTTP on ${http.url} (/health, /metrics, /api${options.extendHttp ? ', /' : ''})`)
+  deliverer.start()
+  // History past the retention rules goes in the background, in small batches (one instance at a time).
+  const pruneConnections = new ConnectionManager(options.config.connections, options.config.dir)
+  await pruneConnections.prepare()
+  const retention = startRetentionLoop({ store, instance: options.instance, targets: () => retentionTargets(runtime.config, pruneConnections, log, () => clock.now()), defaults: () => runtime.config.retention, log })
 
   const watcher = new ConfigWatcher(() => {
     options
@@ -128,10 +142,15 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
     stopping = (async () => {
       watcher.close()
       control.stop()
+      await retention.stop()
+      await pruneConnections.closeAll()
       await http?.close().catch(() => {})
       const grace = runtime.config.serve.shutdownGrace
       log.info(abortNow ? 'stopping now' : `stopping: running runs get ${formatDuration(grace)} to finish`)
       await runtime.shutdown(grace, abortNow)
+      // The last runs' notices get one try before the store closes; the rest stay queued for the next start.
+      if (!abortNow) await deliverer.deliverDue()
+      await deliverer.stop()
       stopLeases()
       await store.control.stopInstance(options.instance, iso()).catch(() => {})
       const queries = store.queries

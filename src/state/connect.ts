@@ -67,6 +67,8 @@ export function knexConfig(db: DatabaseConfig, ownDatabase = false): Knex.Config
           try {
             conn.pragma('busy_timeout = 10000')
             if (ownDatabase) {
+              // Only takes effect on a new file (before its first table); older files switch with `state prune --vacuum`.
+              conn.pragma('auto_vacuum = INCREMENTAL')
               conn.pragma('journal_mode = WAL')
               conn.pragma('synchronous = NORMAL')
               conn.pragma('foreign_keys = ON')

@@ -32,7 +32,7 @@ export interface NotificationRow {
   job: string | null
   notifier: string
   event: string
-  status: 'sent' | 'failed' | 'rate_limited'
+  status: 'sent' | 'failed' | 'rate_limited' | 'expired'
   attempts: number
   error: string | null
   created_at: string

@@ -5,6 +5,7 @@ import { ControlRepository } from './control.js'
 import { JobStateRepository } from './job-state.js'
 import { KeyValueRepository } from './kv.js'
 import { migrateToLatest } from './migrate.js'
+import { OutboxRepository } from './outbox.js'
 import { ActionRepository, BreakerRepository, DeadLetterRepository, NotificationRepository } from './reliability-repos.js'
 import { RunRepository } from './runs.js'
 import { WriteBatcher } from './write-batch.js'
@@ -18,6 +19,8 @@ export class Store {
   readonly breakers: BreakerRepository
   readonly deadLetters: DeadLetterRepository
   readonly notifications: NotificationRepository
+  /** Notices waiting to be delivered, and those delivered or expired (see src/notify/outbox-delivery.ts). */
+  readonly outbox: OutboxRepository
   readonly actions: ActionRepository
   /** Coalesces run writes issued together into one transaction (see write-batch.ts). */
   readonly batcher: WriteBatcher
@@ -35,6 +38,7 @@ export class Store {
     this.breakers = new BreakerRepository(knex)
     this.deadLetters = new DeadLetterRepository(knex)
     this.notifications = new NotificationRepository(knex)
+    this.outbox = new OutboxRepository(knex)
     this.actions = new ActionRepository(knex)
     this.batcher = new WriteBatcher(knex)
     knex.on('query', () => this.queries++)

@@ -11,6 +11,7 @@ const TABLES: Array<{ name: string; key: string[]; serial?: boolean; booleans?: 
   { name: 'breakers', key: ['name'] },
   { name: 'dead_letters', key: ['id'], serial: true },
   { name: 'notifications', key: ['id'], serial: true },
+  { name: 'notices', key: ['id'], serial: true },
   { name: 'actions', key: ['id'], serial: true },
   { name: 'requests', key: ['id'], serial: true },
 ]

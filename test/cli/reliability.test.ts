@@ -73,27 +73,43 @@ describe('notifications', () => {
     ].sort((a, b) => (a.event === b.event ? 0 : a.event === 'failure' ? -1 : 1)).map((r) => expect.objectContaining(r)))
   })
 
-  it('a failing or hanging notifier never fails the job: retried, logged and recorded', async () => {
+  it('a failing notifier never fails the job: the notice stays in the outbox, retried with backoff under one idempotency key', async () => {
     hook.respondWith(500)
     box.write('circadian.config.ts', tsConfig(`{ notifiers: { hook: { type: 'webhook', url: '${hook.url}/down' } }, jobs: { j: { type: 'command', command: 'exit 1', notify: ['hook'] } } }`))
     const r = await box.run(['run', 'j', '--json'])
     expect(r.code).toBe(3)
     expect(JSON.parse(r.stdout).runs[0].status).toBe('failed')
+    // run waits up to 10 s for its notices: tries at ~0 s, ~2 s and ~6 s, each with the same key.
     expect(hook.requests.length).toBe(3)
-    expect(rows(`select status, attempts, error from notifications`)).toEqual([{ status: 'failed', attempts: 3, error: 'HTTP 500 Internal Server Error' }])
+    expect(new Set(hook.requests.map((q) => q.headers['idempotency-key'])).size).toBe(1)
+    expect(rows(`select status, attempts, error from notifications`)).toEqual([1, 2, 3].map((attempts) => ({ status: 'failed', attempts, error: 'HTTP 500 Internal Server Error' })))
+    expect(rows(`select status, attempts, last_error from notices`)).toEqual([{ status: 'failed', attempts: 3, last_error: 'HTTP 500 Internal Server Error' }])
+    expect(r.stderr).toContain('not delivered yet; they stay queued')
   }, 60_000)
 
-  it('each notifier has a rate limit; notices past it are dropped and recorded', async () => {
-    box.write('circadian.config.ts', tsConfig(`{ notifiers: { hook: { type: 'webhook', url: '${hook.url}/h', rateLimit: { max: 2, per: '1h' } } }, jobs: { j: { type: 'command', command: 'echo ok', notify: ['hook'], notifyOn: ['success'] } } }`))
+  it('each notifier has a rate limit; notices past it are deferred, not dropped, then go out coalesced', async () => {
+    box.write('circadian.config.ts', tsConfig(`{ notifiers: { hook: { type: 'webhook', url: '${hook.url}/h', rateLimit: { max: 2, per: '30s' } } }, jobs: { j: { type: 'command', command: 'echo ok', notify: ['hook'], notifyOn: ['success'] } } }`))
+    const started = Date.now()
     for (let i = 0; i < 4; i++) await box.run(['run', 'j'])
     expect(hook.requests).toHaveLength(2)
-    expect(rows(`select status from notifications order by id`).map((r) => r.status)).toEqual(['sent', 'sent', 'rate_limited', 'rate_limited'])
-  })
+    expect(rows(`select status from notifications order by id`).map((r) => r.status)).toEqual(['sent', 'sent', 'rate_limited'])
+    expect(rows(`select status from notices order by id`).map((r) => r.status)).toEqual(['sent', 'sent', 'pending', 'pending'])
+    await new Promise((r) => setTimeout(r, Math.max(0, started + 30_500 - Date.now())))
+    await box.run(['run', 'j'])
+    expect(hook.requests).toHaveLength(3)
+    const backlog = JSON.parse(hook.requests[2].body)
+    const keys = rows(`select key from notices order by id`).map((r) => r.key)
+    expect(backlog.id).toBe(keys[2])
+    expect(backlog.coalesced).toEqual(keys.slice(3))
+    expect(backlog.text).toMatch(/^3 successes of j since \d\d:\d\d UTC/)
+    expect(rows(`select status, coalesced_into from notices order by id`).slice(2)).toEqual([{ status: 'sent', coalesced_into: null }, ...keys.slice(3).map(() => ({ status: 'sent', coalesced_into: keys[2] }))])
+  }, 60_000)
 
   it('--no-notify sends nothing', async () => {
     box.write('circadian.config.ts', tsConfig(`{ notifiers: { hook: { type: 'webhook', url: '${hook.url}/h' } }, jobs: { j: { type: 'command', command: 'exit 1', notify: ['hook'] } } }`))
     await box.run(['run', 'j', '--no-notify'])
     expect(hook.requests).toHaveLength(0)
+    expect(rows(`select count(*) as n from notices`)).toEqual([{ n: 0 }])
   })
 })
 
@@ -196,17 +212,20 @@ describe('recovery rules and limits', () => {
     expect(rows(`select action from actions order by id`).map((r) => r.action)).toEqual(['pause', 'escalate'])
   })
 
-  it('an escalation that reached nobody is recorded as such and does not start the cooldown', async () => {
+  it('an escalation is queued: the cooldown starts, and it is delivered once the pager answers; under --no-notify it is recorded undelivered', async () => {
     box.write('circadian.config.ts', tsConfig(`{ notifiers: { pager: { type: 'webhook', url: 'http://127.0.0.1:1/pager' } }, jobs: { j: { type: 'command', command: 'exit 1', onFailure: { after: 1, escalate: ['pager'], cooldown: '1h' } } } }`))
+    await box.run(['run', 'j', '--no-notify'])
     await box.run(['run', 'j'])
     await box.run(['run', 'j'])
-    expect(rows(`select action from actions order by id`).map((r) => r.action)).toEqual(['escalate-undelivered', 'escalate-undelivered'])
+    expect(rows(`select action from actions order by id`).map((r) => r.action)).toEqual(['escalate-undelivered', 'escalate'])
+    expect(rows(`select event, status from notices`)).toEqual([{ event: 'escalation', status: 'failed' }])
     box.write('circadian.config.ts', tsConfig(`{ notifiers: { pager: { type: 'webhook', url: '${hook.url}/pager' } }, jobs: { j: { type: 'command', command: 'exit 1', onFailure: { after: 1, escalate: ['pager'], cooldown: '1h' } } } }`))
+    expect(JSON.parse((await box.run(['notices', 'retry', '--all', '--json'])).stdout)).toEqual({ requeued: 1 })
     await box.run(['run', 'j'])
-    await box.run(['run', 'j'])
-    expect(rows(`select action from actions order by id`).map((r) => r.action)).toEqual(['escalate-undelivered', 'escalate-undelivered', 'escalate'])
-    expect(hook.requests.filter((r) => r.url === '/pager')).toHaveLength(1)
-  })
+    expect(rows(`select action from actions order by id`).map((r) => r.action)).toEqual(['escalate-undelivered', 'escalate'])
+    expect(hook.requests.filter((r) => r.url === '/pager').map((r) => JSON.parse(r.body).title)).toEqual(['circadian: j keeps failing'])
+    expect(rows(`select status from notices`)).toEqual([{ status: 'sent' }])
+  }, 90_000)
 
   it('limits.memoryMb kills a command whose process tree grows past it (failed, memory-limit)', async () => {
     box.write('circadian.config.ts', tsConfig(`{ jobs: { hog: { type: 'command', command: ['node', '-e', 'const a = []; setInterval(() => a.push(Buffer.alloc(20e6, 1)), 50)'], limits: { memoryMb: 150 }, timeout: '30s' } } }`))

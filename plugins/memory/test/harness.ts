@@ -84,7 +84,9 @@ export async function harness(kind: DatabaseKind, options: { fastCommits?: boole
         kv,
         notify: async (names, notice) => {
           notices.push({ names, notice })
+          return { ids: names.map((n) => `ntc_${notices.length}_${n}`) }
         },
+        noticeStates: async (ids) => Object.fromEntries(ids.map((id) => [id, 'sent' as const])),
         clock,
         configDir: dir,
       }

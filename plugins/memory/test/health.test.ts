@@ -107,7 +107,11 @@ describe('health of an unreachable store', () => {
         delete: (key) => state.kv.delete(NAMESPACE, key),
         list: (prefix) => state.kv.list(NAMESPACE, prefix),
       },
-      notify: async (_names, notice) => void notices.push(notice),
+      notify: async (names, notice) => {
+        notices.push(notice)
+        return { ids: names.map((n) => `ntc_${notices.length}_${n}`) }
+      },
+      noticeStates: async (ids) => Object.fromEntries(ids.map((id) => [id, 'sent' as const])),
       clock: { now: () => T0 },
       configDir: dir,
     }

@@ -37,7 +37,11 @@ describe('the dashboard "Alerts" panel, against a real SQLite state store', () =
       run: { id: `run-${++runs}`, job, type: 'sql-alert', scheduledFor: null, attempt: 1, trigger: 'manual' },
       db: () => conn,
       kv: namespaced(store, PLUGIN_NAMESPACE),
-      notify: async (_names, notice) => void sent.push({ job, notice }),
+      notify: async (names, notice) => {
+        sent.push({ job, notice })
+        return { ids: names.map((n) => `ntc_${sent.length}_${n}`) }
+      },
+      noticeStates: async (ids) => Object.fromEntries(ids.map((id) => [id, 'sent' as const])),
       clock: { now: () => Date.now() },
       configDir: dir,
     }

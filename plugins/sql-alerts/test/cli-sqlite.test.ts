@@ -120,7 +120,7 @@ describe('circadian with sql-alert jobs on SQLite, end to end', () => {
   it('sends a resolved notice when the alert comes back to OK (exit 0)', async () => {
     const run = await json('run', 'revenue')
     expect(run.code).toBe(0)
-    expect(run.body.runs[0]).toMatchObject({ status: 'succeeded', summary: '1 vs threshold 3 — resolved notice sent' })
+    expect(run.body.runs[0]).toMatchObject({ status: 'succeeded', summary: '1 vs threshold 3 — resolved notice queued' })
     expect(titles()).toEqual(['ALERT: revenue', 'RESOLVED: revenue'])
   })
 

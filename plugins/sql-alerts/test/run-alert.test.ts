@@ -1,4 +1,4 @@
-import { type JobContext, JobError, type Notice, type PluginKeyValue } from 'circadian'
+import { type JobContext, JobError, type Notice, type NoticeDeliveryState, type PluginKeyValue } from 'circadian'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { runSqlAlert } from '../src/evaluate/run-alert.js'
 import type { SqlAlertOptions } from '../src/job-type/options.js'
@@ -25,6 +25,10 @@ function harness(fx: AlertDatabase, job = 'revenue') {
   let runs = 0
   const kv = memoryKv()
   const sent: Array<{ names: string[]; notice: Notice }> = []
+  /** What the outbox says about every queued notice when the next run asks. */
+  let delivery: NoticeDeliveryState = 'sent'
+  /** --no-notify: ctx.notify queues nothing. */
+  let off = false
   const quiet = { debug() {}, info() {}, warn() {}, error() {} }
   const context = (signal = new AbortController().signal): JobContext => ({
     signal,
@@ -32,7 +36,12 @@ function harness(fx: AlertDatabase, job = 'revenue') {
     run: { id: `run-${++runs}`, job, type: 'sql-alert', scheduledFor: null, attempt: 1, trigger: 'schedule' },
     db: () => fx.db,
     kv,
-    notify: async (names, notice) => void sent.push({ names, notice }),
+    notify: async (names, notice) => {
+      if (off) return { ids: [] }
+      sent.push({ names, notice })
+      return { ids: names.map((n) => `ntc_${sent.length}_${n}`) }
+    },
+    noticeStates: async (ids) => Object.fromEntries(ids.map((id) => [id, delivery] as const)),
     clock: { now: () => now },
     configDir: process.cwd(),
   })
@@ -41,6 +50,8 @@ function harness(fx: AlertDatabase, job = 'revenue') {
     sent,
     kinds: () => sent.map((s) => s.notice.fields?.notice),
     at: (t: number) => (now = t),
+    deliveries: (d: NoticeDeliveryState) => (delivery = d),
+    notificationsOff: (o: boolean) => (off = o),
     run: (opts: SqlAlertOptions, signal?: AbortSignal) => runSqlAlert(context(signal), opts),
     state: () => kv.data.get(`state:${job}`) as AlertState | undefined,
   }
@@ -70,8 +81,8 @@ describe('a sql-alert run', () => {
     const h = harness(fx)
     const result = await h.run(alertWhenAbove3())
     expect(result.status).toBe('alert')
-    expect(result.summary).toBe('5 vs threshold 3 — firing notice sent')
-    expect(result.data).toMatchObject({ status: 'ALERT', actual_value: 5, threshold: 3, context: { label: 'five' }, state: 'ALERT', notice: 'firing', notified: ['ops', 'mail'], silenced: null })
+    expect(result.summary).toBe('5 vs threshold 3 — firing notice queued')
+    expect(result.data).toMatchObject({ status: 'ALERT', actual_value: 5, threshold: 3, context: { label: 'five' }, state: 'ALERT', notice: 'firing', queued: ['ops', 'mail'], noticeIds: ['ntc_1_ops', 'ntc_1_mail'], silenced: null })
     expect(h.sent).toHaveLength(1)
     expect(h.sent[0].names).toEqual(['ops', 'mail'])
     expect(h.sent[0].notice).toEqual({
@@ -91,7 +102,7 @@ describe('a sql-alert run', () => {
     await setX(2)
     h.at(T0 + 90 * 60_000)
     const result = await h.run(alertWhenAbove3())
-    expect(result).toMatchObject({ status: 'ok', summary: '2 vs threshold 3 — resolved notice sent', data: { status: 'OK', state: 'OK' } })
+    expect(result).toMatchObject({ status: 'ok', summary: '2 vs threshold 3 — resolved notice queued', data: { status: 'OK', state: 'OK' } })
     expect(h.sent[1].notice).toMatchObject({ title: 'RESOLVED: revenue', severity: 'info', text: 'x must stay at 3 or below\nThe query returned OK (2 vs threshold 3); the alert resolved after 1h 30m.' })
   })
 
@@ -185,10 +196,50 @@ describe('a sql-alert run', () => {
     expect(h.kinds()).toEqual(['error'])
   })
 
+  it('a queued firing notice counts as notified only once the outbox delivered it; while pending it is not sent again', async () => {
+    const h = harness(fx)
+    h.deliveries('pending')
+    await h.run(alertWhenAbove3())
+    expect(h.state()).toMatchObject({ lastNotified: null, pendingNotice: { kind: 'firing', ids: ['ntc_1_ops', 'ntc_1_mail'], to: ['ops', 'mail'] } })
+    h.at(T0 + HOUR)
+    await h.run(alertWhenAbove3())
+    expect(h.sent).toHaveLength(1)
+    expect(h.state()?.lastNotified).toBeNull()
+    h.deliveries('sent')
+    h.at(T0 + 2 * HOUR)
+    await h.run(alertWhenAbove3())
+    expect(h.sent).toHaveLength(1)
+    expect(h.state()).toMatchObject({ pendingNotice: null, lastNotified: { kind: 'firing', to: ['ops', 'mail'], at: new Date(T0).toISOString() } })
+  })
+
+  it('a firing notice that expired undelivered is due again at the next evaluation', async () => {
+    const h = harness(fx)
+    h.deliveries('failed')
+    await h.run(alertWhenAbove3())
+    h.deliveries('expired')
+    h.at(T0 + HOUR)
+    const result = await h.run(alertWhenAbove3())
+    expect(result.summary).toBe('5 vs threshold 3 — firing notice queued')
+    expect(h.kinds()).toEqual(['firing', 'firing'])
+  })
+
+  it('with notifications off (--no-notify) nothing claims to be sent, and the firing notice stays due', async () => {
+    const h = harness(fx)
+    h.notificationsOff(true)
+    const result = await h.run(alertWhenAbove3())
+    expect(result.summary).toBe('5 vs threshold 3 — firing notice not sent (notifications are off)')
+    expect(result.data).toMatchObject({ notice: null, queued: [], noticeIds: [] })
+    expect(h.state()).toMatchObject({ state: 'ALERT', firing: { notified: false }, lastNotified: null, pendingNotice: null })
+    h.notificationsOff(false)
+    h.at(T0 + HOUR)
+    expect((await h.run(alertWhenAbove3())).summary).toBe('5 vs threshold 3 — firing notice queued')
+    expect(h.kinds()).toEqual(['firing'])
+  })
+
   it('sends nothing when the job names no notifiers, but keeps state', async () => {
     const h = harness(fx)
     const result = await h.run(alertWhenAbove3({ notify: [] }))
-    expect(result).toMatchObject({ summary: '5 vs threshold 3 — fired (no notifiers)', data: { notice: null, notified: [] } })
+    expect(result).toMatchObject({ summary: '5 vs threshold 3 — fired (no notifiers)', data: { notice: null, queued: [] } })
     expect(h.sent).toHaveLength(0)
     expect(h.state()).toMatchObject({ state: 'ALERT', lastNotified: { kind: 'firing', to: [] } })
   })

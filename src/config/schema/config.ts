@@ -40,6 +40,15 @@ export const configSchema = z.strictObject({
     .default({}),
   notifiers: z.record(z.string(), notifierSchema).default({}),
   resources: z.record(z.string(), resourceSchema).default({}),
+  /** How long history is kept: a run stays while it is younger than maxAge OR among its job's newest keepPerJob. */
+  retention: z
+    .strictObject({
+      maxAge: duration.default(90 * 86_400_000),
+      keepPerJob: z.number().int().min(1).default(1000),
+      /** How often serve prunes in the background (the first prune comes a minute after start, or sooner). */
+      pruneEvery: duration.default(3_600_000),
+    })
+    .prefault({}),
   maxConcurrent: z.number().int().min(1).default(5),
   pools: z.record(z.string(), z.strictObject({ maxConcurrent: z.number().int().min(1) })).default({}),
   serve: z

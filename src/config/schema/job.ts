@@ -59,6 +59,8 @@ export const coreJobShape = {
   notify: z.array(z.string().min(1)).optional(),
   /** Which events send a notice to `notify`. Failures and alerts notify once per streak. */
   notifyOn: z.array(z.enum(['failure', 'recovery', 'alert', 'success', 'timeout', 'retry'])).default(['failure', 'recovery', 'alert']),
+  /** This job's own history retention (either key overrides the config's top-level `retention`). */
+  retention: z.strictObject({ maxAge: duration.optional(), keepPerJob: z.number().int().min(1).optional() }).optional(),
   /** Breaker keys this job uses, besides those its type declares (e.g. a command job hitting 'db:warehouse'). */
   resources: z.array(z.string().min(1)).optional(),
   /** What happens when the job keeps failing: pause it, tell someone. Each automatic action is recorded. */

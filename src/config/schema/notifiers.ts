@@ -3,8 +3,11 @@ import { duration } from './primitives.js'
 
 const httpUrl = z.string().regex(/^https?:\/\/\S+$/i, { message: 'must be an http(s) URL' })
 
-/** At most `max` notices per `per` through one notifier, across every process on the store; the rest are dropped and recorded. */
+/** At most `max` deliveries per `per` through one notifier, across every process on the store; the rest wait in the outbox and go out coalesced. */
 const rateLimit = z.strictObject({ max: z.number().int().min(1), per: duration }).default({ max: 60, per: 3_600_000 })
+
+/** How long an undelivered notice is retried before it is recorded `expired`. */
+const maxAge = duration.default(86_400_000)
 
 const webhook = z.strictObject({
   type: z.literal('webhook'),
@@ -13,6 +16,7 @@ const webhook = z.strictObject({
   secret: z.string().min(1).optional(),
   headers: z.record(z.string(), z.string()).optional(),
   rateLimit,
+  maxAge,
 })
 
 const slack = z.strictObject({
@@ -21,6 +25,7 @@ const slack = z.strictObject({
   channel: z.string().optional(),
   username: z.string().optional(),
   rateLimit,
+  maxAge,
 })
 
 const email = z.strictObject({
@@ -34,6 +39,7 @@ const email = z.strictObject({
   to: z.union([z.string().min(3), z.array(z.string().min(3)).min(1)]),
   tls: z.strictObject({ rejectUnauthorized: z.boolean().optional(), servername: z.string().optional() }).optional(),
   rateLimit,
+  maxAge,
 })
 
 export const notifierSchema = z.discriminatedUnion('type', [webhook, slack, email], {

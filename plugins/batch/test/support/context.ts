@@ -72,7 +72,8 @@ export class BatchProject {
         delete: async (key) => void kv.delete(key),
         list: async <T>(prefix = '') => [...kv].filter(([k]) => k.startsWith(prefix)).map(([key, value]) => ({ key, value: value as T })),
       },
-      notify: async () => {},
+      notify: async () => ({ ids: [] }),
+      noticeStates: async () => ({}),
       clock: { now: () => this.now },
       configDir: this.dir,
     }

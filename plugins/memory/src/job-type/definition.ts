@@ -11,6 +11,8 @@ export const memoryCycleJobType = defineJobType({
   resources: (options) => (options.stage === 'health' ? [] : [`db:${options.connection}`]),
   // The health stage's alert (a degraded store) also degrades serve's /health until a run finds it healthy.
   reportsHealth: (options) => options.stage === 'health',
+  // Stage-run records follow the job's retention policy (serve's background pruning, `state prune`).
+  prune: async (ctx, options) => (await import('../store/prune-stage-runs.js')).pruneStageRuns(ctx, options.connection),
   // The stages load when a run needs them: every command that reads the config gathers the job types.
   run: async (ctx, options) => (await import('./run-cycle.js')).runMemoryCycle(ctx, options),
 })

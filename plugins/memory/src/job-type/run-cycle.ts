@@ -15,7 +15,9 @@ function envFor(ctx: JobContext, options: MemoryCycleOptions): StageEnv {
     signal: ctx.signal,
     log: ctx.log,
     kv: ctx.kv,
-    notify: (names, notice) => ctx.notify(names, notice),
+    notify: async (names, notice) => {
+      await ctx.notify(names, notice)
+    },
     // Only where the core sends `alert` notices (notifyOn's default includes them): ours add to those.
     notifiers: !options.notifyOn || options.notifyOn.includes('alert') ? (options.notify ?? []) : [],
   }

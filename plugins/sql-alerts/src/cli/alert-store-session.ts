@@ -1,4 +1,5 @@
-import { type PluginKeyValue, type Store, type ValidatedConfig, openStore } from 'circadian'
+import { type PluginKeyValue, type Store, type ValidatedConfig, noticeDeliveryStates, openStore } from 'circadian'
+import type { NoticeStates } from '../notices/delivery.js'
 import { AlertStore, PLUGIN_NAMESPACE } from '../state/alert-store.js'
 
 /** The state store's key-value rows of one namespace, seen the way `ctx.kv` shows them to a job. */
@@ -12,7 +13,7 @@ export function namespaced(store: Store, namespace: string): PluginKeyValue {
 }
 
 /** Opens the config's state store for the alerts' state and silences; `close()` when done. */
-export async function openAlertStore(config: ValidatedConfig, namespace = PLUGIN_NAMESPACE): Promise<{ alerts: AlertStore; close(): Promise<void> }> {
+export async function openAlertStore(config: ValidatedConfig, namespace = PLUGIN_NAMESPACE): Promise<{ alerts: AlertStore; noticeStates: NoticeStates; close(): Promise<void> }> {
   const store = await openStore(config.state)
-  return { alerts: new AlertStore(namespaced(store, namespace)), close: () => store.close() }
+  return { alerts: new AlertStore(namespaced(store, namespace)), noticeStates: (ids) => noticeDeliveryStates(store, ids), close: () => store.close() }
 }

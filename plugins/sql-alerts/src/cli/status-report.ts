@@ -1,6 +1,7 @@
 import { humanDuration, shortInstant, valueVsThreshold } from '../format.js'
 import { type AlertState, type Silence, publicSilence, silenceActive } from '../state/alert-state.js'
 import type { AlertStore } from '../state/alert-store.js'
+import { type NoticeStates, pendingNoticeState } from '../notices/delivery.js'
 import type { AlertJob } from './alert-jobs.js'
 
 export interface AlertStatus {
@@ -19,12 +20,18 @@ export interface AlertStatus {
   threshold: unknown
   context: Record<string, unknown> | null
   lastError: AlertState['lastError']
+  /** Only `sent` notices count here: a queued one shows in `notice` until the outbox delivered it. */
   lastNotified: AlertState['lastNotified']
+  /** The last queued notice not known delivered when the alert was last evaluated: pending, sent since, expired. */
+  notice: Awaited<ReturnType<typeof pendingNoticeState>>
   silenced: Omit<Silence, 'v'> | null
 }
 
-/** Where every alert stands: its state, since when, its last value against its threshold, its silence. */
-export async function alertStatuses(jobs: AlertJob[], store: AlertStore, now: number): Promise<AlertStatus[]> {
+/**
+ * Where every alert stands: its state, since when, its last value against its threshold, its silence, and
+ * (given the outbox) whether its last notice is still pending.
+ */
+export async function alertStatuses(jobs: AlertJob[], store: AlertStore, now: number, noticeStates?: NoticeStates): Promise<AlertStatus[]> {
   return Promise.all(
     jobs.map(async (job) => {
       const [state, silence] = await Promise.all([store.state(job.name), store.silence(job.name)])
@@ -44,6 +51,7 @@ export async function alertStatuses(jobs: AlertJob[], store: AlertStore, now: nu
         context: state?.lastValues?.context ?? null,
         lastError: state?.lastError ?? null,
         lastNotified: state?.lastNotified ?? null,
+        notice: await pendingNoticeState(state, noticeStates),
         silenced: silence && silenceActive(silence, now) ? publicSilence(silence) : null,
       }
     }),
@@ -54,6 +62,8 @@ export async function alertStatuses(jobs: AlertJob[], store: AlertStore, now: nu
 export function stateCell(s: AlertStatus): string {
   if (!s.state) return 'never run'
   if (s.state === 'PENDING') return `PENDING ${s.consecutive?.alert ?? 0}/${s.for}`
+  if (s.notice?.state === 'pending') return `${s.state} (${s.notice.kind === 'firing' ? 'firing, notice pending' : `${s.notice.kind} notice pending`})`
+  if (s.notice?.state === 'expired') return `${s.state} (${s.notice.kind} notice expired undelivered)`
   return s.state
 }
 

@@ -2,17 +2,18 @@ import { type JobContext, JobError, type RunResult } from 'circadian'
 import { valueVsThreshold } from '../format.js'
 import { type SqlAlertOptions, durationMs } from '../job-type/options.js'
 import { buildNotice } from '../notices/build-notice.js'
+import { afterQueueing, settlePendingNotice } from '../notices/delivery.js'
 import { type Evaluation, type Transition, advance } from '../state/advance.js'
 import { type Silence, publicSilence, silenceActive } from '../state/alert-state.js'
 import { AlertStore } from '../state/alert-store.js'
 import { evaluateQuery } from './evaluate-query.js'
 
-function summaryOf(evaluation: Evaluation, transition: Transition, options: SqlAlertOptions, silenced: boolean): string {
+function summaryOf(evaluation: Evaluation, transition: Transition, options: SqlAlertOptions, silenced: boolean, queued: boolean): string {
   if (evaluation.kind === 'ERROR') return evaluation.error.message
   const values = valueVsThreshold(evaluation.outcome.actual_value, evaluation.outcome.threshold)
   const notes: string[] = []
   if (transition.next.state === 'PENDING') notes.push(`pending ${transition.next.consecutive.alert}/${options.for}`)
-  if (transition.notice && options.notify.length) notes.push(`${transition.notice} notice sent`)
+  if (transition.notice && options.notify.length) notes.push(queued ? `${transition.notice} notice queued` : `${transition.notice} notice not sent (notifications are off)`)
   else if (transition.notice === 'firing') notes.push('fired (no notifiers)')
   else if (transition.notice === 'resolved') notes.push('resolved')
   else if (silenced && transition.next.state === 'ALERT') notes.push('silenced')
@@ -20,7 +21,7 @@ function summaryOf(evaluation: Evaluation, transition: Transition, options: SqlA
   return `${values || `query returned ${evaluation.kind}`}${notes.length ? ` — ${notes.join(', ')}` : ''}`
 }
 
-function runData(evaluation: Evaluation, transition: Transition, sentTo: string[], silence: Silence | undefined, silenced: boolean, durationMs: number) {
+function runData(evaluation: Evaluation, transition: Transition, queued: { to: string[]; ids: string[] }, silence: Silence | undefined, silenced: boolean, durationMs: number) {
   const { next } = transition
   return {
     status: evaluation.kind,
@@ -30,9 +31,13 @@ function runData(evaluation: Evaluation, transition: Transition, sentTo: string[
     state: next.state,
     since: next.since,
     consecutive: next.consecutive,
-    /** The notice this evaluation sent, and to which notifiers (none: nothing was sent). */
-    notice: transition.notice && sentTo.length ? transition.notice : null,
-    notified: transition.notice ? sentTo : [],
+    /**
+     * The notice this evaluation queued in the outbox, to which notifiers, and its outbox ids (none: nothing
+     * was queued). Queued is not delivered: `circadian notices` and `alerts status` say when it went out.
+     */
+    notice: transition.notice && queued.ids.length ? transition.notice : null,
+    queued: transition.notice ? queued.to : [],
+    noticeIds: queued.ids,
     silenced: silenced && silence ? publicSilence(silence) : null,
     durationMs,
   }
@@ -52,7 +57,8 @@ export async function runSqlAlert(ctx: JobContext, options: SqlAlertOptions): Pr
   }
 
   const store = new AlertStore(ctx.kv)
-  const [previous, silence] = await Promise.all([store.state(job), store.silence(job)])
+  const [stored, silence] = await Promise.all([store.state(job), store.silence(job)])
+  const previous = await settlePendingNotice(stored, (ids) => ctx.noticeStates(ids))
   const now = ctx.clock.now()
   const silenced = silenceActive(silence, now)
   const transition = advance(previous, evaluation, {
@@ -63,15 +69,20 @@ export async function runSqlAlert(ctx: JobContext, options: SqlAlertOptions): Pr
     silenced,
     notify: options.notify,
   })
-  await store.saveState(job, transition.next)
-  if (silence?.untilResolved && transition.resolves) await store.deleteSilence(job)
+  // The state machine knows nothing of delivery: a notice still pending stays tracked.
+  let next: typeof transition.next = { ...transition.next, pendingNotice: previous?.pendingNotice ?? null }
+  const queued = { to: [] as string[], ids: [] as string[] }
   if (transition.notice && options.notify.length) {
     const notice = buildNotice({ kind: transition.notice, job, description: options.description, connection: options.connection, severity: options.severity, state: transition.next, previous, now })
-    await ctx.notify(options.notify, notice)
+    const receipt = await ctx.notify(options.notify, notice)
+    if (receipt.ids.length) Object.assign(queued, { to: options.notify, ids: receipt.ids })
+    next = afterQueueing(next, previous, transition.notice, receipt.ids, options.notify)
   }
+  await store.saveState(job, next)
+  if (silence?.untilResolved && transition.resolves) await store.deleteSilence(job)
 
-  const summary = summaryOf(evaluation, transition, options, silenced)
-  const data = runData(evaluation, transition, options.notify, silence, silenced, ctx.clock.now() - started)
+  const summary = summaryOf(evaluation, transition, options, silenced, queued.ids.length > 0)
+  const data = runData(evaluation, transition, queued, silence, silenced, ctx.clock.now() - started)
   if (evaluation.kind === 'ERROR') throw new JobError(summary, { reason: evaluation.error.kind, data })
   return { status: evaluation.kind === 'ALERT' ? 'alert' : 'ok', summary, data }
 }

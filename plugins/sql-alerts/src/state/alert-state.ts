@@ -34,6 +34,12 @@ export const alertStateSchema = z.object({
   lastNotified: z.object({ kind: z.enum(NOTICE_KINDS), at: isoInstant, to: z.array(z.string()) }).nullable(),
   /** The last firing or repeat notice: `repeatInterval` counts from here. */
   lastAlertNoticeAt: isoInstant.nullable(),
+  /**
+   * The last notice queued and not known delivered yet: its outbox ids (one per notifier). `lastNotified`
+   * and the firing notice's `notified` only stand once one of them is sent; if all expire, the notice is
+   * due again. Absent in states written before the outbox.
+   */
+  pendingNotice: z.object({ kind: z.enum(NOTICE_KINDS), ids: z.array(z.string()), to: z.array(z.string()), at: isoInstant }).nullable().optional(),
 })
 
 export type AlertState = z.infer<typeof alertStateSchema>

@@ -22,7 +22,7 @@ export default class AlertsStatus extends CircadianCommand {
     const session = await openAlertStore(config, jobs[0] ? namespaceOf(jobs[0], PLUGIN_NAMESPACE) : PLUGIN_NAMESPACE)
     let statuses
     try {
-      statuses = await alertStatuses(jobs, session.alerts, now)
+      statuses = await alertStatuses(jobs, session.alerts, now, session.noticeStates)
     } finally {
       await session.close()
     }
