@@ -3,12 +3,14 @@ import { applyMigrations, type Migration, type MigrationSet, pendingMigrationNam
 import * as m001 from './migrations/001-initial.js'
 import * as m002 from './migrations/002-scheduling.js'
 import * as m003 from './migrations/003-reliability.js'
+import * as m004 from './migrations/004-lean-run-indexes.js'
 
 /** The core's numbered migrations. */
 export const MIGRATIONS: Migration[] = [
   { name: '001-initial', ...m001 },
   { name: '002-scheduling', ...m002 },
   { name: '003-reliability', ...m003 },
+  { name: '004-lean-run-indexes', ...m004 },
 ]
 
 export const MIGRATIONS_TABLE = 'circadian_migrations'
