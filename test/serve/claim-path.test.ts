@@ -101,3 +101,22 @@ describe('group claims on one PostgreSQL database', () => {
     expect(rows.filter((r) => r.status === 'succeeded')).toHaveLength(40 * 5)
   })
 })
+
+describe('stopping while claims are being written', () => {
+  it('a run whose queued row is written after the dispatcher stopped accepting resolves (stays queued) instead of holding shutdown', async () => {
+    const slow = testType((ctx) => new Promise((resolve) => ctx.signal.addEventListener('abort', () => resolve({ status: 'ok' }), { once: true })))
+    h.push(await startHarness({ maxConcurrent: 1, jobs: { a: { type: 'test', every: '1h' }, b: { type: 'test', every: '1h' } } }, { now: '2026-01-01T00:00:00Z', types: [slow] }))
+    const { dispatcher } = h[0].runtime
+    const jobs = h[0].config.jobs
+    const first = dispatcher.submit({ job: jobs.get('a')!, trigger: 'manual', occurrence: null, claim: false })
+    await h[0].store.batcher.drain()
+    // b gets no slot: its row is written queued, and the dispatcher stops before that write commits.
+    const second = dispatcher.submit({ job: jobs.get('b')!, trigger: 'manual', occurrence: null, claim: false })
+    dispatcher.stopAccepting()
+    const settled = await Promise.race([second.then(() => 'resolved'), new Promise((r) => setTimeout(() => r('still waiting'), 3000))])
+    expect(settled).toBe('resolved')
+    expect((await h[0].runs('b')).map((r) => r.status)).toEqual(['queued'])
+    dispatcher.abortAll('interrupted')
+    await first
+  })
+})
