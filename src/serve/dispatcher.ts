@@ -43,8 +43,6 @@ export interface DispatcherOptions {
 }
 
 const OVERLAP_SUMMARY = 'the previous run of this job was still running'
-/** A snapshot of other instances' running jobs younger than this is used while a fresh one is read. */
-const OTHERS_STALE_MS = 2000
 
 /**
  * Decides when a due run starts: the job's overlap policy (skip, queue, allow, replace), then the global
@@ -61,8 +59,6 @@ export class Dispatcher {
   private readonly poolRunning = new Map<string, number>()
   private seq = 0
   private accepting = true
-  private others: { at: number; jobs: Set<string> } | null = null
-  private othersReading: Promise<Set<string>> | null = null
 
   constructor(private options: DispatcherOptions) {}
 
@@ -95,7 +91,7 @@ export class Dispatcher {
     try {
       // Another instance running this job counts too: overlap holds across instances (it cannot be replaced
       // or queued from here, so 'queue' and 'replace' skip in that case).
-      if (!dispatch.chained && !activeRuns && !waitingForJob && job.core.overlap !== 'allow' && (await this.othersRunning())?.has(job.name)) {
+      if (!dispatch.chained && !activeRuns && !waitingForJob && job.core.overlap !== 'allow' && (await this.options.othersRunning?.())?.has(job.name)) {
         if (reserved) this.unreserve(job)
         await this.skip(dispatch, 'overlap', 'a run of this job is still in progress on another instance')
         return null
@@ -119,30 +115,6 @@ export class Dispatcher {
       this.waiting.push({ dispatch, run, seq: ++this.seq, resolve })
       this.pump()
     })
-  }
-
-  /**
-   * Jobs running on other instances. A snapshot up to OTHERS_STALE_MS old is answered at once while a fresh
-   * one is read, so runs due together do not wait for a query before their claims are written (the claim,
-   * not this check, is what makes an occurrence run once).
-   */
-  private othersRunning(): Promise<Set<string>> | undefined {
-    const read = this.options.othersRunning
-    if (!read) return undefined
-    const now = Date.now()
-    this.othersReading ??= read().then(
-      (jobs) => {
-        this.others = { at: Date.now(), jobs }
-        this.othersReading = null
-        return jobs
-      },
-      () => {
-        this.othersReading = null
-        return this.others?.jobs ?? new Set<string>()
-      },
-    )
-    if (this.others && now - this.others.at <= OTHERS_STALE_MS) return Promise.resolve(this.others.jobs)
-    return this.othersReading
   }
 
   /** Starts (when a slot is free) a run whose row already exists: a queued run taken over from a lost process. */
