@@ -1,7 +1,8 @@
 // bench/multi-instance: 1 vs 3 `circadian serve` instances sharing one PostgreSQL store, 1,000 jobs firing
-// every second: fires claimed and recorded per second, p99 lateness, duplicates (must be 0), and database
-// statements per fire. Anchor, in the same run: a pg-boss publish + fetch + complete loop for the same number
-// of jobs on the same server.
+// every second: fires claimed and recorded per second, job-invoked lateness (scheduled instant -> the job's
+// run() called; the row's started_at beside it), duplicates (must be 0), and database statements per fire.
+// Anchors, in the same run: croner alone for the same jobs (lateness; before each circadian run), and a
+// pg-boss publish + fetch + complete loop for the same number of jobs on the same server (throughput).
 // Usage: node bench/multi-instance.mjs [--seconds 30] [--jobs 1000]
 import { spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -9,6 +10,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import knex from 'knex'
+import { cronerAnchor } from './lib/croner-anchor.mjs'
 import { linkNoopPlugin } from './lib/noop-plugin.mjs'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
@@ -65,12 +67,13 @@ async function circadian(instances) {
     for (const c of children) c.kill('SIGTERM')
     await Promise.all(children.map((c) => new Promise((r) => c.on('close', r))))
     const statements = children.reduce((sum, c) => sum + (Number(/"databaseStatements":(\d+)/.exec(c.log)?.[1]) || 0), 0)
-    const rows = await db('runs').whereBetween('scheduled_for', [new Date(from).toISOString(), new Date(from + (SECONDS - 1) * 1000).toISOString()]).select('job', 'scheduled_for', 'started_at', 'finished_at', 'instance')
+    const rows = await db('runs').whereBetween('scheduled_for', [new Date(from).toISOString(), new Date(from + (SECONDS - 1) * 1000).toISOString()]).select('job', 'scheduled_for', 'started_at', 'finished_at', 'instance', 'status', 'data')
     const total = await db('runs').count({ n: '*' }).first()
     await db.destroy()
     const seen = new Map()
     for (const r of rows) seen.set(`${r.job}@${r.scheduled_for}`, (seen.get(`${r.job}@${r.scheduled_for}`) ?? 0) + 1)
-    const late = rows.map((r) => Date.parse(r.started_at) - Date.parse(r.scheduled_for)).sort((a, b) => a - b)
+    const late = rows.filter((r) => r.started_at).map((r) => Date.parse(r.started_at) - Date.parse(r.scheduled_for)).sort((a, b) => a - b)
+    const invoked = rows.filter((r) => r.data).map((r) => JSON.parse(r.data).invokedLateMs).sort((a, b) => a - b)
     const finishes = rows.map((r) => Date.parse(r.finished_at)).sort((a, b) => a - b)
     return {
       expected: JOBS * SECONDS,
@@ -79,6 +82,10 @@ async function circadian(instances) {
       perSecond: finishes.length / ((finishes[finishes.length - 1] - finishes[0]) / 1000 || 1),
       p50: pct(late, 50),
       p99: pct(late, 99),
+      invoked: invoked.length,
+      invokedP50: pct(invoked, 50),
+      invokedP99: pct(invoked, 99),
+      notSucceeded: rows.filter((r) => r.status !== 'succeeded').length,
       statementsPerFire: statements / Number(total.n),
       byInstance: Object.fromEntries(Array.from({ length: instances }, (_, i) => [`bench-${i}`, rows.filter((r) => r.instance === `bench-${i}`).length])),
     }
@@ -114,8 +121,10 @@ try {
   linkNoopPlugin(BIN, path.join(work, 'noop-plugin'), env)
   console.log(`bench/multi-instance: ${JOBS.toLocaleString('en')} jobs every second for ${SECONDS} s on PostgreSQL (machine: ${os.cpus().length} cores)`)
   for (const n of [1, 3]) {
+    const k = cronerAnchor({ jobs: JOBS, pattern: '* * * * * *', periodMs: 1000, count: SECONDS }, { root: ROOT, work })
     const r = await circadian(n)
-    console.log(`  circadian, ${n} instance${n > 1 ? 's' : ''}: ${r.recorded}/${r.expected} occurrences recorded, ${r.duplicates} duplicates, ${r.perSecond.toFixed(0)} fires recorded/s, lateness p50 ${r.p50} ms p99 ${r.p99} ms, ${r.statementsPerFire.toFixed(2)} database statements per fire; by instance ${JSON.stringify(r.byInstance)}`)
+    console.log(`  circadian, ${n} instance${n > 1 ? 's' : ''}: job invoked p50 ${r.invokedP50} ms p99 ${r.invokedP99} ms (row started_at p50 ${r.p50} ms p99 ${r.p99} ms); invoked ${r.invoked}/${r.expected}, ${r.recorded}/${r.expected} occurrences recorded (${r.notSucceeded} not succeeded), ${r.duplicates} duplicates, ${r.perSecond.toFixed(0)} fires recorded/s, ${r.statementsPerFire.toFixed(2)} database statements per fire; by instance ${JSON.stringify(r.byInstance)}`)
+    console.log(`    croner alone just before: p50 ${k.p50} ms p99 ${k.p99} ms (${k.fired}/${k.expected} fired); ratio job-invoked p99 ${(r.invokedP99 / Math.max(1, k.p99)).toFixed(2)}x`)
   }
   const b = await pgBoss()
   console.log(`  pg-boss publish + fetch + complete (batches of ${JOBS}): ${b.jobs} jobs, ${b.perSecond.toFixed(0)} jobs/s (throughput ceiling of a queue doing the same bookkeeping; no schedule)`)

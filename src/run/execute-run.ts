@@ -92,6 +92,14 @@ export async function executeRun(job: JobDefinition, request: RunRequest, servic
   }
 
   let attempts = 0
+  // Attempt rows are written with the run's end (one commit after the job returns, not two); finishRun waits
+  // for them. Each is marked handled at once so a failed write cannot crash the process before then.
+  const attemptWrites: Array<Promise<void>> = []
+  const recordAttempt = (attempt: number, startedAt: number, status: string, error?: string) => {
+    const write = recorder.recordAttempt(run, attempt, startedAt, status, error)
+    write.catch(() => {})
+    attemptWrites.push(write)
+  }
   const attemptOnce = async (): Promise<RunResult> => {
     if (request.signal?.aborted) throw new AttemptAborted(request.signal.reason === 'replaced' ? 'replaced' : 'interrupted')
     const attempt = ++attempts
@@ -104,11 +112,11 @@ export async function executeRun(job: JobDefinition, request: RunRequest, servic
         },
         { timeoutMs: job.core.timeout, parentSignal: request.signal, abandonAfterMs: job.jobType.definition.stopGrace?.(job.options as never) ?? DEFAULT_STOP_GRACE_MS },
       )
-      await recorder.recordAttempt(run, attempt, attemptStarted, RESULT_STATUS[result.status])
+      recordAttempt(attempt, attemptStarted, RESULT_STATUS[result.status])
       return result
     } catch (err) {
       const status = err instanceof AttemptAborted ? (err.abortCause === 'timeout' ? 'timed_out' : 'interrupted') : 'failed'
-      await recorder.recordAttempt(run, attempt, attemptStarted, status, messageOf(err))
+      recordAttempt(attempt, attemptStarted, status, messageOf(err))
       throw err
     }
   }
@@ -120,15 +128,24 @@ export async function executeRun(job: JobDefinition, request: RunRequest, servic
   } catch (err) {
     end = endFromError(err, attempts)
   }
-  return finishRun(job, run, request, recorder, end, services, policies)
+  return finishRun(job, run, request, recorder, end, services, policies, attemptWrites)
 }
 
 /** Records the run's end, then what follows it (breakers, dead letter, notices, onFailure). */
-async function finishRun(job: JobDefinition, run: RecordedRun, request: RunRequest, recorder: RunRecorder, end: RunEnd, services: RunServices, policies: boolean): Promise<RunOutcome> {
+async function finishRun(
+  job: JobDefinition,
+  run: RecordedRun,
+  request: RunRequest,
+  recorder: RunRecorder,
+  end: RunEnd,
+  services: RunServices,
+  policies: boolean,
+  attemptWrites: Array<Promise<void>> = [],
+): Promise<RunOutcome> {
   const scheduledFor = request.scheduledFor ?? null
   // The job's state before this run decides notices (once per streak) and onFailure; read it only for them.
   const before = policies && (job.core.notify?.length || job.core.onFailure) ? await services.store.jobState.get(job.name) : undefined
-  const finishedAt = await recorder.finish(job, run, end)
+  const [finishedAt] = await Promise.all([recorder.finish(job, run, end), ...attemptWrites])
   const outcome: RunOutcome = {
     id: run.id,
     job: job.name,

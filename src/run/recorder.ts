@@ -89,7 +89,7 @@ export class RunRecorder {
   async markRunning(run: RecordedRun): Promise<void> {
     const now = this.clock.now()
     run.row = { ...run.row, status: 'running', started_at: iso(now), instance: this.instance, lease_until: iso(now + LEASE_MS) }
-    await this.store.batcher.write({ kind: 'update', row: run.row })
+    await this.store.batcher.write({ kind: 'update', row: run.row, keepsClaim: true })
   }
 
   async recordAttempt(run: RecordedRun, attempt: number, startedAt: number, status: string, error?: string): Promise<void> {
@@ -114,7 +114,7 @@ export class RunRecorder {
       lease_until: null,
     }
     await Promise.all([
-      this.store.batcher.write({ kind: 'update', row: run.row }),
+      this.store.batcher.write({ kind: 'update', row: run.row, keepsClaim: true }),
       this.store.batcher.write({ kind: 'outcome', job: job.name, status: end.status, runId: run.id, at: finishedAt, failed: FAILED.includes(end.status), succeeded: end.status === 'succeeded' }),
     ])
     return finishedAt

@@ -108,6 +108,9 @@ export class Dispatcher {
     }
     dispatch.onRecorded?.(run.id, reserved ? 'running' : 'queued')
     if (reserved) return this.start(dispatch, run)
+    // Stopped while the row was written: it stays queued (claimed) for whoever starts next, like the runs
+    // stopAccepting let go; waiting here would never end and would hold shutdown forever.
+    if (!this.accepting) return null
     return new Promise((resolve) => {
       this.waiting.push({ dispatch, run, seq: ++this.seq, resolve })
       this.pump()

@@ -6,6 +6,11 @@ export interface QueuedFire {
   dueAt: number
   /** Fires of a job replaced or removed since they were queued are dropped when popped. */
   generation: number
+  /**
+   * The job's occurrence after this one (null: none), worked out while the scheduler is idle, so a wake-up
+   * with thousands of fires due does not spend its time in cron arithmetic before their runs are claimed.
+   */
+  following?: number | null
 }
 
 /** A binary min-heap of fires by due time: one timer serves every job. */

@@ -2,7 +2,7 @@ import type { JobDefinition } from '../config/model.js'
 import type { TimerClock, TimerHandle } from '../schedule/clock.js'
 import { latestOccurrence } from '../schedule/catch-up.js'
 import { jitterDelay } from '../schedule/jitter.js'
-import { FireQueue } from './fire-queue.js'
+import { FireQueue, type QueuedFire } from './fire-queue.js'
 
 /** The timer is re-armed at least this often, so a wall-clock jump is noticed within it. */
 const MAX_SLEEP_MS = 30_000
@@ -10,6 +10,8 @@ const MAX_SLEEP_MS = 30_000
 const JUMP_THRESHOLD_MS = 5_000
 /** Due occurrences gathered per job per wake-up; more are counted as missed by the catch-up rules. */
 const MAX_DUE_PER_WAKE = 100_000
+/** Work out queued fires' following occurrences in slices this long, so timers and I/O are not held up. */
+const LOOKAHEAD_SLICE_MS = 5
 
 export interface DueOccurrences {
   job: JobDefinition
@@ -41,6 +43,9 @@ export class Scheduler {
   /** Each scheduled job's next occurrence (without jitter). */
   private readonly pendingOccurrence = new Map<string, number>()
   private timer: TimerHandle | null = null
+  /** Fires queued whose following occurrence is not worked out yet (see QueuedFire.following). */
+  private lookahead: QueuedFire[] = []
+  private lookaheadScheduled = false
   private plannedWake = 0
   private armedAt = 0
   private running = false
@@ -90,13 +95,38 @@ export class Scheduler {
       this.pendingOccurrence.delete(job.name)
       return
     }
-    const occurrence = job.trigger.next(after)
+    this.enqueue(entry, job.trigger.next(after))
+  }
+
+  private enqueue(entry: Entry, occurrence: number | null): void {
+    const { job } = entry
     if (occurrence === null) {
       this.pendingOccurrence.delete(job.name)
       return
     }
     this.pendingOccurrence.set(job.name, occurrence)
-    this.queue.push({ job: job.name, occurrence, dueAt: occurrence + jitterDelay(job.name, occurrence, job.core.jitter), generation: entry.generation })
+    const fire: QueuedFire = { job: job.name, occurrence, dueAt: occurrence + jitterDelay(job.name, occurrence, job.core.jitter), generation: entry.generation, following: undefined }
+    this.queue.push(fire)
+    this.lookahead.push(fire)
+    if (!this.lookaheadScheduled) {
+      this.lookaheadScheduled = true
+      // After the runs just handed over are claimed and started (their writes are queued before this).
+      setImmediate(() => this.workLookahead())
+    }
+  }
+
+  /** Works out the following occurrence of queued fires, a slice at a time. */
+  private workLookahead(): void {
+    const until = performance.now() + LOOKAHEAD_SLICE_MS
+    let i = 0
+    for (; i < this.lookahead.length && (i & 63 || performance.now() < until); i++) {
+      const fire = this.lookahead[i]
+      const entry = this.jobs.get(fire.job)
+      if (fire.following === undefined && entry?.generation === fire.generation) fire.following = entry.job.trigger?.next(fire.occurrence) ?? null
+    }
+    this.lookahead = i >= this.lookahead.length ? [] : this.lookahead.slice(i)
+    if (this.lookahead.length) setImmediate(() => this.workLookahead())
+    else this.lookaheadScheduled = false
   }
 
   private rearm(): void {
@@ -120,21 +150,24 @@ export class Scheduler {
     if (this.plannedWake > this.armedAt && (now - this.plannedWake > JUMP_THRESHOLD_MS || this.plannedWake - now > JUMP_THRESHOLD_MS)) {
       this.events.onClockJump?.({ expected: this.plannedWake, actual: now })
     }
-    const due = new Map<string, { entry: Entry; first: number }>()
+    const due = new Map<string, { entry: Entry; fire: QueuedFire }>()
     for (let head = this.queue.peek(); head && head.dueAt <= now; head = this.queue.peek()) {
       this.queue.pop()
       const entry = this.jobs.get(head.job)
       if (!entry || entry.generation !== head.generation || due.has(head.job)) continue
-      due.set(head.job, { entry, first: head.occurrence })
+      due.set(head.job, { entry, fire: head })
     }
     // Handed over highest priority first, so when slots are short the dispatcher sees them in that order.
-    const ordered = [...due.values()].sort((a, b) => b.entry.job.core.priority - a.entry.job.core.priority || a.first - b.first)
-    for (const { entry, first } of ordered) {
-      const occurrences = [first]
+    const ordered = [...due.values()].sort((a, b) => b.entry.job.core.priority - a.entry.job.core.priority || a.fire.occurrence - b.fire.occurrence)
+    const handed: DueOccurrences[] = []
+    for (const { entry, fire } of ordered) {
+      const occurrences = [fire.occurrence]
       let truncated = false
-      // Everything else that fell due (after a suspend or a late wake-up), in order.
+      // Everything else that fell due (after a suspend or a late wake-up), in order; `o` ends as the next one.
       const { job } = entry
-      for (let o = job.trigger!.next(first); o !== null && o + jitterDelay(job.name, o, job.core.jitter) <= now; o = job.trigger!.next(o)) {
+      const next = (after: number) => job.trigger!.next(after)
+      let o = fire.following === undefined ? next(fire.occurrence) : fire.following
+      for (; o !== null && o + jitterDelay(job.name, o, job.core.jitter) <= now; o = next(o)) {
         if (occurrences.length >= MAX_DUE_PER_WAKE) {
           // A very long gap: the rest is not walked; the latest due occurrence stands for it, so the catch-up
           // rules still see the newest one, and everything between is recorded missed as one summary.
@@ -145,9 +178,11 @@ export class Scheduler {
         }
         occurrences.push(o)
       }
-      this.enqueueNext(entry, occurrences[occurrences.length - 1])
-      this.events.onDue({ job: entry.job, occurrences, truncated, now })
+      if (truncated) this.enqueueNext(entry, occurrences[occurrences.length - 1])
+      else this.enqueue(entry, o)
+      handed.push({ job, occurrences, truncated, now })
     }
+    for (const d of handed) this.events.onDue(d)
     this.rearm()
   }
 }

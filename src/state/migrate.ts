@@ -3,6 +3,7 @@ import { applyMigrations, type Migration, type MigrationSet, pendingMigrationNam
 import * as m001 from './migrations/001-initial.js'
 import * as m002 from './migrations/002-scheduling.js'
 import * as m003 from './migrations/003-reliability.js'
+import * as m004 from './migrations/004-lean-run-indexes.js'
 import * as m005 from './migrations/005-outbox.js'
 
 /** The core's numbered migrations. */
@@ -10,6 +11,7 @@ export const MIGRATIONS: Migration[] = [
   { name: '001-initial', ...m001 },
   { name: '002-scheduling', ...m002 },
   { name: '003-reliability', ...m003 },
+  { name: '004-lean-run-indexes', ...m004 },
   { name: '005-outbox', ...m005 },
 ]
 

@@ -54,12 +54,16 @@ export class RunRepository {
     return normalize(await this.knex('runs').where({ id }).first())
   }
 
-  /** Newest first. */
+  /**
+   * Newest first. Across all jobs the primary key gives the order: a run id begins with its creation instant
+   * (a ULID made from the same clock reading as created_at), so no index on created_at is needed.
+   */
   async list(query: RunQuery = {}): Promise<RunRow[]> {
     const q = this.knex('runs').select('*')
     if (query.job) q.where('job', query.job)
     if (query.status) q.where('status', query.status)
-    const rows = await q.orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(query.limit ?? 20)
+    const order = query.job ? [{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }] : [{ column: 'id', order: 'desc' }]
+    const rows = await q.orderBy(order).limit(query.limit ?? 20)
     return rows.map((r) => normalize(r)!)
   }
 

@@ -15,17 +15,25 @@ export interface SqliteDatabase {
 const cols = RUN_COLUMNS.join(', ')
 const params = RUN_COLUMNS.map((c) => `@${c}`).join(', ')
 
+const set = (columns: readonly string[]) => columns.map((c) => `${c} = @${c}`).join(', ')
+
 const SQL = {
   insertRun: `INSERT INTO runs (${cols}) VALUES (${params})`,
   claimRun: `INSERT INTO runs (${cols}) VALUES (${params}) ON CONFLICT (job, claim) DO NOTHING`,
-  updateRun: `INSERT INTO runs (${cols}) VALUES (${params}) ON CONFLICT (id) DO UPDATE SET ${RUN_UPDATE_COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ')}`,
+  // A plain UPDATE names only what changes: SQLite then maintains only the indexes over those columns.
+  updateRun: `UPDATE runs SET ${set(RUN_UPDATE_COLUMNS)} WHERE id = @id`,
+  updateRunKeepClaim: `UPDATE runs SET ${set(RUN_UPDATE_COLUMNS.filter((c) => c !== 'claim'))} WHERE id = @id`,
+  upsertRun: `INSERT INTO runs (${cols}) VALUES (${params}) ON CONFLICT (id) DO UPDATE SET ${RUN_UPDATE_COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ')}`,
   attempt: `INSERT INTO run_attempts (run_id, attempt, started_at, finished_at, status, error) VALUES (@run_id, @attempt, @started_at, @finished_at, @status, @error)
     ON CONFLICT (run_id, attempt) DO UPDATE SET finished_at = excluded.finished_at, status = excluded.status, error = excluded.error`,
-  ensureJob: `INSERT INTO job_state (job, paused, consecutive_failures, updated_at) VALUES (@job, 0, 0, @at) ON CONFLICT (job) DO NOTHING`,
-  outcome: `UPDATE job_state SET last_status = @last_status, last_run_id = @last_run_id, last_run_at = @last_run_at, updated_at = @updated_at,
+  // One statement per job and kind: the row is created on first use (streak -(k+1) means "reset to k").
+  outcome: `INSERT INTO job_state (job, paused, consecutive_failures, updated_at, last_status, last_run_id, last_run_at, last_success_at)
+    VALUES (@job, 0, CASE WHEN @streak < 0 THEN -@streak - 1 ELSE @streak END, @updated_at, @last_status, @last_run_id, @last_run_at, @last_success_at)
+    ON CONFLICT (job) DO UPDATE SET last_status = @last_status, last_run_id = @last_run_id, last_run_at = @last_run_at, updated_at = @updated_at,
     last_success_at = COALESCE(@last_success_at, last_success_at),
-    consecutive_failures = CASE WHEN @streak < 0 THEN -@streak - 1 ELSE consecutive_failures + @streak END WHERE job = @job`,
-  watermark: `UPDATE job_state SET watermark = @watermark, updated_at = @updated_at WHERE job = @job AND (watermark IS NULL OR watermark < @watermark)`,
+    consecutive_failures = CASE WHEN @streak < 0 THEN -@streak - 1 ELSE consecutive_failures + @streak END`,
+  watermark: `INSERT INTO job_state (job, paused, consecutive_failures, updated_at, watermark) VALUES (@job, 0, 0, @updated_at, @watermark)
+    ON CONFLICT (job) DO UPDATE SET watermark = @watermark, updated_at = @updated_at WHERE job_state.watermark IS NULL OR job_state.watermark < @watermark`,
 }
 
 const prepared = new WeakMap<SqliteDatabase, Record<keyof typeof SQL, Statement>>()
@@ -39,11 +47,15 @@ function statements(db: SqliteDatabase): Record<keyof typeof SQL, Statement> {
   return s
 }
 
-/** better-sqlite3 binds exactly the named parameters a statement has; absent optional columns become null. */
-function runParams(row: RunRow): Record<string, unknown> {
+/**
+ * better-sqlite3 needs every named parameter a statement has: a row missing an optional column is copied
+ * with nulls; a complete row (every row the recorder makes) is bound as it is.
+ */
+function runParams(row: RunRow): RunRow {
+  if (row.claim !== undefined && row.lease_until !== undefined) return row
   const out: Record<string, unknown> = {}
   for (const c of RUN_COLUMNS) out[c] = row[c] ?? null
-  return out
+  return out as unknown as RunRow
 }
 
 const attemptParams = (a: AttemptRow) => ({ run_id: a.run_id, attempt: a.attempt, started_at: a.started_at, finished_at: a.finished_at, status: a.status, error: a.error })
@@ -60,9 +72,12 @@ export function applyWithSqlite(db: SqliteDatabase, plan: BatchPlan): Set<string
       const info = (row.claim ? st.claimRun : st.insertRun).run(runParams(row))
       if (info.changes === 1) inserted.add(row.id)
     }
-    for (const row of plan.updates) st.updateRun.run(runParams(row))
+    for (const row of plan.updates) {
+      const params = runParams(row)
+      // A row no longer there (removed while the run went on) is written back whole.
+      if ((plan.keepsClaim.has(row) ? st.updateRunKeepClaim : st.updateRun).run(params).changes === 0) st.upsertRun.run(params)
+    }
     for (const a of plan.attempts) st.attempt.run(attemptParams(a))
-    for (const j of plan.jobs) st.ensureJob.run(j)
     for (const o of plan.outcomes) st.outcome.run(o)
     for (const m of plan.watermarks) st.watermark.run(m)
   })()

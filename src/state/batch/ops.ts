@@ -4,8 +4,11 @@ import type { AttemptRow, RunRow } from '../runs.js'
 export type WriteOp =
   /** A new run row; with a claim, it is inserted only if no row holds that (job, claim) yet. */
   | { kind: 'insert'; row: RunRow }
-  /** A change to an existing run row (status, times, results): the full row, merged by id. */
-  | { kind: 'update'; row: RunRow }
+  /**
+   * A change to an existing run row (status, times, results): the full row, merged by id. `keepsClaim` says
+   * the row's claim is the one already stored, so the claim index is left alone.
+   */
+  | { kind: 'update'; row: RunRow; keepsClaim?: boolean }
   | { kind: 'attempt'; row: AttemptRow }
   /** A finished run's effect on its job's state (last status, failure streak). */
   | { kind: 'outcome'; job: string; status: string; runId: string; at: string; failed: boolean; succeeded: boolean }

@@ -22,6 +22,8 @@ export interface WatermarkChange {
 export interface BatchPlan {
   inserts: RunRow[]
   updates: RunRow[]
+  /** The updates that keep the stored claim (an index fewer to maintain). */
+  keepsClaim: Set<RunRow>
   attempts: AttemptRow[]
   jobs: Array<{ job: string; at: string }>
   outcomes: JobStateChange[]
@@ -29,7 +31,7 @@ export interface BatchPlan {
 }
 
 export function planBatch(ops: WriteOp[]): BatchPlan {
-  const plan: BatchPlan = { inserts: [], updates: [], attempts: [], jobs: [], outcomes: [], watermarks: [] }
+  const plan: BatchPlan = { inserts: [], updates: [], keepsClaim: new Set(), attempts: [], jobs: [], outcomes: [], watermarks: [] }
   const streaks = new Map<string, { last: Extract<WriteOp, { kind: 'outcome' }>; delta: number; reset: boolean; lastSuccess: string | null }>()
   const marks = new Map<string, WatermarkChange>()
   const jobs = new Map<string, string>()
@@ -40,6 +42,7 @@ export function planBatch(ops: WriteOp[]): BatchPlan {
         break
       case 'update':
         plan.updates.push(op.row)
+        if (op.keepsClaim) plan.keepsClaim.add(op.row)
         break
       case 'attempt':
         plan.attempts.push(op.row)
