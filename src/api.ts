@@ -29,6 +29,7 @@ export function defineConfig<T extends ConfigInput | (() => ConfigInput | Promis
 export { Args, Flags } from '@oclif/core'
 export { BaseCommand as CircadianCommand, configFlag, jsonFlag } from './cli/base-command.js'
 export { printError, printJson, printLine, table } from './cli/output.js'
+export { formatTime, timeFormatter, type TimeFormatter, utcFlag, zonesOf } from './cli/render/times.js'
 export { UsageError, UserError } from './errors.js'
 export { openStore, Store } from './state/store.js'
 // Plugins keep their own tables in a job's connection: the same migration runner as the core's.

@@ -86,6 +86,10 @@ describe('circadian with sql-alert jobs on SQLite, end to end', () => {
     })
     const text = await cli('alerts', 'status')
     expect(text.stdout).toMatch(/revenue\s+ALERT\s+.*5 vs threshold 3.*until .* by ana: backfill running/)
+    // Times as every core command writes them: the job's zone (here UTC) with its offset, not a bare `Z`.
+    expect(text.stdout).toMatch(/revenue\s+ALERT\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \+00:00 \(\d+s\)/)
+    expect(text.stdout).not.toMatch(/\d\d:\d\d:\d\dZ/)
+    expect((await cli('alerts', 'status', '--utc')).stdout).toMatch(/until \d{4}-\d\d-\d\d \d\d:\d\d:\d\d \+00:00 by ana/)
   })
 
   it('sends the held-back firing notice once unsilenced, then nothing more while it stays ALERT', async () => {

@@ -39,6 +39,8 @@ export interface DashboardPanel {
   /** The column that identifies a row for actions (default `id` when rows have one, else the first column). */
   rowKey?: string
   rows(ctx: DashboardPanelContext): Promise<PanelRow[]>
+  /** Whether the panel applies to the config serve runs now (default: always); a panel that does not is hidden. */
+  shown?(config: ValidatedConfig): boolean
   actions?: Record<string, DashboardPanelAction>
 }
 
@@ -64,6 +66,7 @@ function panelProblem(value: unknown): string | null {
   if (typeof p.title !== 'string' || !p.title) return `"${p.id}" needs a title`
   if (typeof p.rows !== 'function') return `"${p.id}" needs a rows(ctx) function`
   if (p.rowKey !== undefined && typeof p.rowKey !== 'string') return `"${p.id}": rowKey must be a column name`
+  if (p.shown !== undefined && typeof p.shown !== 'function') return `"${p.id}": shown must be a function of the config`
   if (p.actions !== undefined) {
     if (!p.actions || typeof p.actions !== 'object') return `"${p.id}": actions must be an object`
     for (const [name, action] of Object.entries(p.actions)) {

@@ -55,8 +55,17 @@ export class Panels {
     return this.registered.length
   }
 
+  /** Whether a panel applies to the config serve runs now; a failing `shown` shows the panel (its rows say what is wrong). */
+  private shown(panel: RegisteredPanel['panel']): boolean {
+    try {
+      return panel.shown ? panel.shown(this.config()) !== false : true
+    } catch {
+      return true
+    }
+  }
+
   list() {
-    return this.registered.map(({ panel }) => ({ id: panel.id, title: panel.title, description: panel.description ?? null }))
+    return this.registered.map(({ panel }) => ({ id: panel.id, title: panel.title, description: panel.description ?? null, shown: this.shown(panel) }))
   }
 
   private context(plugin: string): DashboardPanelContext {
@@ -75,7 +84,8 @@ export class Panels {
       this.registered.map(async (entry) => {
         const { panel } = entry
         const actions = Object.fromEntries(Object.entries(panel.actions ?? {}).map(([name, a]) => [name, { label: a.label, input: a.input ?? null }]))
-        const base = { id: panel.id, title: panel.title, description: panel.description ?? null, actions }
+        const base = { id: panel.id, title: panel.title, description: panel.description ?? null, actions, shown: this.shown(panel) }
+        if (!base.shown) return { ...base, columns: [], rows: [], error: null }
         try {
           const rows = await this.rowsOf(entry)
           const key = rowKeyOf(panel, rows)

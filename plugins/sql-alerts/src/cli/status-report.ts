@@ -1,3 +1,4 @@
+import type { TimeFormatter } from 'circadian'
 import { humanDuration, shortInstant, valueVsThreshold } from '../format.js'
 import { type AlertState, type Silence, publicSilence, silenceActive } from '../state/alert-state.js'
 import type { AlertStore } from '../state/alert-store.js'
@@ -67,9 +68,12 @@ export function stateCell(s: AlertStatus): string {
   return s.state
 }
 
+/** An instant as text: the dashboard's "2026-11-23 14:05:00Z"; the CLI's, the core's time rule (statusRows). */
+type Written = (iso: string | null | undefined) => string
+
 /** "2026-11-23 14:05:00Z (3h 5m)", or null before the first evaluation. */
-export function sinceCell(s: AlertStatus, now: number): string | null {
-  return s.since ? `${shortInstant(s.since)} (${humanDuration(now - Date.parse(s.since))})` : null
+export function sinceCell(s: AlertStatus, now: number, write: Written = shortInstant): string | null {
+  return s.since ? `${write(s.since)} (${humanDuration(now - Date.parse(s.since))})` : null
 }
 
 /** The last value against the threshold; in ERROR, the error. Null when there is neither. */
@@ -79,19 +83,25 @@ export function lastValueCell(s: AlertStatus): string | null {
 }
 
 /** "until resolved" or "until 2026-11-23 18:00:00Z", or null when not silenced. */
-export function silencedUntilCell(s: AlertStatus): string | null {
+export function silencedUntilCell(s: AlertStatus, write: Written = shortInstant): string | null {
   if (!s.silenced) return null
-  return s.silenced.untilResolved ? 'until resolved' : `until ${shortInstant(s.silenced.until)}`
+  return s.silenced.untilResolved ? 'until resolved' : `until ${write(s.silenced.until)}`
 }
 
-function silenceCell(s: AlertStatus): string {
+function silenceCell(s: AlertStatus, write: Written): string {
   if (!s.silenced) return '-'
-  return `${silencedUntilCell(s)} by ${s.silenced.by}${s.silenced.reason ? `: ${s.silenced.reason}` : ''}`
+  return `${silencedUntilCell(s, write)} by ${s.silenced.by}${s.silenced.reason ? `: ${s.silenced.reason}` : ''}`
 }
 
-/** Table rows for people: JOB, STATE, SINCE, LAST VALUE, CHECKED, SILENCED. */
-export function statusRows(statuses: AlertStatus[], now: number): string[][] {
-  return statuses.map((s) => [s.job, stateCell(s), sinceCell(s, now) ?? '-', lastValueCell(s) ?? '-', shortInstant(s.lastEvaluatedAt), silenceCell(s)])
+/**
+ * Table rows for people: JOB, STATE, SINCE, LAST VALUE, CHECKED, SILENCED. Times follow the core's one rule
+ * for text output (`circadian`'s timeFormatter): the job's zone with its offset, or UTC with `--utc`.
+ */
+export function statusRows(statuses: AlertStatus[], now: number, times: TimeFormatter): string[][] {
+  return statuses.map((s) => {
+    const write: Written = (iso) => times.forJob(s.job, iso)
+    return [s.job, stateCell(s), sinceCell(s, now, write) ?? '-', lastValueCell(s) ?? '-', write(s.lastEvaluatedAt), silenceCell(s, write)]
+  })
 }
 
 export const STATUS_HEADERS = ['JOB', 'STATE', 'SINCE', 'LAST VALUE', 'CHECKED', 'SILENCED']

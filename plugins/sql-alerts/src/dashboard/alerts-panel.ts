@@ -54,6 +54,8 @@ export const alertsPanel: DashboardPanel = {
   description: 'Every sql-alert job: state, since when, the last value against its threshold, and its silence. A silence holds notices back; evaluation and history go on.',
   rowKey: 'job',
   rows: (ctx) => alertRows(ctx),
+  // No sql-alert jobs in the config: nothing to show, so no panel (it comes back when one is added).
+  shown: (config) => alertJobs(config).length > 0,
   actions: {
     silence: {
       label: 'Silence',

@@ -49,6 +49,7 @@ export class DurationChart {
     const data: uPlot.AlignedData = [xs, all, failed]
     if (this.plot) {
       this.plot.setData(data)
+      if (this.plot.cursor.idx == null && xs.length) this.plot.setLegend({ idx: xs.length - 1 }, false)
       return
     }
     const seconds = (v: number | null) => (v === null || v === undefined ? '—' : duration(v * 1000))
@@ -56,9 +57,11 @@ export class DurationChart {
       {
         ...this.size(),
         tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), this.zone),
+        // The legend shows the latest run until a run is pointed at, and again when the pointer leaves.
+        hooks: { setLegend: [(u) => u.legend.idx == null && u.data[0].length > 0 && u.setLegend({ idx: u.data[0].length - 1 }, false)] },
         scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.15 : 1] } },
         series: [
-          { label: 'Started' },
+          { label: 'Started', value: (_u, v) => (v === null || v === undefined ? '—' : localTime(new Date(v * 1000).toISOString(), this.zone)) },
           { label: 'Duration', stroke: cssColor('--chart-line', '#2563eb'), width: 2, points: { show: true, size: 5 }, value: (_u, v) => seconds(v) },
           { label: 'Failed', stroke: cssColor('--chart-failed', '#b91c1c'), width: 0, paths: () => null, points: { show: true, size: 8, fill: cssColor('--chart-failed', '#b91c1c') }, value: (_u, v) => seconds(v) },
         ],

@@ -21,6 +21,8 @@ const MIN_GAP_MS = 2000
 export class PanelsView {
   readonly element: HTMLElement
   private readonly sections = new Map<string, HTMLElement>()
+  /** Each panel's section: hidden while the panel does not apply to serve's config (e.g. no sql-alert jobs). */
+  private readonly outer = new Map<string, HTMLElement>()
   private timer: ReturnType<typeof setTimeout> | null = null
   private lastRead = 0
 
@@ -29,6 +31,8 @@ export class PanelsView {
     for (const info of infos) {
       const body = h('div', { class: 'panel-body' }, h('p', { class: 'muted' }, 'Loading…'))
       const section = h('section', { class: 'panel', 'data-panel': info.id, 'aria-labelledby': `panel-${info.id}-title` }, h('h2', { id: `panel-${info.id}-title` }, info.title), info.description ? h('p', { class: 'description' }, info.description) : null, body)
+      section.hidden = !info.shown
+      this.outer.set(info.id, section)
       this.sections.set(info.id, body)
       this.element.append(section)
     }
@@ -56,7 +60,9 @@ export class PanelsView {
       const { panels } = await getJson<{ panels: Panel[] }>('api/dashboard/panels')
       for (const panel of panels) {
         const body = this.sections.get(panel.id)
-        if (body) replaceContent(body, this.render(panel))
+        const section = this.outer.get(panel.id)
+        if (section) section.hidden = !panel.shown
+        if (body && panel.shown) replaceContent(body, this.render(panel))
       }
     } catch (err) {
       for (const body of this.sections.values()) replaceContent(body, [h('p', { class: 'panel-error', role: 'alert' }, `Could not read the panels: ${err instanceof Error ? err.message : String(err)}`)])

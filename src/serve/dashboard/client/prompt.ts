@@ -21,7 +21,7 @@ export function prompt(options: PromptOptions): Promise<string | null> {
   if (open) return open
   const returnFocus = document.activeElement instanceof HTMLElement ? document.activeElement : null
   const input = h('input', { id: 'prompt-input', name: 'value', type: options.secret ? 'password' : 'text', autocomplete: 'off', spellcheck: 'false', required: true, placeholder: options.placeholder ?? null, 'aria-describedby': 'prompt-help' })
-  const dialog = h(
+  const dialog: HTMLDialogElement = h(
     'dialog',
     { class: 'prompt', 'aria-labelledby': 'prompt-title' },
     h(
@@ -31,7 +31,8 @@ export function prompt(options: PromptOptions): Promise<string | null> {
       h('p', { id: 'prompt-help' }, options.help),
       h('label', { for: 'prompt-input' }, options.label),
       input,
-      h('div', { class: 'prompt-buttons' }, h('button', { type: 'submit', value: 'cancel', formnovalidate: true }, 'Cancel'), h('button', { type: 'submit', value: 'ok', class: 'primary' }, options.confirm)),
+      // Cancel is not a submit button: Enter in the field submits the form with its first submit button, the confirm.
+      h('div', { class: 'prompt-buttons' }, h('button', { type: 'button', onclick: () => dialog.close('cancel') }, 'Cancel'), h('button', { type: 'submit', value: 'ok', class: 'primary' }, options.confirm)),
     ),
   )
   document.body.append(dialog)

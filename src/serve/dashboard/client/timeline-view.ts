@@ -15,20 +15,22 @@ export function timelineView(timeline: JobDetail['timeline'], zone: string): HTM
   const slotCount = Math.round(span / slotMs)
   const slotOf = (iso: string) => Math.min(slotCount - 1, Math.floor((Date.parse(iso) - from) / slotMs))
   const n = timeline.fires.length
-  const more = timeline.truncated ? 'more than ' : ''
+  // serve lists at most a bounded number of fires: when it stopped early, the strip and the words cover only
+  // what it listed (up to the last listed fire), never the rest of the day.
+  const lastSlot = timeline.truncated && n ? slotOf(timeline.fires[n - 1]) : slotCount - 1
   let summary: string
   if (!timeline.enabled) summary = 'The job is disabled: nothing fires.'
   else if (!n) summary = 'No fires in the next 24 hours.'
-  else summary = `${more}${n.toLocaleString('en')} fire${n === 1 ? '' : 's'} in the next 24 hours, the first at ${localTime(timeline.fires[0], zone)}${n > 1 ? `, the last${timeline.truncated ? ' shown' : ''} at ${localTime(timeline.fires[n - 1], zone)}` : ''} (${zone}).`
-  summary = summary.charAt(0).toUpperCase() + summary.slice(1)
+  else if (timeline.truncated) summary = `The first ${n.toLocaleString('en')} fires in the next 24 hours, from ${localTime(timeline.fires[0], zone)} up to ${localTime(timeline.fires[n - 1], zone)} (${zone}); later fires are not computed here.`
+  else summary = `${n.toLocaleString('en')} fire${n === 1 ? '' : 's'} in the next 24 hours, the first at ${localTime(timeline.fires[0], zone)}${n > 1 ? `, the last at ${localTime(timeline.fires[n - 1], zone)}` : ''} (${zone}).`
 
-  // serve lists which 5-minute slots hold fires (all of them, even when the list of fires is cut short).
   const counts = new Map<number, number>()
-  if (!timeline.truncated) for (const fire of timeline.fires) counts.set(slotOf(fire), (counts.get(slotOf(fire)) ?? 0) + 1)
+  for (const fire of timeline.fires) counts.set(slotOf(fire), (counts.get(slotOf(fire)) ?? 0) + 1)
   const track = h('div', { class: `timeline-track${timeline.paused ? ' is-paused' : ''}`, 'aria-hidden': 'true' })
   for (const slot of timeline.slots) {
-    const count = counts.get(slot)
-    const mark = h('span', { class: 'timeline-mark', 'data-slot': slot, title: count ? `${count} fire${count === 1 ? '' : 's'}` : `fires in these ${timeline.slotMinutes} minutes` })
+    if (slot > lastSlot) continue
+    const count = counts.get(slot) ?? 0
+    const mark = h('span', { class: 'timeline-mark', 'data-slot': slot, title: `${count} fire${count === 1 ? '' : 's'}` })
     mark.style.left = `${(slot / slotCount) * 100}%`
     mark.style.width = `${100 / slotCount}%`
     track.append(mark)
@@ -39,7 +41,7 @@ export function timelineView(timeline: JobDetail['timeline'], zone: string): HTM
         'ol',
         { class: 'fire-list', 'aria-label': 'Next fires' },
         timeline.fires.slice(0, LISTED).map((iso) => h('li', null, h('time', { datetime: iso }, localTime(iso, zone)), ' ', h('span', { class: 'relative', 'data-relative': iso }, relative(iso)))),
-        n > LISTED ? h('li', { class: 'muted' }, `… and ${more}${(n - LISTED).toLocaleString('en')} more`) : null,
+        n > LISTED ? h('li', { class: 'muted' }, `… and ${(n - LISTED).toLocaleString('en')} more${timeline.truncated ? ' listed' : ''}`) : null,
       )
     : null
   const parts: Array<HTMLElement | null> = [
