@@ -19,6 +19,7 @@ const status = (over: Partial<AlertStatus>): AlertStatus => ({
   context: null,
   lastError: null,
   lastNotified: null,
+  notice: null,
   silenced: { by: 'ana', reason: 'backfill', createdAt: '2026-07-01T12:00:00.000Z', until: '2026-07-01T14:00:00.000Z', untilResolved: false },
   ...over,
 })
