@@ -7,7 +7,7 @@ import { afterRun, needsAfterRun } from './after-run.js'
 import { AttemptAborted, runAttempt } from './attempt.js'
 import { backoffFor } from './backoff.js'
 import { createJobContext } from './context.js'
-import { JobError, type RunResult, type RunTrigger, runResultSchema } from './job-type.js'
+import { isPermanentError, JobError, type RunResult, type RunTrigger, runResultSchema } from './job-type.js'
 import { toJsonSafe } from './json-safe.js'
 import type { RunOutcome } from './outcome.js'
 import { type RecordedRun, RunRecorder, type RunEnd } from './recorder.js'
@@ -51,7 +51,7 @@ function endFromError(err: unknown, attempts: number): RunEnd {
     }
   }
   const jobError = err instanceof JobError ? err : undefined
-  return { status: 'failed', reason: jobError?.reason ?? null, attempts, error: messageOf(err), output: jobError?.output, data: jobError?.data }
+  return { status: 'failed', reason: isPermanentError(err) ? 'permanent' : (jobError?.reason ?? null), attempts, error: messageOf(err), output: jobError?.output, data: jobError?.data }
 }
 
 /**
@@ -77,7 +77,7 @@ export async function executeRun(job: JobDefinition, request: RunRequest, servic
   const withRetries = (attempt: () => Promise<RunResult>): Promise<RunResult> => {
     if (!policy || policy.attempts <= 1) return attempt()
     const retryPolicy = retry(
-      handleWhen((err) => !(err instanceof AttemptAborted && err.abortCause !== 'timeout')),
+      handleWhen((err) => !(err instanceof AttemptAborted && err.abortCause !== 'timeout') && !isPermanentError(err)),
       { maxAttempts: policy.attempts - 1, backoff: backoffFor(policy) },
     )
     retryPolicy.onRetry((event) => {

@@ -86,12 +86,23 @@ export interface JobTypeDefinition<Options extends z.ZodType = z.ZodType> {
   reportsHealth?: boolean | ((options: z.infer<Options>) => boolean)
   /** Names of config `connections` this job uses; validation reports unknown ones. */
   connections?: (options: z.infer<Options>) => string[]
-  /** Throw (ideally a JobError) for a failed attempt; it is retried per the job's policy. */
+  /**
+   * Throw (ideally a JobError) for a failed attempt; it is retried per the job's policy, unless it is a
+   * JobError with `retryable: false` (a failure no retry can fix: the run fails at once, reason `permanent`).
+   */
   run: (ctx: JobContext, options: z.infer<Options>) => Promise<RunResult>
 }
 
 export function defineJobType<Options extends z.ZodType>(definition: JobTypeDefinition<Options>): JobTypeDefinition<Options> {
   return definition
+}
+
+export interface JobErrorDetails {
+  output?: RunResult['output']
+  data?: unknown
+  reason?: string
+  /** false: retrying cannot help (a wrong header, a SQL syntax error); the run fails after this attempt. Default true. */
+  retryable?: boolean
 }
 
 /** A failed attempt with details worth keeping in the run record. */
@@ -100,12 +111,22 @@ export class JobError extends Error {
   readonly data?: unknown
   /** A machine-readable cause such as 'exit-code' or 'memory-limit'. */
   readonly reason?: string
+  readonly retryable: boolean
 
-  constructor(message: string, details: { output?: RunResult['output']; data?: unknown; reason?: string } = {}) {
+  constructor(message: string, details: JobErrorDetails = {}) {
     super(message)
     this.name = 'JobError'
     this.output = details.output
     this.data = details.data
     this.reason = details.reason
+    this.retryable = details.retryable ?? true
   }
+}
+
+/**
+ * Whether a thrown value says no retry can fix it. Checked by shape, not class, so a plugin bundling its
+ * own copy of the API is understood too.
+ */
+export function isPermanentError(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { retryable?: unknown }).retryable === false
 }
