@@ -1,5 +1,7 @@
+import os from 'node:os'
 import type { JobDefinition } from '../config/model.js'
 import { toJobLogger } from '../log/logger.js'
+import { processStartToken } from '../reliability/process-identity.js'
 import type { JobContext, PluginKeyValue, RunInfo } from './job-type.js'
 import type { RunServices } from './services.js'
 
@@ -37,5 +39,9 @@ export function createJobContext(job: JobDefinition, run: RunInfo, signal: Abort
     },
     clock: services.clock,
     configDir: services.configDir,
+    processStarted: (pgid) => {
+      const process = { pgid, host: os.hostname(), procStart: processStartToken(pgid) }
+      services.store.runControl.recordProcess(run.id, process).catch((err) => log.warn(`could not record process group ${pgid}: ${err instanceof Error ? err.message : String(err)}`))
+    },
   }
 }

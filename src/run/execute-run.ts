@@ -20,6 +20,8 @@ export interface RunRequest {
   signal?: AbortSignal
   /** A row already written for this run (the scheduler claims occurrences before it runs them). */
   recorded?: RecordedRun
+  /** Attempts an earlier run of this occurrence made before its process died: they count against `retry`. */
+  priorAttempts?: number
 }
 
 /** How long a job that ignores its aborted signal is waited for, unless its type says otherwise. */
@@ -73,12 +75,13 @@ export async function executeRun(job: JobDefinition, request: RunRequest, servic
   }
 
   const policy = job.core.retry
+  const allowed = (policy?.attempts ?? 1) - (request.priorAttempts ?? 0)
   /** Attempts with retries and backoff (cockatiel); a timed-out attempt is retried, an interrupted one not. */
   const withRetries = (attempt: () => Promise<RunResult>): Promise<RunResult> => {
-    if (!policy || policy.attempts <= 1) return attempt()
+    if (!policy || allowed <= 1) return attempt()
     const retryPolicy = retry(
       handleWhen((err) => !(err instanceof AttemptAborted && err.abortCause !== 'timeout') && !isPermanentError(err)),
-      { maxAttempts: policy.attempts - 1, backoff: backoffFor(policy) },
+      { maxAttempts: allowed - 1, backoff: backoffFor(policy) },
     )
     retryPolicy.onRetry((event) => {
       const error = 'error' in event ? redact(messageOf(event.error)) : 'failed'

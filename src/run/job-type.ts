@@ -59,6 +59,11 @@ export interface JobContext {
   clock: Clock
   /** The directory of the config file; relative paths in options are relative to it. */
   configDir: string
+  /**
+   * Tells circadian the process group (its leader's pid) this attempt started, so that, should circadian
+   * die, the instance that recovers the run stops that group. Optional: absent in hand-built contexts.
+   */
+  processStarted?(pgid: number): void
 }
 
 export interface JobTypeDefinition<Options extends z.ZodType = z.ZodType> {

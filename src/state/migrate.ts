@@ -3,12 +3,14 @@ import { applyMigrations, type Migration, type MigrationSet, pendingMigrationNam
 import * as m001 from './migrations/001-initial.js'
 import * as m002 from './migrations/002-scheduling.js'
 import * as m003 from './migrations/003-reliability.js'
+import * as m006 from './migrations/006-run-control.js'
 
 /** The core's numbered migrations. */
 export const MIGRATIONS: Migration[] = [
   { name: '001-initial', ...m001 },
   { name: '002-scheduling', ...m002 },
   { name: '003-reliability', ...m003 },
+  { name: '006-run-control', ...m006 },
 ]
 
 export const MIGRATIONS_TABLE = 'circadian_migrations'

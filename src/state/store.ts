@@ -6,6 +6,7 @@ import { JobStateRepository } from './job-state.js'
 import { KeyValueRepository } from './kv.js'
 import { migrateToLatest } from './migrate.js'
 import { ActionRepository, BreakerRepository, DeadLetterRepository, NotificationRepository } from './reliability-repos.js'
+import { RunControlRepository } from './run-control.js'
 import { RunRepository } from './runs.js'
 import { WriteBatcher } from './write-batch.js'
 
@@ -19,6 +20,8 @@ export class Store {
   readonly deadLetters: DeadLetterRepository
   readonly notifications: NotificationRepository
   readonly actions: ActionRepository
+  /** Process groups of runs and cancel requests (migration 006). */
+  readonly runControl: RunControlRepository
   /** Coalesces run writes issued together into one transaction (see write-batch.ts). */
   readonly batcher: WriteBatcher
   /** Statements sent to the database so far (serve reports it when it stops). */
@@ -36,6 +39,7 @@ export class Store {
     this.deadLetters = new DeadLetterRepository(knex)
     this.notifications = new NotificationRepository(knex)
     this.actions = new ActionRepository(knex)
+    this.runControl = new RunControlRepository(knex)
     this.batcher = new WriteBatcher(knex)
     knex.on('query', () => this.queries++)
   }

@@ -51,6 +51,7 @@ export const commandJobType = defineJobType({
       signal: ctx.signal,
       killGraceMs: opts.killGrace,
       memoryLimitBytes: opts.limits ? opts.limits.memoryMb * 1024 * 1024 : undefined,
+      onSpawn: (pgid) => ctx.processStarted?.(pgid),
     })
     const output = { stdout: result.stdout, stderr: result.stderr }
     const seconds = ((Date.now() - started) / 1000).toFixed(1)
