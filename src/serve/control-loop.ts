@@ -36,6 +36,7 @@ export function startControlLoop(options: ControlLoopOptions): { stop(): void; t
   }
 
   const handleRequests = async () => {
+    if (runtime.storeProblem) return
     for (const req of await store.control.pendingRequests()) {
       if (!(await store.control.claimRequest(req.id, instance, iso()))) continue
       if (!runtime.config.jobs.has(req.job)) {

@@ -13,6 +13,7 @@ import { type HttpOptions, type HttpServer, startHttp } from './http/server.js'
 import { ServeMetrics } from './metrics.js'
 import { ConfigWatcher } from './reloader.js'
 import { ServeRuntime } from './runtime.js'
+import { guardStateFile } from './state-file-guard.js'
 
 type ExtendHttp = NonNullable<HttpOptions['extend']>
 
@@ -59,6 +60,11 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   if (recovered) log.info(`recovered ${recovered} run(s) left by stopped processes`)
   await runtime.start()
   const control = startControlLoop({ runtime, store, instance: options.instance, clock, log })
+  const stateFile = guardStateFile(options.config.state, (problem) => {
+    runtime.storeProblem = problem
+    if (problem) log.error(problem)
+    else log.info('the state file is back; firing again')
+  })
 
   let reloadError: string | null = null
   const watcher = new ConfigWatcher(() => {
@@ -114,6 +120,7 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
     stopping = (async () => {
       watcher.close()
       control.stop()
+      stateFile.stop()
       await http?.close().catch(() => {})
       const grace = runtime.config.serve.shutdownGrace
       log.info(abortNow ? 'stopping now' : `stopping: running runs get ${formatDuration(grace)} to finish`)
