@@ -4,7 +4,7 @@ import { redact, redactDeep } from '../reliability/redact.js'
 import type { RunStatus } from '../state/runs.js'
 import { runNotice } from '../notify/format.js'
 import { afterRun, needsAfterRun } from './after-run.js'
-import { AttemptAborted, runAttempt } from './attempt.js'
+import { AttemptAborted, CancelReason, runAttempt } from './attempt.js'
 import { backoffFor } from './backoff.js'
 import { createJobContext } from './context.js'
 import { isPermanentError, JobError, type RunResult, type RunTrigger, runResultSchema } from './job-type.js'
@@ -34,6 +34,11 @@ function messageOf(err: unknown): string {
   return String(err)
 }
 
+function abortedBeforeAttempt(reason: unknown): AttemptAborted {
+  if (reason instanceof CancelReason) return new AttemptAborted('cancelled', reason.message)
+  return new AttemptAborted(reason === 'replaced' ? 'replaced' : 'interrupted')
+}
+
 function validResult(value: unknown, type: string): RunResult {
   const parsed = runResultSchema.safeParse(value)
   if (!parsed.success) throw new JobError(`job type "${type}" returned an invalid result (expected { status: 'ok' | 'alert' | 'skipped', summary?, data? })`)
@@ -45,7 +50,7 @@ function endFromError(err: unknown, attempts: number): RunEnd {
     const inner = err.jobError instanceof JobError ? err.jobError : undefined
     return {
       status: err.abortCause === 'timeout' ? 'timed_out' : 'interrupted',
-      reason: err.abortCause === 'replaced' ? 'replaced' : null,
+      reason: err.abortCause === 'replaced' || err.abortCause === 'cancelled' ? err.abortCause : null,
       attempts,
       error: err.message,
       output: inner?.output,
@@ -96,7 +101,7 @@ export async function executeRun(job: JobDefinition, request: RunRequest, servic
 
   let attempts = 0
   const attemptOnce = async (): Promise<RunResult> => {
-    if (request.signal?.aborted) throw new AttemptAborted(request.signal.reason === 'replaced' ? 'replaced' : 'interrupted')
+    if (request.signal?.aborted) throw abortedBeforeAttempt(request.signal.reason)
     const attempt = ++attempts
     const attemptStarted = services.clock.now()
     try {

@@ -227,6 +227,18 @@ export class Dispatcher {
     return left
   }
 
+  /** Aborts one running run with `reason` (a CancelReason for a cancel); false when it is not running here. */
+  abortRun(runId: string, reason: unknown): boolean {
+    for (const set of this.active.values()) {
+      for (const a of set) {
+        if (a.runId !== runId) continue
+        a.controller.abort(reason)
+        return true
+      }
+    }
+    return false
+  }
+
   abortAll(reason: string): void {
     for (const set of this.active.values()) for (const a of set) a.controller.abort(reason)
   }

@@ -7,6 +7,7 @@ import type { JobLogger } from '../../run/job-type.js'
 import type { HealthContext } from '../health.js'
 import type { ServeMetrics } from '../metrics.js'
 import { registerApiRoutes } from './api-routes.js'
+import { registerCancelRoutes } from './cancel-routes.js'
 import { registerExplainRoutes } from './explain-routes.js'
 import { registerHealthRoutes } from './health-routes.js'
 
@@ -54,6 +55,7 @@ export async function startHttp(options: HttpOptions): Promise<HttpServer> {
   registerHealthRoutes(app, options)
   registerApiRoutes(app, options.health, requireToken)
   registerExplainRoutes(app, options.health, requireToken)
+  registerCancelRoutes(app, options.health, requireToken)
   await options.extend?.(app, requireToken)
   const address = await listen(app, options.port, options.host)
   return { url: address, app, close: () => app.close() }
