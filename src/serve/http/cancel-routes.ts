@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { cancelReasonText, requestCancel } from '../../cli/cancel-run.js'
+import { cancelReasonText, requestCancel } from '../../run/cancel-request.js'
 import { UserError } from '../../errors.js'
 import type { HealthContext } from '../health.js'
 
