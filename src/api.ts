@@ -8,7 +8,7 @@ import type { configSchema } from './config/schema/config.js'
 
 export { env, type EnvOptions } from './config/env.js'
 export { defineJobType, JobError } from './run/job-type.js'
-export type { JobContext, JobLogger, JobTypeDefinition, Notice, NoticeDeliveryState, NoticeReceipt, PluginKeyValue, PruneContext, RunInfo, RunResult, RunTrigger } from './run/job-type.js'
+export type { JobContext, JobErrorDetails, JobLogger, JobTypeDefinition, Notice, NoticeDeliveryState, NoticeReceipt, PluginKeyValue, PruneContext, RunInfo, RunResult, RunTrigger } from './run/job-type.js'
 export { noticeDeliveryStates, overallNoticeState } from './notify/notice-states.js'
 export { redact, redactThenTruncate } from './reliability/redact.js'
 export { parseDuration } from './schedule/duration.js'

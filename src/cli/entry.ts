@@ -24,6 +24,7 @@ export { default as pluginTrustHook } from '../hooks/plugin-trust.js'
 const COMMAND_MODULES: Record<string, () => { default: unknown }> = {
   breakers: () => require('../commands/breakers/index.js'),
   'breakers:reset': () => require('../commands/breakers/reset.js'),
+  cancel: () => require('../commands/cancel.js'),
   'dlq:list': () => require('../commands/dlq/list.js'),
   'dlq:purge': () => require('../commands/dlq/purge.js'),
   'dlq:replay': () => require('../commands/dlq/replay.js'),

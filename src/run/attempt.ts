@@ -1,6 +1,6 @@
 import { formatDuration } from '../schedule/duration.js'
 
-export type AbortCause = 'timeout' | 'interrupted' | 'replaced'
+export type AbortCause = 'timeout' | 'interrupted' | 'replaced' | 'cancelled'
 
 /** An attempt stopped from outside: by its timeout, by shutdown, or by a newer run replacing it. */
 export class AttemptAborted extends Error {
@@ -9,7 +9,7 @@ export class AttemptAborted extends Error {
     message?: string,
     readonly jobError?: unknown,
   ) {
-    super(message ?? (abortCause === 'timeout' ? 'timed out' : abortCause === 'replaced' ? 'replaced by a newer run' : 'interrupted'))
+    super(message ?? (abortCause === 'timeout' ? 'timed out' : abortCause === 'replaced' ? 'replaced by a newer run' : abortCause === 'cancelled' ? 'cancelled' : 'interrupted'))
     this.name = 'AttemptAborted'
   }
 }
@@ -23,7 +23,13 @@ export interface AttemptOptions {
 }
 
 function causeOf(reason: unknown): AbortCause {
+  if (reason instanceof CancelReason) return 'cancelled'
   return reason === 'replaced' || reason === 'timeout' ? reason : 'interrupted'
+}
+
+/** The abort reason of a run cancelled by a person (`circadian cancel`, the API): its message is recorded. */
+export class CancelReason {
+  constructor(readonly message: string) {}
 }
 
 /**
@@ -34,6 +40,7 @@ function causeOf(reason: unknown): AbortCause {
 export async function runAttempt<T>(work: (signal: AbortSignal) => Promise<T>, options: AttemptOptions): Promise<T> {
   const controller = new AbortController()
   let cause: AbortCause | null = null
+  let cancelMessage: string | undefined
   let abandonTimer: NodeJS.Timeout | undefined
   let rejectAbandoned: (err: Error) => void = () => {}
   const abandoned = new Promise<never>((_, reject) => {
@@ -46,11 +53,15 @@ export async function runAttempt<T>(work: (signal: AbortSignal) => Promise<T>, o
     controller.abort(c)
     abandonTimer = setTimeout(() => rejectAbandoned(new AttemptAborted(c)), options.abandonAfterMs)
   }
-  const onParentAbort = (): void => abort(causeOf(options.parentSignal?.reason))
+  const onParentAbort = (): void => {
+    const reason: unknown = options.parentSignal?.reason
+    if (reason instanceof CancelReason) cancelMessage = reason.message
+    abort(causeOf(reason))
+  }
   if (options.parentSignal?.aborted) onParentAbort()
   options.parentSignal?.addEventListener('abort', onParentAbort, { once: true })
   const timer = options.timeoutMs ? setTimeout(() => abort('timeout'), options.timeoutMs) : undefined
-  const describe = (c: AbortCause): string | undefined => (c === 'timeout' && options.timeoutMs ? `timed out after ${formatDuration(options.timeoutMs)}` : undefined)
+  const describe = (c: AbortCause): string | undefined => (c === 'timeout' && options.timeoutMs ? `timed out after ${formatDuration(options.timeoutMs)}` : c === 'cancelled' ? cancelMessage : undefined)
   try {
     if (cause) throw new AttemptAborted(cause, describe(cause))
     const result = await Promise.race([work(controller.signal), abandoned])

@@ -1,6 +1,8 @@
+import os from 'node:os'
 import type { JobDefinition } from '../config/model.js'
 import { toJobLogger } from '../log/logger.js'
 import { noticeDeliveryStates } from '../notify/notice-states.js'
+import { processStartToken } from '../reliability/process-identity.js'
 import type { JobContext, PluginKeyValue, RunInfo } from './job-type.js'
 import type { RunServices } from './services.js'
 
@@ -39,5 +41,9 @@ export function createJobContext(job: JobDefinition, run: RunInfo, signal: Abort
     noticeStates: (ids) => noticeDeliveryStates(services.store, ids),
     clock: services.clock,
     configDir: services.configDir,
+    processStarted: (pgid) => {
+      const process = { pgid, host: os.hostname(), procStart: processStartToken(pgid) }
+      services.store.runControl.recordProcess(run.id, process).catch((err) => log.warn(`could not record process group ${pgid}: ${err instanceof Error ? err.message : String(err)}`))
+    },
   }
 }

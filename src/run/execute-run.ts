@@ -4,10 +4,10 @@ import { redact, redactDeep } from '../reliability/redact.js'
 import type { RunStatus } from '../state/runs.js'
 import { runNotice } from '../notify/format.js'
 import { afterRun, needsAfterRun } from './after-run.js'
-import { AttemptAborted, runAttempt } from './attempt.js'
+import { AttemptAborted, CancelReason, runAttempt } from './attempt.js'
 import { backoffFor } from './backoff.js'
 import { createJobContext } from './context.js'
-import { JobError, type RunResult, type RunTrigger, runResultSchema } from './job-type.js'
+import { isPermanentError, JobError, type RunResult, type RunTrigger, runResultSchema } from './job-type.js'
 import { toJsonSafe } from './json-safe.js'
 import type { RunOutcome } from './outcome.js'
 import { type RecordedRun, RunRecorder, type RunEnd } from './recorder.js'
@@ -20,6 +20,8 @@ export interface RunRequest {
   signal?: AbortSignal
   /** A row already written for this run (the scheduler claims occurrences before it runs them). */
   recorded?: RecordedRun
+  /** Attempts an earlier run of this occurrence made before its process died: they count against `retry`. */
+  priorAttempts?: number
 }
 
 /** How long a job that ignores its aborted signal is waited for, unless its type says otherwise. */
@@ -30,6 +32,11 @@ const RESULT_STATUS: Record<RunResult['status'], RunStatus> = { ok: 'succeeded',
 function messageOf(err: unknown): string {
   if (err instanceof Error) return err.message || err.name
   return String(err)
+}
+
+function abortedBeforeAttempt(reason: unknown): AttemptAborted {
+  if (reason instanceof CancelReason) return new AttemptAborted('cancelled', reason.message)
+  return new AttemptAborted(reason === 'replaced' ? 'replaced' : 'interrupted')
 }
 
 function validResult(value: unknown, type: string): RunResult {
@@ -43,7 +50,7 @@ function endFromError(err: unknown, attempts: number): RunEnd {
     const inner = err.jobError instanceof JobError ? err.jobError : undefined
     return {
       status: err.abortCause === 'timeout' ? 'timed_out' : 'interrupted',
-      reason: err.abortCause === 'replaced' ? 'replaced' : null,
+      reason: err.abortCause === 'replaced' || err.abortCause === 'cancelled' ? err.abortCause : null,
       attempts,
       error: err.message,
       output: inner?.output,
@@ -51,7 +58,7 @@ function endFromError(err: unknown, attempts: number): RunEnd {
     }
   }
   const jobError = err instanceof JobError ? err : undefined
-  return { status: 'failed', reason: jobError?.reason ?? null, attempts, error: messageOf(err), output: jobError?.output, data: jobError?.data }
+  return { status: 'failed', reason: isPermanentError(err) ? 'permanent' : (jobError?.reason ?? null), attempts, error: messageOf(err), output: jobError?.output, data: jobError?.data }
 }
 
 /**
@@ -73,12 +80,13 @@ export async function executeRun(job: JobDefinition, request: RunRequest, servic
   }
 
   const policy = job.core.retry
+  const allowed = (policy?.attempts ?? 1) - (request.priorAttempts ?? 0)
   /** Attempts with retries and backoff (cockatiel); a timed-out attempt is retried, an interrupted one not. */
   const withRetries = (attempt: () => Promise<RunResult>): Promise<RunResult> => {
-    if (!policy || policy.attempts <= 1) return attempt()
+    if (!policy || allowed <= 1) return attempt()
     const retryPolicy = retry(
-      handleWhen((err) => !(err instanceof AttemptAborted && err.abortCause !== 'timeout')),
-      { maxAttempts: policy.attempts - 1, backoff: backoffFor(policy) },
+      handleWhen((err) => !(err instanceof AttemptAborted && err.abortCause !== 'timeout') && !isPermanentError(err)),
+      { maxAttempts: allowed - 1, backoff: backoffFor(policy) },
     )
     retryPolicy.onRetry((event) => {
       const error = 'error' in event ? redact(messageOf(event.error)) : 'failed'
@@ -101,7 +109,7 @@ export async function executeRun(job: JobDefinition, request: RunRequest, servic
     attemptWrites.push(write)
   }
   const attemptOnce = async (): Promise<RunResult> => {
-    if (request.signal?.aborted) throw new AttemptAborted(request.signal.reason === 'replaced' ? 'replaced' : 'interrupted')
+    if (request.signal?.aborted) throw abortedBeforeAttempt(request.signal.reason)
     const attempt = ++attempts
     const attemptStarted = services.clock.now()
     try {

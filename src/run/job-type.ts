@@ -73,6 +73,11 @@ export interface JobContext {
   clock: Clock
   /** The directory of the config file; relative paths in options are relative to it. */
   configDir: string
+  /**
+   * Tells circadian the process group (its leader's pid) this attempt started, so that, should circadian
+   * die, the instance that recovers the run stops that group. Optional: absent in hand-built contexts.
+   */
+  processStarted?(pgid: number): void
 }
 
 /** What a job type's `prune` receives: the job's retention policy, applied to the type's own tables. */
@@ -119,12 +124,23 @@ export interface JobTypeDefinition<Options extends z.ZodType = z.ZodType> {
    * return how many rows were (or, with dryRun, would be) deleted.
    */
   prune?: (ctx: PruneContext, options: z.infer<Options>) => Promise<{ deleted: number }>
-  /** Throw (ideally a JobError) for a failed attempt; it is retried per the job's policy. */
+  /**
+   * Throw (ideally a JobError) for a failed attempt; it is retried per the job's policy, unless it is a
+   * JobError with `retryable: false` (a failure no retry can fix: the run fails at once, reason `permanent`).
+   */
   run: (ctx: JobContext, options: z.infer<Options>) => Promise<RunResult>
 }
 
 export function defineJobType<Options extends z.ZodType>(definition: JobTypeDefinition<Options>): JobTypeDefinition<Options> {
   return definition
+}
+
+export interface JobErrorDetails {
+  output?: RunResult['output']
+  data?: unknown
+  reason?: string
+  /** false: retrying cannot help (a wrong header, a SQL syntax error); the run fails after this attempt. Default true. */
+  retryable?: boolean
 }
 
 /** A failed attempt with details worth keeping in the run record. */
@@ -133,12 +149,22 @@ export class JobError extends Error {
   readonly data?: unknown
   /** A machine-readable cause such as 'exit-code' or 'memory-limit'. */
   readonly reason?: string
+  readonly retryable: boolean
 
-  constructor(message: string, details: { output?: RunResult['output']; data?: unknown; reason?: string } = {}) {
+  constructor(message: string, details: JobErrorDetails = {}) {
     super(message)
     this.name = 'JobError'
     this.output = details.output
     this.data = details.data
     this.reason = details.reason
+    this.retryable = details.retryable ?? true
   }
+}
+
+/**
+ * Whether a thrown value says no retry can fix it. Checked by shape, not class, so a plugin bundling its
+ * own copy of the API is understood too.
+ */
+export function isPermanentError(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { retryable?: unknown }).retryable === false
 }

@@ -1,7 +1,21 @@
 import type { RunRow } from '../state/runs.js'
 
+/** A stored JSON column, or a marker when it is not JSON (a damaged row): one bad row never hides the others. */
+function parsedColumn(text: string | null, column: string, malformed: string[]): unknown {
+  if (!text) return null
+  try {
+    return JSON.parse(text) as unknown
+  } catch {
+    malformed.push(column)
+    return null
+  }
+}
+
 /** A run as the CLI's --json and the HTTP API show it. */
 export function runView(row: RunRow) {
+  const malformed: string[] = []
+  const data = parsedColumn(row.data, 'data', malformed)
+  const output = parsedColumn(row.output, 'output', malformed) as { stdout?: string; stderr?: string } | null
   return {
     id: row.id,
     job: row.job,
@@ -15,8 +29,10 @@ export function runView(row: RunRow) {
     attempts: row.attempts,
     summary: row.summary,
     error: row.error,
-    data: row.data ? (JSON.parse(row.data) as unknown) : null,
-    output: row.output ? (JSON.parse(row.output) as { stdout?: string; stderr?: string }) : null,
+    data,
+    output,
     instance: row.instance,
+    /** Columns of this row that are not valid JSON (shown as null): the row is damaged, the others are not. */
+    ...(malformed.length ? { malformed } : {}),
   }
 }

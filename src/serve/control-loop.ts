@@ -1,6 +1,7 @@
 import type { JobLogger, RunTrigger } from '../run/job-type.js'
 import type { Clock } from '../schedule/clock.js'
 import type { Store } from '../state/store.js'
+import { applyCancelRequests } from './cancel-requests.js'
 import { abortStuckRuns } from './health.js'
 import type { ServeRuntime } from './runtime.js'
 
@@ -26,6 +27,7 @@ export function startControlLoop(options: ControlLoopOptions): { stop(): void; t
   const { runtime, store, instance, clock, log } = options
   const iso = () => new Date(clock.now()).toISOString()
   let busy = false
+  const cancelled = new Set<string>()
 
   const syncPauses = async () => {
     const paused = await store.control.pausedJobs()
@@ -36,6 +38,7 @@ export function startControlLoop(options: ControlLoopOptions): { stop(): void; t
   }
 
   const handleRequests = async () => {
+    if (runtime.storeProblem) return
     for (const req of await store.control.pendingRequests()) {
       if (!(await store.control.claimRequest(req.id, instance, iso()))) continue
       if (!runtime.config.jobs.has(req.job)) {
@@ -54,6 +57,7 @@ export function startControlLoop(options: ControlLoopOptions): { stop(): void; t
     try {
       await syncPauses()
       await handleRequests()
+      await applyCancelRequests(store, runtime.dispatcher, instance, log, cancelled)
     } catch (err) {
       log.warn(`reading the store failed: ${err instanceof Error ? err.message : String(err)}`)
     } finally {

@@ -13,6 +13,8 @@ export interface Dispatch {
   claim: boolean
   /** Part of a catch-up sequence for its job: it waits for the previous one instead of overlapping it. */
   chained?: boolean
+  /** Attempts an earlier run of this occurrence made before its process died: they count against `retry`. */
+  priorAttempts?: number
   /** Told the run's id as soon as its row exists (or that the run was skipped). */
   onRecorded?(runId: string, status: 'running' | 'queued' | 'skipped'): void
 }
@@ -157,7 +159,7 @@ export class Dispatcher {
   private start(dispatch: Dispatch, run: RecordedRun): Promise<RunOutcome> {
     const { job } = dispatch
     const controller = new AbortController()
-    const request: RunRequest = { trigger: dispatch.trigger, scheduledFor: dispatch.occurrence, signal: controller.signal, recorded: run }
+    const request: RunRequest = { trigger: dispatch.trigger, scheduledFor: dispatch.occurrence, signal: controller.signal, recorded: run, priorAttempts: dispatch.priorAttempts }
     const done = this.options.execute(job, request)
     const entry: Active = { controller, done, runId: run.id, startedAt: Date.now() }
     const set = this.active.get(job.name) ?? new Set()
@@ -226,6 +228,18 @@ export class Dispatcher {
     this.waiting = []
     for (const w of left) w.resolve(null)
     return left
+  }
+
+  /** Aborts one running run with `reason` (a CancelReason for a cancel); false when it is not running here. */
+  abortRun(runId: string, reason: unknown): boolean {
+    for (const set of this.active.values()) {
+      for (const a of set) {
+        if (a.runId !== runId) continue
+        a.controller.abort(reason)
+        return true
+      }
+    }
+    return false
   }
 
   abortAll(reason: string): void {

@@ -41,6 +41,10 @@ export async function readiness(ctx: HealthContext) {
     ok = false
     checks.store = `unreachable: ${err instanceof Error ? err.message : String(err)}`
   }
+  if (ctx.runtime.storeProblem) {
+    ok = false
+    checks.stateFile = ctx.runtime.storeProblem
+  }
   return { ok, checks }
 }
 

@@ -4,7 +4,9 @@ import type { JobLogger, RunTrigger } from '../run/job-type.js'
 import { LEASE_MS, type RunRecorder } from '../run/recorder.js'
 import type { Clock } from '../schedule/clock.js'
 import type { Store } from '../state/store.js'
+import type { RunRowWithControl } from '../state/run-control.js'
 import type { Dispatcher } from './dispatcher.js'
+import { stopOrphanGroup } from './orphans.js'
 
 export interface RecoveryContext {
   store: Store
@@ -35,15 +37,16 @@ async function deadLocalOwners(ctx: RecoveryContext): Promise<string[]> {
 
 /**
  * Finds runs whose process died (their lease expired) and takes them over: a queued run that never started
- * is started here; a running one is recorded `interrupted` and, if its job's retry policy has attempts
- * left, its occurrence runs again.
+ * is started here; a running one has what is left of its process group stopped, is recorded `interrupted`
+ * and, if its job's retry policy has attempts left, its occurrence runs again with the remaining attempts
+ * (those made before the crash count).
  */
 export async function recoverExpiredRuns(ctx: RecoveryContext): Promise<number> {
   const now = ctx.clock.now()
   const expired = [...(await ctx.store.control.expiredRuns(iso(now))), ...(await ctx.store.control.runsOf(await deadLocalOwners(ctx)))]
   let recovered = 0
   const seen = new Set<string>()
-  for (const row of expired) {
+  for (const row of expired as RunRowWithControl[]) {
     if (seen.has(row.id)) continue
     seen.add(row.id)
     if (!(await ctx.store.control.takeOver(row, ctx.instance, iso(now + LEASE_MS)))) continue
@@ -56,17 +59,18 @@ export async function recoverExpiredRuns(ctx: RecoveryContext): Promise<number> 
       void ctx.dispatcher.resume({ job, trigger: row.trigger as RunTrigger, occurrence, claim: !!row.claim }, run)
       continue
     }
+    const orphan = row.status === 'running' ? await stopOrphanGroup(row, ctx.store, ctx.log, iso(now)) : null
     const attempts = (await ctx.store.control.attemptCount(row.id)) + (row.status === 'running' ? 1 : 0)
     // The occurrence's claim moves aside, so a retry can claim it again.
     const released = { ...run.row, claim: row.claim ? `${row.claim}#${row.id}`.slice(0, 64) : null }
-    const abandoned = { ...released, status: 'interrupted' as const, reason: 'process-lost', finished_at: iso(now), attempts, lease_until: null, error: `the process running it (${row.instance}) stopped before it finished` }
+    const abandoned = { ...released, status: 'interrupted' as const, reason: 'process-lost', finished_at: iso(now), attempts, lease_until: null, error: `the process running it (${row.instance}) stopped before it finished${orphan ? `; ${orphan}` : ''}` }
     await ctx.store.batcher.write({ kind: 'update', row: abandoned })
     await ctx.store.batcher.write({ kind: 'outcome', job: row.job, status: 'interrupted', runId: row.id, at: iso(now), failed: false, succeeded: false })
     ctx.log.warn(`${row.job}: run ${row.id} on ${row.instance} was lost (its process is gone); recorded interrupted`, { job: row.job })
     const allowed = job?.core.retry?.attempts ?? 1
     if (job && row.claim && occurrence !== null && attempts < allowed) {
       ctx.log.info(`${row.job}: retrying the occurrence ${row.scheduled_for} (attempt ${attempts + 1} of ${allowed})`, { job: row.job })
-      void ctx.dispatcher.submit({ job, trigger: 'catchup', occurrence, claim: true, chained: true })
+      void ctx.dispatcher.submit({ job, trigger: 'catchup', occurrence, claim: true, chained: true, priorAttempts: attempts })
     }
   }
   return recovered

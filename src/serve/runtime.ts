@@ -44,6 +44,8 @@ export interface RuntimeEvents {
 export class ServeRuntime extends EventEmitter<RuntimeEvents> {
   config: ValidatedConfig
   readonly paused = new Set<string>()
+  /** Set while the store cannot be trusted (its SQLite file was removed or replaced): nothing is fired. */
+  storeProblem: string | null = null
   readonly scheduler: Scheduler
   readonly dispatcher: Dispatcher
   readonly recorder: RunRecorder
@@ -144,6 +146,11 @@ export class ServeRuntime extends EventEmitter<RuntimeEvents> {
   private async onDue(due: DueOccurrences): Promise<void> {
     const job = this.config.jobs.get(due.job.name)
     if (!job) return
+    if (this.storeProblem) {
+      // Not fired and not recorded: once the store is back, the job resumes from its watermark (catch-up rules).
+      this.resyncLater(job.name, 5000)
+      return
+    }
     try {
       await this.handleDue(job, due)
     } catch (err) {

@@ -20,6 +20,7 @@ import { type HttpOptions, type HttpServer, startHttp } from './http/server.js'
 import { ServeMetrics } from './metrics.js'
 import { ConfigWatcher } from './reloader.js'
 import { ServeRuntime } from './runtime.js'
+import { guardStateFile } from './state-file-guard.js'
 
 type ExtendHttp = NonNullable<HttpOptions['extend']>
 
@@ -106,6 +107,11 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   const pruneConnections = new ConnectionManager(options.config.connections, options.config.dir)
   await pruneConnections.prepare()
   const retention = startRetentionLoop({ store, instance: options.instance, targets: () => retentionTargets(runtime.config, pruneConnections, log, () => clock.now()), defaults: () => runtime.config.retention, log })
+  const stateFile = guardStateFile(options.config.state, (problem) => {
+    runtime.storeProblem = problem
+    if (problem) log.error(problem)
+    else log.info('the state file is back; firing again')
+  })
 
   const watcher = new ConfigWatcher(() => {
     options
@@ -144,6 +150,7 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
       control.stop()
       await retention.stop()
       await pruneConnections.closeAll()
+      stateFile.stop()
       await http?.close().catch(() => {})
       const grace = runtime.config.serve.shutdownGrace
       log.info(abortNow ? 'stopping now' : `stopping: running runs get ${formatDuration(grace)} to finish`)

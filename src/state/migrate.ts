@@ -5,6 +5,7 @@ import * as m002 from './migrations/002-scheduling.js'
 import * as m003 from './migrations/003-reliability.js'
 import * as m004 from './migrations/004-lean-run-indexes.js'
 import * as m005 from './migrations/005-outbox.js'
+import * as m006 from './migrations/006-run-control.js'
 
 /** The core's numbered migrations. */
 export const MIGRATIONS: Migration[] = [
@@ -13,6 +14,7 @@ export const MIGRATIONS: Migration[] = [
   { name: '003-reliability', ...m003 },
   { name: '004-lean-run-indexes', ...m004 },
   { name: '005-outbox', ...m005 },
+  { name: '006-run-control', ...m006 },
 ]
 
 export const MIGRATIONS_TABLE = 'circadian_migrations'

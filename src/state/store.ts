@@ -7,6 +7,7 @@ import { KeyValueRepository } from './kv.js'
 import { migrateToLatest } from './migrate.js'
 import { OutboxRepository } from './outbox.js'
 import { ActionRepository, BreakerRepository, DeadLetterRepository, NotificationRepository } from './reliability-repos.js'
+import { RunControlRepository } from './run-control.js'
 import { RunRepository } from './runs.js'
 import { WriteBatcher } from './write-batch.js'
 
@@ -22,6 +23,8 @@ export class Store {
   /** Notices waiting to be delivered, and those delivered or expired (see src/notify/outbox-delivery.ts). */
   readonly outbox: OutboxRepository
   readonly actions: ActionRepository
+  /** Process groups of runs and cancel requests (migration 006). */
+  readonly runControl: RunControlRepository
   /** Coalesces run writes issued together into one transaction (see write-batch.ts). */
   readonly batcher: WriteBatcher
   /** Statements sent to the database so far (serve reports it when it stops). */
@@ -40,6 +43,7 @@ export class Store {
     this.notifications = new NotificationRepository(knex)
     this.outbox = new OutboxRepository(knex)
     this.actions = new ActionRepository(knex)
+    this.runControl = new RunControlRepository(knex)
     this.batcher = new WriteBatcher(knex)
     knex.on('query', () => this.queries++)
   }

@@ -143,7 +143,8 @@ describe('the template on PostgreSQL, with failure notices', () => {
 
       const { code, runs, stderr } = await runAll([], { BOARD_SLACK_WEBHOOK: hook })
       expect(code, stderr).toBe(3)
-      expect(runs.import_users).toMatchObject({ status: 'failed', reason: 'header' })
+      // A wrong header is permanent: one attempt, whatever the template's retry policy says.
+      expect(runs.import_users).toMatchObject({ status: 'failed', reason: 'permanent', attempts: 1, data: { feedError: 'header' } })
       expect(runs.import_listings.status).toBe('succeeded')
       expect(runs.score).toMatchObject({ status: 'skipped', reason: 'upstream-failed' })
       expect(runs.match).toMatchObject({ status: 'skipped', reason: 'upstream-failed' })
@@ -195,7 +196,7 @@ describe('the pipeline through `circadian run --all`', () => {
     box.write('feeds/listings.csv', 'id,name\nE1,broken feed\n')
     const failed = await runAll()
     expect(failed.code).toBe(3)
-    expect(failed.runs.import).toMatchObject({ status: 'failed', reason: 'header' })
+    expect(failed.runs.import).toMatchObject({ status: 'failed', reason: 'permanent', attempts: 1, data: { feedError: 'header' } })
     expect(failed.runs.import.error).toMatch(/^feeds\/listings\.csv: wrong header for a listings feed: missing external_id, title, company_name/)
     expect(failed.runs.users.status).toBe('succeeded')
     expect(failed.runs.score).toMatchObject({ status: 'skipped', reason: 'upstream-failed', summary: 'upstream job "import" failed' })
@@ -203,7 +204,7 @@ describe('the pipeline through `circadian run --all`', () => {
     expect(await recommendations('U1')).toEqual(before)
 
     const history = await box.run(['history', 'import', '--json'])
-    expect(JSON.parse(history.stdout).runs[0]).toMatchObject({ status: 'failed', reason: 'header' })
+    expect(JSON.parse(history.stdout).runs[0]).toMatchObject({ status: 'failed', reason: 'permanent' })
   }, 120_000)
 
   it('runs the whole chain on PostgreSQL', async () => {

@@ -14,6 +14,8 @@ export const commandOptions = z.object({
   env: z.record(z.string(), z.string()).optional(),
   /** Exit codes that mean "the check found a problem" rather than "the job broke" (status alert). */
   alertExitCodes: z.array(z.number().int().min(1).max(255)).optional(),
+  /** Exit codes that mean "retrying cannot help" (e.g. 64, bad usage): the run fails at once with reason permanent. */
+  permanentExitCodes: z.array(z.number().int().min(1).max(255)).optional(),
   /** After a timeout's SIGTERM, how long the process tree gets before SIGKILL. */
   killGrace: duration.default(10_000),
   /** Kill the process tree when its resident memory goes above this (the run fails with reason memory-limit). */
@@ -50,6 +52,7 @@ export const commandJobType = defineJobType({
       signal: ctx.signal,
       killGraceMs: opts.killGrace,
       memoryLimitBytes: opts.limits ? opts.limits.memoryMb * 1024 * 1024 : undefined,
+      onSpawn: (pgid) => ctx.processStarted?.(pgid),
     })
     const output = { stdout: result.stdout, stderr: result.stderr }
     const seconds = ((Date.now() - started) / 1000).toFixed(1)
@@ -70,7 +73,8 @@ export const commandJobType = defineJobType({
         return { status: 'alert', summary: lastLine(result.stdout) ?? `exit code ${result.exitCode}`, output, data: { exitCode: result.exitCode } }
       }
       const detail = lastLine(result.stderr) ?? lastLine(result.stdout)
-      throw new JobError(`exit code ${result.exitCode}${detail ? `: ${detail}` : ''}`, { output, reason: 'exit-code', data: { exitCode: result.exitCode } })
+      const retryable = !opts.permanentExitCodes?.includes(result.exitCode!)
+      throw new JobError(`exit code ${result.exitCode}${detail ? `: ${detail}` : ''}`, { output, reason: 'exit-code', data: { exitCode: result.exitCode }, retryable })
     }
     return { status: 'ok', summary: lastLine(result.stdout) ?? `exit code 0 in ${seconds}s`, output, data: { exitCode: 0 } }
   },

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { processGroupRss } from './group-memory.js'
+import { withParentDeathSignal } from './parent-death.js'
 import { TailBuffer } from './tail-buffer.js'
 
 export const OUTPUT_TAIL_BYTES = 64 * 1024
@@ -14,6 +15,8 @@ export interface ProcessSpec {
   killGraceMs: number
   /** Kill the tree (SIGKILL) when its resident memory goes above this many bytes. */
   memoryLimitBytes?: number
+  /** Told the pid of the started process, which leads the tree's process group. */
+  onSpawn?(pgid: number): void
 }
 
 export interface ProcessResult {
@@ -49,7 +52,8 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 const MEMORY_SAMPLE_MS = 250
 
 export function runProcessTree(spec: ProcessSpec): Promise<ProcessResult> {
-  const [file, args] = typeof spec.command === 'string' ? ['/bin/sh', ['-c', spec.command]] : [spec.command[0], spec.command.slice(1)]
+  const [program, programArgs] = typeof spec.command === 'string' ? ['/bin/sh', ['-c', spec.command]] : [spec.command[0], spec.command.slice(1)]
+  const [file, args] = withParentDeathSignal(program, programArgs, spec.env, spec.cwd)
   const stdout = new TailBuffer(OUTPUT_TAIL_BYTES)
   const stderr = new TailBuffer(OUTPUT_TAIL_BYTES)
   return new Promise((resolve) => {
@@ -59,6 +63,7 @@ export function runProcessTree(spec: ProcessSpec): Promise<ProcessResult> {
     let memoryExceededBytes: number | undefined
     let memoryTimer: NodeJS.Timeout | undefined
     const child = spawn(file, args, { cwd: spec.cwd, env: spec.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
+    if (child.pid !== undefined) spec.onSpawn?.(child.pid)
     child.stdout?.on('data', (c: Buffer) => stdout.write(c))
     child.stderr?.on('data', (c: Buffer) => stderr.write(c))
     const onAbort = (): void => {

@@ -6,6 +6,7 @@ import type { JobLogger } from '../../run/job-type.js'
 import type { HealthContext } from '../health.js'
 import type { ServeMetrics } from '../metrics.js'
 import { registerApiRoutes } from './api-routes.js'
+import { registerCancelRoutes } from './cancel-routes.js'
 import { registerExplainRoutes } from './explain-routes.js'
 import { type HttpPolicy, guard } from './guard.js'
 import { registerHealthRoutes } from './health-routes.js'
@@ -61,6 +62,7 @@ export async function startHttp(options: HttpOptions): Promise<HttpServer> {
   registerHealthRoutes(app, options)
   registerApiRoutes(app, options.health)
   registerExplainRoutes(app, options.health)
+  registerCancelRoutes(app, options.health)
   await options.extend?.(app, options.policy)
   methods.answerOtherMethods()
   const address = await listen(app, options.port, options.host)

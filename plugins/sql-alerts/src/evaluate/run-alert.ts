@@ -83,6 +83,6 @@ export async function runSqlAlert(ctx: JobContext, options: SqlAlertOptions): Pr
 
   const summary = summaryOf(evaluation, transition, options, silenced, queued.ids.length > 0)
   const data = runData(evaluation, transition, queued, silence, silenced, ctx.clock.now() - started)
-  if (evaluation.kind === 'ERROR') throw new JobError(summary, { reason: evaluation.error.kind, data })
+  if (evaluation.kind === 'ERROR') throw new JobError(summary, { reason: evaluation.error.kind, data, retryable: !evaluation.error.permanent })
   return { status: evaluation.kind === 'ALERT' ? 'alert' : 'ok', summary, data }
 }

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex'
 import { cancellable } from './cancellable.js'
 import { driverMessage, executionMark, prepareStatement } from './prepare-statement.js'
-import { QueryFailure, type QueryRequest, type QueryRows, readOnlyFailure, timeoutFailure } from './query-failure.js'
+import { isSqlSyntaxError, QueryFailure, type QueryRequest, type QueryRows, readOnlyFailure, timeoutFailure } from './query-failure.js'
 import { rowsFromArrays } from './rows.js'
 import { fromBigInt, fromDecimalText, toJsonValue } from './values.js'
 
@@ -34,7 +34,7 @@ function failureFrom(err: unknown, sql: string, timeoutMs: number): QueryFailure
   const message = driverMessage(err, sql)
   if (errno === ER_MARIADB_STATEMENT_TIMEOUT || errno === ER_MYSQL_QUERY_TIMEOUT) return timeoutFailure(timeoutMs)
   if (errno === ER_READ_ONLY_TRANSACTION) return readOnlyFailure(message)
-  return new QueryFailure('sql-error', `query failed: ${message}`)
+  return new QueryFailure('sql-error', `query failed: ${message}`, { syntax: isSqlSyntaxError({ errno }) })
 }
 
 /**

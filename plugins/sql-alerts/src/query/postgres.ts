@@ -1,7 +1,7 @@
 import type { Knex } from 'knex'
 import { cancellable } from './cancellable.js'
 import { driverMessage, executionMark, prepareStatement } from './prepare-statement.js'
-import { QueryFailure, type QueryRequest, type QueryRows, readOnlyFailure, timeoutFailure } from './query-failure.js'
+import { isSqlSyntaxError, QueryFailure, type QueryRequest, type QueryRows, readOnlyFailure, timeoutFailure } from './query-failure.js'
 import { rowsFromArrays } from './rows.js'
 import { fromBigInt, fromDecimalText, toJsonValue } from './values.js'
 
@@ -46,7 +46,7 @@ function failureFrom(err: unknown, sql: string): QueryFailure {
   const code = (err as { code?: string }).code
   const message = driverMessage(err, sql)
   if (code === '25006') return readOnlyFailure(message)
-  return new QueryFailure('sql-error', `query failed: ${message}`)
+  return new QueryFailure('sql-error', `query failed: ${message}`, { syntax: isSqlSyntaxError({ code }) })
 }
 
 /**

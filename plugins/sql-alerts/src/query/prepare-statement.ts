@@ -18,7 +18,7 @@ export interface PreparedStatement {
  */
 export function prepareStatement(query: string, dialect: SqlDialect, maxRows: number): PreparedStatement {
   const text = readSqlText(query, dialect)
-  if (text.statementCount === 0) throw new QueryFailure('sql-error', 'query is empty (only comments or semicolons)')
+  if (text.statementCount === 0) throw new QueryFailure('sql-error', 'query is empty (only comments or semicolons)', { syntax: true })
   if (text.statementCount > 1) {
     throw new QueryFailure('multiple-statements', `query holds ${text.statementCount} statements; an alert query is one statement returning one row`)
   }

@@ -13,14 +13,32 @@ export type QueryFailureKind =
   | 'missing-status'
   | 'bad-status'
 
+/** Kinds where the query itself breaks the contract: the same query fails the same way on every retry. */
+const CONTRACT_KINDS: ReadonlySet<QueryFailureKind> = new Set(['read-only', 'multiple-statements', 'no-rows', 'too-many-rows', 'missing-status', 'bad-status'])
+
 export class QueryFailure extends Error {
+  /** Retrying cannot help (a contract error or a syntax error): the run fails without retries. */
+  readonly permanent: boolean
+
   constructor(
     readonly kind: QueryFailureKind,
     message: string,
+    options: { syntax?: boolean } = {},
   ) {
     super(message)
     this.name = 'QueryFailure'
+    this.permanent = CONTRACT_KINDS.has(kind) || options.syntax === true
   }
+}
+
+/**
+ * A SQL syntax error, by the database's own code: PostgreSQL SQLSTATE 42601, MySQL/MariaDB errno 1064
+ * (ER_PARSE_ERROR), SQLite's "syntax error" / "incomplete input" / "unrecognized token". A missing table
+ * or a lost connection is not one: those can be fixed while the retries wait.
+ */
+export function isSqlSyntaxError(err: { code?: unknown; errno?: unknown; message?: unknown }): boolean {
+  if (err.code === '42601' || err.errno === 1064 || err.code === 'ER_PARSE_ERROR') return true
+  return typeof err.message === 'string' && /syntax error|incomplete input|unrecognized token/i.test(err.message) && (err.code === undefined || String(err.code).startsWith('SQLITE'))
 }
 
 /** The rows a query returned, as plain JSON values, and whether more rows were left unread. */

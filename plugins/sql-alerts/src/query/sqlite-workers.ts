@@ -2,7 +2,7 @@ import { type ChildProcess, fork } from 'node:child_process'
 import type { Socket } from 'node:net'
 import os from 'node:os'
 import { fileURLToPath } from 'node:url'
-import { QueryFailure, cancelledFailure, timeoutFailure } from './query-failure.js'
+import { QueryFailure, cancelledFailure, isSqlSyntaxError, timeoutFailure } from './query-failure.js'
 import type { SqliteReply, SqliteRequest } from './sqlite-protocol.js'
 
 // The compiled child, from src/query (tests) as from dist/query (the CLI).
@@ -109,7 +109,7 @@ function failureFromSqlite(code: string, message: string): QueryFailure {
   if (code === 'SQLITE_READONLY' || /readonly database/i.test(message)) {
     return new QueryFailure('read-only', `query tried to write, but alert queries run read-only (set readOnly: false to allow writes): ${message}`)
   }
-  return new QueryFailure('sql-error', `query failed: ${message}`)
+  return new QueryFailure('sql-error', `query failed: ${message}`, { syntax: isSqlSyntaxError({ code, message }) })
 }
 
 /** The processes for one SQLite file and mode, started when needed, up to MAX_PROCESSES at once. */

@@ -1,7 +1,7 @@
 import type { QueryOutcome } from '../contract/read-outcome.js'
 import type { AlertState, AlertStateName, NoticeKind } from './alert-state.js'
 
-export type Evaluation = { kind: 'ALERT' | 'OK'; outcome: QueryOutcome } | { kind: 'ERROR'; error: { kind: string; message: string } }
+export type Evaluation = { kind: 'ALERT' | 'OK'; outcome: QueryOutcome } | { kind: 'ERROR'; error: { kind: string; message: string; permanent?: boolean } }
 
 export interface AdvanceInput {
   now: number
