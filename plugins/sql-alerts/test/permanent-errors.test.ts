@@ -17,6 +17,7 @@ function context(fx: AlertDatabase): JobContext {
       list: async () => [],
     },
     notify: async () => ({ ids: [] }),
+    noticeStates: async (ids) => Object.fromEntries(ids.map((id) => [id, 'sent' as const])),
     clock: { now: () => Date.UTC(2026, 0, 1) },
     configDir: process.cwd(),
   }
