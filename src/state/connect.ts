@@ -54,7 +54,12 @@ function createPrivately(filename: string): void {
 export function knexConfig(db: DatabaseConfig, ownDatabase = false): Knex.Config {
   if (db.client === 'better-sqlite3') {
     const filename = db.filename ?? ':memory:'
-    if (filename !== ':memory:') createPrivately(filename)
+    // Only the state store is ours to create: a job's own SQLite database that does not exist is an error
+    // for the job to report (sql-alerts says so), never an empty file made here.
+    if (filename !== ':memory:') {
+      if (ownDatabase) createPrivately(filename)
+      else mkdirSync(path.dirname(filename), { recursive: true })
+    }
     return {
       client: 'better-sqlite3',
       log: quietKnexLog,
