@@ -1,8 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import net from 'node:net'
-import { type Browser, chromium } from 'playwright-core'
+import { type Browser, type Page, chromium } from 'playwright-core'
 import { BIN, type Sandbox } from './cli.js'
+import { clockIsFaked, fakeClockEnv } from './clock.js'
 import { waitFor } from './servers.js'
 
 /** Debian's Chromium: no browser downloads work on these machines. */
@@ -13,10 +14,20 @@ export function requireChromium(): void {
 }
 
 export function launchChromium(): Promise<Browser> {
+  // Chromium does not start under libfaketime (`npm run test:clock`): it runs on the real clock, and each
+  // page is put on the test's clock by `syncPageClock`.
+  const fake = fakeClockEnv()
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k, v]) => !(k in fake) && v !== undefined)) as Record<string, string>
   return chromium.launch({
     executablePath: CHROMIUM,
+    env,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
   })
+}
+
+/** Under libfaketime, starts the page's clock at this process's (fake) time, running on from there; otherwise does nothing. */
+export async function syncPageClock(page: Page): Promise<void> {
+  if (clockIsFaked()) await page.clock.install({ time: Date.now() })
 }
 
 export async function freePort(): Promise<number> {
