@@ -5,6 +5,7 @@ import knex from 'knex'
 import { createTestDatabase } from '../helpers/databases.js'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { BIN, type Sandbox, sandbox, tsConfig } from '../helpers/cli.js'
+import { minuteHalfAnHourAway } from '../helpers/clock.js'
 
 let box: Sandbox
 const children: ChildProcess[] = []
@@ -130,7 +131,8 @@ describe('circadian serve', () => {
   })
 
   it('after kill -9, the next start records the lost run interrupted at once and retries its occurrence', async () => {
-    box.write('circadian.config.ts', tsConfig(`{ jobs: { work: { type: 'command', schedule: '0 * * * *', command: 'sleep 2; echo finished', retry: { attempts: 2 } } } }`))
+    // Hourly, at a minute half an hour away: no scheduled fire joins the triggered run, whatever the time.
+    box.write('circadian.config.ts', tsConfig(`{ jobs: { work: { type: 'command', schedule: '${minuteHalfAnHourAway()} * * * *', command: 'sleep 2; echo finished', retry: { attempts: 2 } } } }`))
     const s = serve()
     await s.waitFor((l) => typeof l.msg === 'string' && l.msg.startsWith('serving'))
     expect((await box.run(['trigger', 'work'])).code).toBe(0)
@@ -193,7 +195,10 @@ describe('circadian serve', () => {
   })
 
   it('run --due: each occurrence once even when CI fires twice; a first run takes the latest due occurrence', async () => {
-    box.write('circadian.config.ts', tsConfig(`{ jobs: { hourly: { type: 'command', schedule: '0 * * * *', command: 'true', catchUp: 'all' } } }`))
+    // Hourly at the minute half an hour from now: its latest occurrence fell due about 30 min ago, and no new
+    // one falls due while the test runs (with '0 * * * *', one started just before a full hour would see two).
+    const minute = minuteHalfAnHourAway()
+    box.write('circadian.config.ts', tsConfig(`{ jobs: { hourly: { type: 'command', schedule: '${minute} * * * *', command: 'true', catchUp: 'all' } } }`))
     const [a, b] = await Promise.all([box.run(['run', '--due', '--json']), box.run(['run', '--due', '--json'])])
     const runs = [...JSON.parse(a.stdout).runs, ...JSON.parse(b.stdout).runs]
     expect(runs).toHaveLength(1)

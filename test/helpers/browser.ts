@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs'
 import net from 'node:net'
 import { type Browser, type Page, chromium } from 'playwright-core'
 import { BIN, type Sandbox } from './cli.js'
-import { clockIsFaked, fakeClockEnv } from './clock.js'
+import { fakeClockEnv, fakeClockOffsetMs } from './clock.js'
 import { waitFor } from './servers.js'
 
 /** Debian's Chromium: no browser downloads work on these machines. */
@@ -25,9 +25,26 @@ export function launchChromium(): Promise<Browser> {
   })
 }
 
-/** Under libfaketime, starts the page's clock at this process's (fake) time, running on from there; otherwise does nothing. */
+/**
+ * Under libfaketime (`npm run test:clock`), shifts the page's `Date` by the same offset as this process's
+ * clock, before any of its scripts run; its timers keep real time. Otherwise does nothing. (Playwright's
+ * `page.clock` does not fit: it replays its install against Node's clock, which is the fake one.)
+ */
 export async function syncPageClock(page: Page): Promise<void> {
-  if (clockIsFaked()) await page.clock.install({ time: Date.now() })
+  const offset = fakeClockOffsetMs()
+  if (offset === null) return
+  await page.addInitScript((ms: number) => {
+    const Real = Date
+    function Shifted(this: unknown, ...args: ConstructorParameters<DateConstructor>): Date | string {
+      if (!new.target) return new Real(Real.now() + ms).toString()
+      return args.length ? new Real(...args) : new Real(Real.now() + ms)
+    }
+    Shifted.prototype = Real.prototype
+    Shifted.now = () => Real.now() + ms
+    Shifted.parse = Real.parse
+    Shifted.UTC = Real.UTC
+    globalThis.Date = Shifted as unknown as DateConstructor
+  }, offset)
 }
 
 export async function freePort(): Promise<number> {

@@ -9,8 +9,17 @@ export function fakeClockEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.Proce
   return Object.fromEntries(Object.entries(env).filter(([k]) => k === 'LD_PRELOAD' || k.startsWith('FAKETIME')))
 }
 
-/** Whether this process runs on libfaketime's clock (the browser, which libfaketime breaks, is then given the time another way). */
-export const clockIsFaked = (): boolean => Object.keys(fakeClockEnv()).length > 0
+/**
+ * How far libfaketime puts this process's clock from the real one (ms), or null when it is not faked. Only
+ * the relative form `FAKETIME=+N` / `-N` (seconds, what test:clock sets) is understood: every process on it
+ * shares one clock, and the browser, which libfaketime breaks, can be put on the same one.
+ */
+export function fakeClockOffsetMs(): number | null {
+  if (!Object.keys(fakeClockEnv()).length) return null
+  const value = process.env.FAKETIME!
+  if (!/^[+-]\d+(\.\d+)?$/.test(value)) throw new Error(`FAKETIME=${value}: the tests understand only a relative offset in seconds ("+3600", "-12345.5"), as npm run test:clock sets`)
+  return Math.round(Number(value) * 1000)
+}
 
 const formatters = new Map<string, Intl.DateTimeFormat>()
 
@@ -52,3 +61,9 @@ export function shownFireTime(fire: number, zone: string, now: number): string {
   const full = wallTime(fire, zone)
   return full.slice(0, 10) === wallTime(now, zone).slice(0, 10) ? full.slice(11) : full
 }
+
+/**
+ * The minute of the hour (UTC) half an hour from `now`: an hourly cron at that minute last fired about 30 min
+ * ago and fires next in about 30 min, so no fire falls due while a test runs, whatever the time.
+ */
+export const minuteHalfAnHourAway = (now = Date.now()): number => (new Date(now).getUTCMinutes() + 30) % 60
