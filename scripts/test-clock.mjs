@@ -21,7 +21,7 @@ const INSTANTS = [
   { name: 'minute-before', at: '2026-06-15T10:41:58Z', tz: 'UTC' },
   { name: 'hour-before', at: '2026-06-15T10:59:58Z', tz: 'UTC' },
   { name: 'berlin-spring-dst', at: '2026-03-29T01:59:50+01:00', tz: 'Europe/Berlin', why: '02:00 → 03:00' },
-  { name: 'berlin-spring-dst-utc', at: '2026-03-29T01:30:00+01:00', tz: 'UTC', why: 'a daily 02:00 Berlin job fires at 03:00, twice in the next 24 h; machine on UTC' },
+  { name: 'berlin-spring-dst-utc', at: '2026-03-29T01:15:00+01:00', tz: 'UTC', why: 'a daily 02:00 Berlin job fires at 03:00, twice in the next 24 h; machine on UTC' },
   { name: 'berlin-autumn-dst', at: '2026-10-25T02:59:50+02:00', tz: 'Europe/Berlin', why: '03:00 → 02:00' },
   { name: 'berlin-autumn-dst-utc', at: '2026-10-25T02:30:00+02:00', tz: 'UTC', why: 'in the repeated hour: a daily 02:00 Berlin job does not fire in the next 24 h; machine on UTC' },
   { name: 'newyork-spring-dst', at: '2026-03-08T01:59:50-05:00', tz: 'America/New_York' },
@@ -39,12 +39,13 @@ const DEFAULT_FILES = ['src', 'test/config', 'test/state', 'test/run', 'test/rel
 
 function usage(message) {
   if (message) console.error(`test:clock: ${message}`)
-  console.error(`usage: npm run test:clock -- [--at name,name|all] [--list] [--bail] [file or directory ...]
+  const print = message ? console.error : console.log
+  print(`usage: npm run test:clock -- [--at name,name|all] [--list] [--bail] [file or directory ...]
   --at          instants to run (default: ${DEFAULT_AT.join(',')})
   --list        list the instants and exit
   --bail        stop at the first instant that fails
   files         what vitest runs (default: ${DEFAULT_FILES.join(' ')}); never test/isolated`)
-  process.exit(2)
+  process.exit(message ? 2 : 0)
 }
 
 function parseArgs(argv) {
