@@ -132,7 +132,9 @@ describe('circadian serve', () => {
 
   it('after kill -9, the next start records the lost run interrupted at once and retries its occurrence', async () => {
     // Hourly, at a minute half an hour away: no scheduled fire joins the triggered run, whatever the time.
-    box.write('circadian.config.ts', tsConfig(`{ jobs: { work: { type: 'command', schedule: '${minuteHalfAnHourAway()} * * * *', command: 'sleep 2; echo finished', retry: { attempts: 2 } } } }`))
+    const minute = minuteHalfAnHourAway()
+    const occurrence = `2026-01-01T00:${String(minute).padStart(2, '0')}:00.000Z`
+    box.write('circadian.config.ts', tsConfig(`{ jobs: { work: { type: 'command', schedule: '${minute} * * * *', command: 'sleep 2; echo finished', retry: { attempts: 2 } } } }`))
     const s = serve()
     await s.waitFor((l) => typeof l.msg === 'string' && l.msg.startsWith('serving'))
     expect((await box.run(['trigger', 'work'])).code).toBe(0)
@@ -143,7 +145,7 @@ describe('circadian serve', () => {
     expect(lost).toEqual([expect.objectContaining({ status: 'running' })])
     // A scheduled occurrence is retried; make the lost run one (as if the hourly fire had started it).
     const d = new Database(path.join(box.dir, '.circadian', 'state.db'))
-    d.prepare(`update runs set trigger = 'schedule', scheduled_for = '2026-01-01T00:00:00.000Z', claim = '@2026-01-01T00:00:00.000Z' where id = ?`).run(lost[0].id)
+    d.prepare(`update runs set trigger = 'schedule', scheduled_for = ?, claim = ? where id = ?`).run(occurrence, `@${occurrence}`, lost[0].id)
     d.close()
     const next = serve()
     await next.waitFor((l) => typeof l.msg === 'string' && l.msg.includes('recovered 1 run'))
@@ -151,7 +153,7 @@ describe('circadian serve', () => {
     next.child.kill('SIGTERM')
     await next.exited
     expect(rows(`select status, reason, trigger from runs where id = ?`, lost[0].id)).toEqual([{ status: 'interrupted', reason: 'process-lost', trigger: 'schedule' }])
-    expect(rows(`select status, trigger, summary from runs where scheduled_for = '2026-01-01T00:00:00.000Z' and id != ?`, lost[0].id)).toEqual([{ status: 'succeeded', trigger: 'catchup', summary: 'finished' }])
+    expect(rows(`select status, trigger, summary from runs where scheduled_for = ? and id != ?`, occurrence, lost[0].id)).toEqual([{ status: 'succeeded', trigger: 'catchup', summary: 'finished' }])
   })
 
   it('hot reload: a valid change is applied without restart; an invalid one is rejected and the old config keeps running', async () => {
