@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Runs test files under libfaketime at chosen instants and time zones, and prints instant → pass/fail.
-// Usage: npm run test:clock -- [--at name,name|all] [--list] [--bail] [file or directory ...]
+// Usage: npm run test:clock -- [--at name|instant,...|all] [--tz zone] [--list] [--bail] [file or directory ...] [-- vitest options]
 // Without files it runs the fast unit tests; without --at, the default instants. Logs: test-output/clock/.
 import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
@@ -40,32 +40,51 @@ const DEFAULT_FILES = ['src', 'test/config', 'test/state', 'test/run', 'test/rel
 function usage(message) {
   if (message) console.error(`test:clock: ${message}`)
   const print = message ? console.error : console.log
-  print(`usage: npm run test:clock -- [--at name,name|all] [--list] [--bail] [file or directory ...]
-  --at          instants to run (default: ${DEFAULT_AT.join(',')})
-  --list        list the instants and exit
+  print(`usage: npm run test:clock -- [--at name|instant,...|all] [--tz zone] [--list] [--bail] [file or directory ...] [-- vitest options]
+  --at          instants to run: names (see --list), or ISO instants with their offset (2026-06-15T10:59:50Z)
+                (default: ${DEFAULT_AT.join(',')})
+  --tz          the machine's zone for the ISO instants given to --at (default UTC)
+  --list        list the named instants and exit
   --bail        stop at the first instant that fails
-  files         what vitest runs (default: ${DEFAULT_FILES.join(' ')}); never test/isolated`)
+  files         what vitest runs (default: ${DEFAULT_FILES.join(' ')}); never test/isolated
+  -- ...        passed on to vitest (e.g. -- -t "run --due")`)
   process.exit(message ? 2 : 0)
 }
 
+/** A named instant, or an ISO instant with its offset (run with TZ=`tz`). */
+function instantOf(text, tz) {
+  const named = INSTANTS.find((x) => x.name === text)
+  if (named) return named
+  if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/.test(text) || Number.isNaN(Date.parse(text))) usage(`"${text}" is neither a named instant (see --list) nor an ISO instant with an offset`)
+  return { name: text, at: text, tz }
+}
+
 function parseArgs(argv) {
-  const opts = { at: DEFAULT_AT, files: [], bail: false }
+  const opts = { at: DEFAULT_AT, tz: 'UTC', files: [], vitest: [], bail: false }
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]
-    if (a === '--list') {
+    if (a === '--') {
+      opts.vitest = argv.slice(i + 1)
+      break
+    } else if (a === '--list') {
       for (const x of INSTANTS) console.log(`${x.name.padEnd(24)} ${x.at.padEnd(26)} TZ=${x.tz}${x.why ? `  (${x.why})` : ''}`)
       process.exit(0)
-    } else if (a === '--at') {
+    } else if (a === '--at' || a === '--tz') {
       const v = argv[++i]
-      if (!v) usage('--at needs a list of instant names')
-      opts.at = v === 'all' ? INSTANTS.map((x) => x.name) : v.split(',')
-    } else if (a.startsWith('--at=')) opts.at = a.slice(5) === 'all' ? INSTANTS.map((x) => x.name) : a.slice(5).split(',')
-    else if (a === '--bail') opts.bail = true
+      if (!v) usage(`${a} needs a value`)
+      if (a === '--tz') opts.tz = v
+      else opts.at = v === 'all' ? INSTANTS.map((x) => x.name) : v.split(',')
+    } else if (a === '--bail') opts.bail = true
     else if (a === '--help' || a === '-h') usage()
     else if (a.startsWith('-')) usage(`unknown option ${a}`)
     else opts.files.push(a)
   }
-  for (const name of opts.at) if (!INSTANTS.some((x) => x.name === name)) usage(`unknown instant "${name}" (see --list)`)
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: opts.tz })
+  } catch {
+    usage(`--tz ${opts.tz} is not an IANA time zone`)
+  }
+  opts.at = opts.at.map((text) => instantOf(text, opts.tz))
   if (opts.files.some((f) => path.normalize(f).startsWith('test/isolated'))) usage('test/isolated restarts the shared PostgreSQL: it is never run here')
   if (!opts.files.length) opts.files = DEFAULT_FILES
   return opts
@@ -90,10 +109,11 @@ function checkClock(instant) {
   return null
 }
 
-function runVitest(instant, files) {
-  const report = path.join(LOGS, `${instant.name}.json`)
-  const log = path.join(LOGS, `${instant.name}.log`)
-  const args = [path.join(ROOT, 'node_modules', 'vitest', 'vitest.mjs'), 'run', ...files, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`]
+function runVitest(instant, files, extra) {
+  const base = instant.name.replace(/[^\w.-]/g, '_')
+  const report = path.join(LOGS, `${base}.json`)
+  const log = path.join(LOGS, `${base}.log`)
+  const args = [path.join(ROOT, 'node_modules', 'vitest', 'vitest.mjs'), 'run', ...files, ...extra, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`]
   return new Promise((resolve) => {
     const started = Date.now()
     const child = spawn(process.execPath, args, { cwd: ROOT, env: clockEnv(instant), stdio: ['ignore', 'pipe', 'pipe'] })
@@ -128,13 +148,12 @@ console.log(`test:clock: ${opts.files.join(' ')}`)
 console.log(`${'instant'.padEnd(24)} ${'at'.padEnd(26)} ${'machine zone'.padEnd(23)} ${'result'.padEnd(10)} tests   time`)
 const rows = []
 let failures = 0
-for (const name of opts.at) {
-  const instant = INSTANTS.find((x) => x.name === name)
+for (const instant of opts.at) {
   const problem = checkClock(instant)
-  const result = problem ? { code: 1, passed: 0, failed: [`fake clock not working: ${problem}`], seconds: 0 } : await runVitest(instant, opts.files)
+  const result = problem ? { code: 1, passed: 0, failed: [`fake clock not working: ${problem}`], seconds: 0 } : await runVitest(instant, opts.files, opts.vitest)
   rows.push({ instant, result })
   const verdict = result.failed.length ? `FAIL (${result.failed.length})` : 'pass'
-  console.log(`${name.padEnd(24)} ${instant.at.padEnd(26)} ${`TZ=${instant.tz}`.padEnd(23)} ${verdict.padEnd(10)} ${String(result.passed).padStart(4)} passed  ${result.seconds} s`)
+  console.log(`${instant.name.padEnd(24)} ${instant.at.padEnd(26)} ${`TZ=${instant.tz}`.padEnd(23)} ${verdict.padEnd(10)} ${String(result.passed).padStart(4)} passed  ${result.seconds} s`)
   for (const f of result.failed) console.log(`    ✗ ${f}`)
   if (result.failed.length) {
     failures++
