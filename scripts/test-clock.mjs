@@ -35,7 +35,7 @@ const INSTANTS = [
 /** Default instants: each kind of edge once. */
 const DEFAULT_AT = ['utc-midnight-before', 'berlin-night-on-utc', 'hour-before', 'berlin-spring-dst', 'berlin-autumn-dst', 'newyork-autumn-dst', 'leap-day', 'new-year', 'chatham', 'st-johns']
 /** Default files: the fast unit tests (no CLI, no serve, no browser). */
-const DEFAULT_FILES = ['src', 'test/config', 'test/state', 'test/run', 'test/reliability', 'test/api.test.ts']
+const DEFAULT_FILES = ['src', 'test/config', 'test/state', 'test/run', 'test/reliability', 'test/helpers', 'test/api.test.ts']
 
 function usage(message) {
   if (message) console.error(`test:clock: ${message}`)
