@@ -34,8 +34,8 @@ const INSTANTS = [
 ]
 /** Default instants: each kind of edge once. */
 const DEFAULT_AT = ['utc-midnight-before', 'berlin-night-on-utc', 'hour-before', 'berlin-spring-dst', 'berlin-autumn-dst', 'newyork-autumn-dst', 'leap-day', 'new-year', 'chatham', 'st-johns']
-/** Default files: the fast unit tests (no CLI, no serve, no browser). */
-const DEFAULT_FILES = ['src', 'test/config', 'test/state', 'test/run', 'test/reliability', 'test/helpers', 'test/api.test.ts']
+/** Default files: the fast tests (in-process, fake clocks where time is the subject; no CLI process, no browser). */
+const DEFAULT_FILES = ['src', 'test/config', 'test/state', 'test/run', 'test/serve', 'test/reliability', 'test/helpers', 'test/api.test.ts']
 
 function usage(message) {
   if (message) console.error(`test:clock: ${message}`)
