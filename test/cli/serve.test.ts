@@ -5,6 +5,7 @@ import knex from 'knex'
 import { createTestDatabase } from '../helpers/databases.js'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { BIN, type Sandbox, sandbox, tsConfig } from '../helpers/cli.js'
+import { minuteHalfAnHourAway } from '../helpers/clock.js'
 
 let box: Sandbox
 const children: ChildProcess[] = []
@@ -130,7 +131,10 @@ describe('circadian serve', () => {
   })
 
   it('after kill -9, the next start records the lost run interrupted at once and retries its occurrence', async () => {
-    box.write('circadian.config.ts', tsConfig(`{ jobs: { work: { type: 'command', schedule: '0 * * * *', command: 'sleep 2; echo finished', retry: { attempts: 2 } } } }`))
+    // Hourly, at a minute half an hour away: no scheduled fire joins the triggered run, whatever the time.
+    const minute = minuteHalfAnHourAway()
+    const occurrence = `2026-01-01T00:${String(minute).padStart(2, '0')}:00.000Z`
+    box.write('circadian.config.ts', tsConfig(`{ jobs: { work: { type: 'command', schedule: '${minute} * * * *', command: 'sleep 2; echo finished', retry: { attempts: 2 } } } }`))
     const s = serve()
     await s.waitFor((l) => typeof l.msg === 'string' && l.msg.startsWith('serving'))
     expect((await box.run(['trigger', 'work'])).code).toBe(0)
@@ -141,7 +145,7 @@ describe('circadian serve', () => {
     expect(lost).toEqual([expect.objectContaining({ status: 'running' })])
     // A scheduled occurrence is retried; make the lost run one (as if the hourly fire had started it).
     const d = new Database(path.join(box.dir, '.circadian', 'state.db'))
-    d.prepare(`update runs set trigger = 'schedule', scheduled_for = '2026-01-01T00:00:00.000Z', claim = '@2026-01-01T00:00:00.000Z' where id = ?`).run(lost[0].id)
+    d.prepare(`update runs set trigger = 'schedule', scheduled_for = ?, claim = ? where id = ?`).run(occurrence, `@${occurrence}`, lost[0].id)
     d.close()
     const next = serve()
     await next.waitFor((l) => typeof l.msg === 'string' && l.msg.includes('recovered 1 run'))
@@ -149,7 +153,7 @@ describe('circadian serve', () => {
     next.child.kill('SIGTERM')
     await next.exited
     expect(rows(`select status, reason, trigger from runs where id = ?`, lost[0].id)).toEqual([{ status: 'interrupted', reason: 'process-lost', trigger: 'schedule' }])
-    expect(rows(`select status, trigger, summary from runs where scheduled_for = '2026-01-01T00:00:00.000Z' and id != ?`, lost[0].id)).toEqual([{ status: 'succeeded', trigger: 'catchup', summary: 'finished' }])
+    expect(rows(`select status, trigger, summary from runs where scheduled_for = ? and id != ?`, occurrence, lost[0].id)).toEqual([{ status: 'succeeded', trigger: 'catchup', summary: 'finished' }])
   })
 
   it('hot reload: a valid change is applied without restart; an invalid one is rejected and the old config keeps running', async () => {
@@ -193,7 +197,10 @@ describe('circadian serve', () => {
   })
 
   it('run --due: each occurrence once even when CI fires twice; a first run takes the latest due occurrence', async () => {
-    box.write('circadian.config.ts', tsConfig(`{ jobs: { hourly: { type: 'command', schedule: '0 * * * *', command: 'true', catchUp: 'all' } } }`))
+    // Hourly at the minute half an hour from now: its latest occurrence fell due about 30 min ago, and no new
+    // one falls due while the test runs (with '0 * * * *', one started just before a full hour would see two).
+    const minute = minuteHalfAnHourAway()
+    box.write('circadian.config.ts', tsConfig(`{ jobs: { hourly: { type: 'command', schedule: '${minute} * * * *', command: 'true', catchUp: 'all' } } }`))
     const [a, b] = await Promise.all([box.run(['run', '--due', '--json']), box.run(['run', '--due', '--json'])])
     const runs = [...JSON.parse(a.stdout).runs, ...JSON.parse(b.stdout).runs]
     expect(runs).toHaveLength(1)

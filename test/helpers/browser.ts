@@ -1,8 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import net from 'node:net'
-import { type Browser, chromium } from 'playwright-core'
+import { type Browser, type Page, chromium } from 'playwright-core'
 import { BIN, type Sandbox } from './cli.js'
+import { fakeClockEnv, fakeClockOffsetMs } from './clock.js'
 import { waitFor } from './servers.js'
 
 /** Debian's Chromium: no browser downloads work on these machines. */
@@ -13,10 +14,37 @@ export function requireChromium(): void {
 }
 
 export function launchChromium(): Promise<Browser> {
+  // Chromium does not start under libfaketime (`npm run test:clock`): it runs on the real clock, and each
+  // page is put on the test's clock by `syncPageClock`.
+  const fake = fakeClockEnv()
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k, v]) => !(k in fake) && v !== undefined)) as Record<string, string>
   return chromium.launch({
     executablePath: CHROMIUM,
+    env,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
   })
+}
+
+/**
+ * Under libfaketime (`npm run test:clock`), shifts the page's `Date` by the same offset as this process's
+ * clock, before any of its scripts run; its timers keep real time. Otherwise does nothing. (Playwright's
+ * `page.clock` does not fit: it replays its install against Node's clock, which is the fake one.)
+ */
+export async function syncPageClock(page: Page): Promise<void> {
+  const offset = fakeClockOffsetMs()
+  if (offset === null) return
+  await page.addInitScript((ms: number) => {
+    const Real = Date
+    function Shifted(this: unknown, ...args: ConstructorParameters<DateConstructor>): Date | string {
+      if (!new.target) return new Real(Real.now() + ms).toString()
+      return args.length ? new Real(...args) : new Real(Real.now() + ms)
+    }
+    Shifted.prototype = Real.prototype
+    Shifted.now = () => Real.now() + ms
+    Shifted.parse = Real.parse
+    Shifted.UTC = Real.UTC
+    globalThis.Date = Shifted as unknown as DateConstructor
+  }, offset)
 }
 
 export async function freePort(): Promise<number> {

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { fakeClockEnv } from './clock.js'
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 export const BIN = path.join(ROOT, 'bin', 'run.js')
@@ -38,6 +39,8 @@ export function sandbox(): Sandbox {
     TZ: 'UTC',
     NO_COLOR: '1',
     CI: '1',
+    // Under `npm run test:clock` the CLI shares the test's fake clock; otherwise this adds nothing.
+    ...fakeClockEnv(),
   }
   return {
     dir,

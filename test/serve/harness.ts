@@ -34,7 +34,9 @@ export interface Harness {
 export async function startHarness(raw: object, options: { now: string; types?: JobTypeDefinition[]; dir?: string; start?: boolean }): Promise<Harness> {
   const dir = options.dir ?? mkdtempSync(path.join(os.tmpdir(), 'circadian-serve-'))
   const registry = buildJobTypeRegistry([{ plugin: 'circadian', result: [commandJobType, ...(options.types ?? [])] }])
-  const build = (r: object) => validateConfig(r, { file: path.join(dir, 'circadian.config.ts'), registry })
+  // A config without a zone would take the machine's (TZ): the expected instants here are written for UTC,
+  // as the CLI tests pin TZ=UTC for the processes they start.
+  const build = (r: object) => validateConfig({ timezone: 'UTC', ...r }, { file: path.join(dir, 'circadian.config.ts'), registry })
   const config = build(raw)
   const clock = new FakeClock(Date.parse(options.now))
   const store = await openStore(config.state)
