@@ -81,7 +81,7 @@ describe('a crash leaves nothing behind', () => {
     const next = startServe(box, [], children)
     await next.waitFor((l) => typeof l.msg === 'string' && l.msg.includes('recovered 1 run'))
     expect(alive(childPid)).toBe(false)
-    await next.waitFor((l) => l.job === 'work' && l.msg === 'run failed')
+    await next.waitFor((l) => l.job === 'work' && l.status === 'failed')
     next.child.kill('SIGTERM')
     await next.exited
 

@@ -87,7 +87,7 @@ describe.each(['pg', 'mysql'] as DatabaseKind[])('sql-alert jobs on %s through t
   it('exits 3 when a query breaks the contract (two rows), naming which clause', async () => {
     const r = await run('run', '--all')
     expect(r.code).toBe(3)
-    expect(r.body.runs.find((x: { job: string }) => x.job === 'broken')).toMatchObject({ status: 'failed', reason: 'too-many-rows', error: expect.stringMatching(/^query returned 2 rows/) })
+    expect(r.body.runs.find((x: { job: string }) => x.job === 'broken')).toMatchObject({ status: 'failed', reason: 'permanent', attempts: 1, data: { error: 'too-many-rows' }, error: expect.stringMatching(/^query returned 2 rows/) })
     expect(hook.received.map((n) => n.body.title)).toEqual(['ALERT: revenue', 'ERROR: broken'])
   })
 

@@ -38,8 +38,10 @@ export function registerApiRoutes(app: FastifyInstance, ctx: HealthContext): voi
     if (!row) return reply.status(404).send({ error: `no run "${req.params.id}"` })
     const { output: _output, data: _data, ...view } = runView({ ...row, output: null, data: null })
     const dataChars = row.data?.length ?? 0
-    const data = dataChars > MAX_DATA_CHARS ? { omitted: `${dataChars} characters, over ${MAX_DATA_CHARS}` } : row.data ? (JSON.parse(row.data) as unknown) : null
-    return { ...view, data, outputUrl: `/${outputPath(row.id)}` }
+    if (dataChars > MAX_DATA_CHARS) return { ...view, data: { omitted: `${dataChars} characters, over ${MAX_DATA_CHARS}` }, outputUrl: `/${outputPath(row.id)}` }
+    // One damaged row is shown as such (runView's rule), never a 500.
+    const { data, malformed } = runView({ ...row, output: null })
+    return { ...view, data, ...(malformed ? { malformed } : {}), outputUrl: `/${outputPath(row.id)}` }
   })
 
   app.get<{ Params: { id: string } }>('/api/runs/:id/output', async (req, reply) => {

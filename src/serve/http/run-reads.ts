@@ -42,10 +42,19 @@ export function runListView(row: RunListRow) {
 }
 
 /** One run's output, as stored (already redacted, the last 64 KB of each stream for `command` jobs). */
-export async function runOutput(store: Store, id: string): Promise<{ id: string; job: string; status: RunStatus; stdout: string | null; stderr: string | null } | null> {
+export async function runOutput(
+  store: Store,
+  id: string,
+): Promise<{ id: string; job: string; status: RunStatus; stdout: string | null; stderr: string | null; malformed?: string[] } | null> {
   const row: Pick<RunRow, 'id' | 'job' | 'status' | 'output'> | undefined = await store.knex('runs').select('id', 'job', 'status', 'output').where({ id }).first()
   if (!row) return null
-  const output = row.output ? (JSON.parse(row.output) as { stdout?: unknown; stderr?: unknown }) : {}
+  let output: { stdout?: unknown; stderr?: unknown } = {}
+  try {
+    output = row.output ? (JSON.parse(row.output) as typeof output) ?? {} : {}
+  } catch {
+    // A damaged row is shown as such, never a 500.
+    return { id: row.id, job: row.job, status: row.status, stdout: null, stderr: null, malformed: ['output'] }
+  }
   const text = (v: unknown) => (typeof v === 'string' && v.length ? v : null)
   return { id: row.id, job: row.job, status: row.status, stdout: text(output.stdout), stderr: text(output.stderr) }
 }
