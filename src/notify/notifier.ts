@@ -66,6 +66,17 @@ export class Notifier {
     }))
   }
 
+  /**
+   * Rows the caller committed itself (with a run's end): the deliverer is told, as `send` does. Returns what
+   * was queued.
+   */
+  committed(rows: readonly NewNotice[]): QueuedNotice[] {
+    if (!rows.length) return []
+    const queued = rows.map((r) => ({ notifier: r.notifier, key: r.key }))
+    this.options.onQueued?.(queued)
+    return queued
+  }
+
   /** Writes the notice to the outbox, once per notifier; returns what was queued (nothing under --no-notify). */
   async send(names: readonly string[], notice: Notice, meta: NoticeMeta = { event: 'notice' }): Promise<QueuedNotice[]> {
     if (!this.options.enabled) {

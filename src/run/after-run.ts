@@ -3,6 +3,7 @@ import { runNotice } from '../notify/format.js'
 import { noticeEventsFor } from '../notify/policy.js'
 import { redactDeep } from '../reliability/redact.js'
 import type { JobStateRow } from '../state/job-state.js'
+import type { NewNotice } from '../state/outbox.js'
 import { toJsonSafe } from './json-safe.js'
 import type { RunOutcome } from './outcome.js'
 import type { RunServices } from './services.js'
@@ -16,10 +17,27 @@ export function needsAfterRun(job: JobDefinition, services: RunServices): boolea
 }
 
 /**
+ * The notices a run's end sends (once per streak), as outbox rows for the caller to commit with the run's end
+ * (recorder.finish): a run is never recorded terminal without them. `before` is the job's state before this
+ * run. Nothing for jobs without `notify` (no work on their path), for types that manage their own notices,
+ * and under --no-notify.
+ */
+export function runEndNotices(job: JobDefinition, outcome: RunOutcome, before: JobStateRow | undefined, services: RunServices): NewNotice[] {
+  const names = job.core.notify
+  if (!names?.length || job.jobType.definition.managesNotices) return []
+  if (!services.notifier.enabled) {
+    services.logger.debug({ job: job.name, run: outcome.id }, 'notifications are off (--no-notify)')
+    return []
+  }
+  const streak = { failures: before?.consecutive_failures ?? 0, lastStatus: before?.last_status ?? null }
+  return noticeEventsFor(outcome, streak, job.core.notifyOn).flatMap((event) => services.notifier.rowsFor(names, runNotice(event, outcome), { event, job: job.name, runId: outcome.id }))
+}
+
+/**
  * What follows a finished run, for every job type and every way of running (run, run --due, serve,
- * replay): its breakers hear the verdict, a final failure becomes a dead letter, notices go out (once per
- * streak; they are queued in the outbox and delivered from there), and `onFailure` pauses and escalates a job that keeps failing. `before` is the job's state before
- * this run was recorded.
+ * replay): its breakers hear the verdict, a final failure becomes a dead letter, and `onFailure` pauses and
+ * escalates a job that keeps failing. The run's own notices were committed with its end (runEndNotices).
+ * `before` is the job's state before this run was recorded.
  */
 export async function afterRun(job: JobDefinition, outcome: RunOutcome, before: JobStateRow | undefined, services: RunServices): Promise<void> {
   const now = services.clock.now()
@@ -40,15 +58,9 @@ export async function afterRun(job: JobDefinition, outcome: RunOutcome, before: 
       failed_at: outcome.finishedAt,
     })
   }
-  const streak = { failures: before?.consecutive_failures ?? 0, lastStatus: before?.last_status ?? null }
-  if (job.core.notify?.length && !job.jobType.definition.managesNotices) {
-    for (const event of noticeEventsFor(outcome, streak, job.core.notifyOn)) {
-      await services.notifier.send(job.core.notify, runNotice(event, outcome), { event, job: job.name, runId: outcome.id })
-    }
-  }
   const policy = job.core.onFailure
   if (!policy || !FINAL_FAILURE.has(outcome.status)) return
-  const failures = streak.failures + 1
+  const failures = (before?.consecutive_failures ?? 0) + 1
   if (failures < policy.after) return
   if (policy.pause && !before?.paused) {
     const detail = `paused automatically after ${failures} consecutive failures`

@@ -3,7 +3,7 @@ import type { JobDefinition } from '../config/model.js'
 import { redact, redactDeep } from '../reliability/redact.js'
 import type { RunStatus } from '../state/runs.js'
 import { runNotice } from '../notify/format.js'
-import { afterRun, needsAfterRun } from './after-run.js'
+import { afterRun, needsAfterRun, runEndNotices } from './after-run.js'
 import { AttemptAborted, CancelReason, runAttempt } from './attempt.js'
 import { backoffFor } from './backoff.js'
 import { createJobContext } from './context.js'
@@ -153,7 +153,7 @@ async function finishRun(
   const scheduledFor = request.scheduledFor ?? null
   // The job's state before this run decides notices (once per streak) and onFailure; read it only for them.
   const before = policies && (job.core.notify?.length || job.core.onFailure) ? await services.store.jobState.get(job.name) : undefined
-  const [finishedAt] = await Promise.all([recorder.finish(job, run, end), ...attemptWrites])
+  const at = services.clock.now()
   const outcome: RunOutcome = {
     id: run.id,
     job: job.name,
@@ -163,12 +163,16 @@ async function finishRun(
     ...(end.reason ? { reason: end.reason } : {}),
     scheduledFor: scheduledFor === null ? null : new Date(scheduledFor).toISOString(),
     startedAt: run.row.started_at,
-    finishedAt,
+    finishedAt: new Date(at).toISOString(),
     attempts: end.attempts,
     ...(end.summary ? { summary: redact(end.summary) } : {}),
     ...(end.error ? { error: redact(end.error) } : {}),
   }
   if (end.data !== undefined) outcome.data = redactDeep(toJsonSafe(end.data))
+  // The run's notices are committed with its end (one transaction), then the deliverer is told.
+  const notices = runEndNotices(job, outcome, before, services)
+  await Promise.all([recorder.finish(job, run, end, { at, notices }), ...attemptWrites])
+  services.notifier.committed(notices)
   try {
     await afterRun(job, outcome, before, services)
   } catch (err) {

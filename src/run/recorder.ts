@@ -1,6 +1,7 @@
 import type { JobDefinition } from '../config/model.js'
 import { redact, redactDeep } from '../reliability/redact.js'
 import type { Clock } from '../schedule/clock.js'
+import type { NewNotice } from '../state/outbox.js'
 import type { RunRow, RunStatus } from '../state/runs.js'
 import type { Store } from '../state/store.js'
 import { newRunId } from './ids.js'
@@ -99,8 +100,13 @@ export class RunRecorder {
     })
   }
 
-  async finish(job: JobDefinition, run: RecordedRun, end: RunEnd): Promise<string> {
-    const finishedAt = iso(this.clock.now())
+  /**
+   * The run's end. `notices` (outbox rows about this end) are written in the same transaction: the three
+   * writes are issued in one tick, so the batcher commits them together, and a terminal run never exists
+   * without its notices. `at` is the end's instant when the caller needed it first (for the notices' text).
+   */
+  async finish(job: JobDefinition, run: RecordedRun, end: RunEnd, options: { at?: number; notices?: NewNotice[] } = {}): Promise<string> {
+    const finishedAt = iso(options.at ?? this.clock.now())
     run.row = {
       ...run.row,
       status: end.status,
@@ -116,6 +122,7 @@ export class RunRecorder {
     await Promise.all([
       this.store.batcher.write({ kind: 'update', row: run.row, keepsClaim: true }),
       this.store.batcher.write({ kind: 'outcome', job: job.name, status: end.status, runId: run.id, at: finishedAt, failed: FAILED.includes(end.status), succeeded: end.status === 'succeeded' }),
+      ...(options.notices?.length ? [this.store.batcher.write({ kind: 'notices', rows: options.notices })] : []),
     ])
     return finishedAt
   }

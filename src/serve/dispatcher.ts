@@ -242,6 +242,30 @@ export class Dispatcher {
     return false
   }
 
+  /**
+   * Ends a run still waiting for a slot without starting it: `interrupted`, reason `cancelled`, `message` as
+   * its error. False when it is not waiting here.
+   */
+  async cancelWaiting(runId: string, message: string): Promise<boolean> {
+    const i = this.waiting.findIndex((w) => w.run.id === runId)
+    if (i < 0) return false
+    const [w] = this.waiting.splice(i, 1)
+    const { job, trigger, occurrence } = w.dispatch
+    const end = { status: 'interrupted' as const, reason: 'cancelled', attempts: 0, error: message }
+    try {
+      const at = await this.options.recorder.finish(job, w.run, end)
+      const outcome = { ...recordedOutcome(job, trigger, occurrence, end, { id: runId, at }), error: message }
+      this.options.onOutcome(outcome, w.dispatch)
+      w.resolve(outcome)
+    } catch (err) {
+      // Not recorded: it waits again (claimed, queued), and the next check of the request tries once more.
+      this.waiting.push(w)
+      throw err
+    }
+    this.pump()
+    return true
+  }
+
   abortAll(reason: string): void {
     for (const set of this.active.values()) for (const a of set) a.controller.abort(reason)
   }

@@ -65,5 +65,6 @@ export async function applyWithKnex(trx: Knex.Transaction, plan: BatchPlan): Pro
         updated_at: trx.raw(x('updated_at')),
       })
   }
+  for (const rows of chunks(plan.notices)) await trx('notices').insert(rows.map((r) => ({ ...r, status: 'pending', attempts: 0 })))
   return inserted
 }

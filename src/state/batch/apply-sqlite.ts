@@ -34,6 +34,8 @@ const SQL = {
     consecutive_failures = CASE WHEN @streak < 0 THEN -@streak - 1 ELSE consecutive_failures + @streak END`,
   watermark: `INSERT INTO job_state (job, paused, consecutive_failures, updated_at, watermark) VALUES (@job, 0, 0, @updated_at, @watermark)
     ON CONFLICT (job) DO UPDATE SET watermark = @watermark, updated_at = @updated_at WHERE job_state.watermark IS NULL OR job_state.watermark < @watermark`,
+  notice: `INSERT INTO notices (key, notifier, job, run_id, event, body, status, attempts, created_at, next_attempt_at, expires_at)
+    VALUES (@key, @notifier, @job, @run_id, @event, @body, 'pending', 0, @created_at, @next_attempt_at, @expires_at)`,
 }
 
 const prepared = new WeakMap<SqliteDatabase, Record<keyof typeof SQL, Statement>>()
@@ -80,6 +82,7 @@ export function applyWithSqlite(db: SqliteDatabase, plan: BatchPlan): Set<string
     for (const a of plan.attempts) st.attempt.run(attemptParams(a))
     for (const o of plan.outcomes) st.outcome.run(o)
     for (const m of plan.watermarks) st.watermark.run(m)
+    for (const n of plan.notices) st.notice.run(n)
   })()
   return inserted
 }

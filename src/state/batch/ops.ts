@@ -1,3 +1,4 @@
+import type { NewNotice } from '../outbox.js'
 import type { AttemptRow, RunRow } from '../runs.js'
 
 /** What a batch can write. */
@@ -14,6 +15,8 @@ export type WriteOp =
   | { kind: 'outcome'; job: string; status: string; runId: string; at: string; failed: boolean; succeeded: boolean }
   /** The last occurrence handled for a job; it only ever moves forward. */
   | { kind: 'watermark'; job: string; watermark: string; at: string }
+  /** Notices to the outbox (pending), committed with the run's end they are about. */
+  | { kind: 'notices'; rows: NewNotice[] }
 
 export const RUN_COLUMNS = ['id', 'job', 'type', 'trigger', 'scheduled_for', 'created_at', 'started_at', 'finished_at', 'status', 'reason', 'attempts', 'summary', 'error', 'output', 'data', 'instance', 'claim', 'lease_until'] as const
 export const RUN_UPDATE_COLUMNS = ['status', 'reason', 'started_at', 'finished_at', 'attempts', 'summary', 'error', 'output', 'data', 'instance', 'claim', 'lease_until'] as const

@@ -1,3 +1,4 @@
+import type { NewNotice } from '../outbox.js'
 import type { AttemptRow, RunRow } from '../runs.js'
 import type { WriteOp } from './ops.js'
 
@@ -28,10 +29,11 @@ export interface BatchPlan {
   jobs: Array<{ job: string; at: string }>
   outcomes: JobStateChange[]
   watermarks: WatermarkChange[]
+  notices: NewNotice[]
 }
 
 export function planBatch(ops: WriteOp[]): BatchPlan {
-  const plan: BatchPlan = { inserts: [], updates: [], keepsClaim: new Set(), attempts: [], jobs: [], outcomes: [], watermarks: [] }
+  const plan: BatchPlan = { inserts: [], updates: [], keepsClaim: new Set(), attempts: [], jobs: [], outcomes: [], watermarks: [], notices: [] }
   const streaks = new Map<string, { last: Extract<WriteOp, { kind: 'outcome' }>; delta: number; reset: boolean; lastSuccess: string | null }>()
   const marks = new Map<string, WatermarkChange>()
   const jobs = new Map<string, string>()
@@ -59,6 +61,9 @@ export function planBatch(ops: WriteOp[]): BatchPlan {
         jobs.set(op.job, op.at)
         break
       }
+      case 'notices':
+        plan.notices.push(...op.rows)
+        break
       case 'watermark': {
         const m = marks.get(op.job)
         if (!m || m.watermark < op.watermark) marks.set(op.job, { job: op.job, watermark: op.watermark, updated_at: op.at })

@@ -3,6 +3,7 @@
 import { act, busy } from './actions.js'
 import { HttpError, getJson, jobPath } from './api.js'
 import { badge } from './badge.js'
+import { cancelButton, cancellable } from './cancel-run.js'
 import { h, replaceContent } from './dom.js'
 import { DurationChart } from './duration-chart.js'
 import { duration, lateness, shortLocalTime } from './format.js'
@@ -16,8 +17,10 @@ function fact(term: string, ...value: Array<Node | string | null>): HTMLElement[
   return [h('dt', null, term), h('dd', null, ...value)]
 }
 
-function facts(detail: JobDetail): HTMLElement[] {
+function facts(detail: JobDetail, refresh: () => unknown): HTMLElement[] {
   const job = detail.job
+  // The newest run in progress (the table lists the others, each with its own Cancel).
+  const current = detail.runs.find((r) => r.status === 'running')
   const next = !job.enabled ? 'disabled' : job.paused ? '— (paused)' : job.nextFire ? fireTime(job.nextFire, job.timezone) : '—'
   return [
     ...fact('Type', job.type),
@@ -27,7 +30,7 @@ function facts(detail: JobDetail): HTMLElement[] {
     ...fact('Last run', job.lastRun ? badge(job.lastRun.status ?? 'unknown') : badge('never')),
     ...fact('Failures in a row', String(job.consecutiveFailures)),
     ...fact('Paused', job.paused ? badge('paused', job.pauseReason) : 'no'),
-    ...fact('Running now', job.running ? badge('running', job.running > 1 ? String(job.running) : null) : 'no'),
+    ...fact('Running now', job.running ? badge('running', job.running > 1 ? String(job.running) : null) : 'no', job.running && current ? cancelButton(job.job, current.id, refresh) : null),
     ...(job.after.length ? fact('Runs after', job.after.join(', ')) : []),
   ]
 }
@@ -62,12 +65,12 @@ function outputOf(run: RunRow, cache: Map<string, RunOutput>): HTMLElement | str
   return details
 }
 
-function runRow(run: RunRow, zone: string, outputs: Map<string, RunOutput>): HTMLTableRowElement {
+function runRow(job: string, run: RunRow, zone: string, outputs: Map<string, RunOutput>, refresh: () => unknown): HTMLTableRowElement {
   const when = (iso: string | null) => (iso ? h('time', { datetime: iso, title: `${iso} (UTC)` }, shortLocalTime(iso, zone)) : '—')
   return h(
     'tr',
     { 'data-run': run.id },
-    h('td', { 'data-label': 'Status', class: 'status' }, badge(run.status, run.reason), wantsWhy(run) ? whyRun(run.id) : null),
+    h('td', { 'data-label': 'Status', class: 'status' }, badge(run.status, run.reason), wantsWhy(run) ? whyRun(run.id) : null, cancellable(run.status) ? cancelButton(job, run.id, refresh) : null),
     h('td', { 'data-label': 'Scheduled' }, when(run.scheduledFor)),
     h('td', { 'data-label': 'Started' }, when(run.startedAt)),
     h('td', { 'data-label': 'Late by' }, lateness(run.latenessMs)),
@@ -153,7 +156,7 @@ export function jobView(name: string): View {
       description.textContent = detail.job.description ?? ''
       description.hidden = !detail.job.description
       renderButtons(detail)
-      replaceContent(factList, facts(detail))
+      replaceContent(factList, facts(detail, () => view.refresh()))
       replaceContent(timeline, timelineView(detail.timeline, detail.job.timezone))
       if (!chart) {
         chart = new DurationChart(detail.job.timezone)
@@ -162,7 +165,7 @@ export function jobView(name: string): View {
       chart.update(detail.durations)
       // Live updates redraw the rows; output a person opened stays open.
       const opened = new Set([...runsBody.querySelectorAll<HTMLTableRowElement>('tr')].filter((tr) => tr.querySelector('details')?.open).map((tr) => tr.dataset.run))
-      replaceContent(runsBody, detail.runs.map((r) => runRow(r, detail.job.timezone, outputs)))
+      replaceContent(runsBody, detail.runs.map((r) => runRow(name, r, detail.job.timezone, outputs, () => view.refresh())))
       // Opening fires 'toggle', which shows the kept output (or reads it again while the run was running).
       for (const tr of runsBody.querySelectorAll<HTMLTableRowElement>('tr')) if (opened.has(tr.dataset.run)) tr.querySelector('details')?.setAttribute('open', '')
       runsEmpty.hidden = detail.runs.length > 0

@@ -9,6 +9,8 @@ export interface PromptOptions {
   confirm: string
   secret?: boolean
   placeholder?: string
+  /** The field may be left empty: confirming resolves to '' (only Cancel or Escape resolve to null). */
+  optional?: boolean
 }
 
 let open: Promise<string | null> | null = null
@@ -20,7 +22,7 @@ let open: Promise<string | null> | null = null
 export function prompt(options: PromptOptions): Promise<string | null> {
   if (open) return open
   const returnFocus = document.activeElement instanceof HTMLElement ? document.activeElement : null
-  const input = h('input', { id: 'prompt-input', name: 'value', type: options.secret ? 'password' : 'text', autocomplete: 'off', spellcheck: 'false', required: true, placeholder: options.placeholder ?? null, 'aria-describedby': 'prompt-help' })
+  const input = h('input', { id: 'prompt-input', name: 'value', type: options.secret ? 'password' : 'text', autocomplete: 'off', spellcheck: 'false', required: !options.optional, maxlength: options.optional ? '500' : null, placeholder: options.placeholder ?? null, 'aria-describedby': 'prompt-help' })
   const dialog: HTMLDialogElement = h(
     'dialog',
     { class: 'prompt', 'aria-labelledby': 'prompt-title' },
@@ -38,11 +40,12 @@ export function prompt(options: PromptOptions): Promise<string | null> {
   document.body.append(dialog)
   open = new Promise<string | null>((resolve) => {
     dialog.addEventListener('close', () => {
-      const value = dialog.returnValue === 'ok' ? input.value.trim() : ''
+      const confirmed = dialog.returnValue === 'ok'
+      const value = confirmed ? input.value.trim() : ''
       dialog.remove()
       open = null
       returnFocus?.focus()
-      resolve(value || null)
+      resolve(confirmed && options.optional ? value : value || null)
     })
   })
   dialog.showModal()
