@@ -174,6 +174,9 @@ export class Dispatcher {
   private start(dispatch: Dispatch, run: RecordedRun): Promise<RunOutcome> {
     const { job } = dispatch
     const controller = new AbortController()
+    // Its row committed after shutdown began (a slot was reserved before): shutdown's wait and abortAll have
+    // already looked at the running runs, so it must not start work now; it is recorded interrupted (0 attempts).
+    if (!this.accepting) controller.abort('interrupted')
     const request: RunRequest = { trigger: dispatch.trigger, scheduledFor: dispatch.occurrence, signal: controller.signal, recorded: run, priorAttempts: dispatch.priorAttempts }
     const done = this.options.execute(job, request)
     const entry: Active = { controller, done, runId: run.id, startedAt: Date.now() }
