@@ -8,7 +8,17 @@ import { newRunId } from './ids.js'
 import type { RunResult, RunTrigger } from './job-type.js'
 import { toJsonSafe } from './json-safe.js'
 
-const iso = (ms: number) => new Date(ms).toISOString()
+/** ISO strings of recent instants: runs due together share their scheduled instant and often a clock reading. */
+const isoCache = new Map<number, string>()
+const iso = (ms: number): string => {
+  let text = isoCache.get(ms)
+  if (text === undefined) {
+    if (isoCache.size >= 256) isoCache.clear()
+    text = new Date(ms).toISOString()
+    isoCache.set(ms, text)
+  }
+  return text
+}
 
 /** How long a process vouches for its running rows; its heartbeat renews the lease well before that. */
 export const LEASE_MS = 30_000

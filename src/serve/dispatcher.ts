@@ -55,6 +55,10 @@ export class Dispatcher {
   private readonly active = new Map<string, Set<Active>>()
   /** Runs claimed and waiting: for a slot, or (overlap `queue`) for their job's running run. */
   private waiting: Waiting[] = []
+  /** Per job: how many of `waiting` are its runs (read on every submit; the list itself may be long). */
+  private readonly waitingPerJob = new Map<string, number>()
+  /** Entries were added since `waiting` was last sorted. */
+  private unsorted = false
   private running = 0
   /** Per job: submissions between their overlap check and their row being written. */
   private readonly submitting = new Map<string, number>()
@@ -75,7 +79,7 @@ export class Dispatcher {
     const { job } = dispatch
     // Submissions still writing their row count as running: two triggers in the same instant must not both start.
     const activeRuns = (this.active.get(job.name)?.size ?? 0) + (this.submitting.get(job.name) ?? 0)
-    const waitingForJob = this.waiting.filter((w) => w.dispatch.job.name === job.name).length
+    const waitingForJob = this.waitingPerJob.get(job.name) ?? 0
     if (!dispatch.chained && (activeRuns || waitingForJob)) {
       const policy = job.core.overlap
       if (policy === 'skip' || (policy === 'queue' && waitingForJob >= 1)) {
@@ -113,19 +117,30 @@ export class Dispatcher {
     // Stopped while the row was written: it stays queued (claimed) for whoever starts next, like the runs
     // stopAccepting let go; waiting here would never end and would hold shutdown forever.
     if (!this.accepting) return null
-    return new Promise((resolve) => {
-      this.waiting.push({ dispatch, run, seq: ++this.seq, resolve })
-      this.pump()
-    })
+    return new Promise((resolve) => this.enqueueWaiting({ dispatch, run, seq: ++this.seq, resolve }))
   }
 
   /** Starts (when a slot is free) a run whose row already exists: a queued run taken over from a lost process. */
   resume(dispatch: Dispatch, run: RecordedRun): Promise<RunOutcome | null> {
     if (!this.accepting) return Promise.resolve(null)
-    return new Promise((resolve) => {
-      this.waiting.push({ dispatch: { ...dispatch, chained: true }, run, seq: ++this.seq, resolve })
-      this.pump()
-    })
+    return new Promise((resolve) => this.enqueueWaiting({ dispatch: { ...dispatch, chained: true }, run, seq: ++this.seq, resolve }))
+  }
+
+  private enqueueWaiting(w: Waiting): void {
+    this.waiting.push(w)
+    this.unsorted = true
+    const name = w.dispatch.job.name
+    this.waitingPerJob.set(name, (this.waitingPerJob.get(name) ?? 0) + 1)
+    this.pump()
+  }
+
+  private dequeueWaiting(i: number): Waiting {
+    const [w] = this.waiting.splice(i, 1)
+    const name = w.dispatch.job.name
+    const left = (this.waitingPerJob.get(name) ?? 1) - 1
+    if (left) this.waitingPerJob.set(name, left)
+    else this.waitingPerJob.delete(name)
+    return w
   }
 
   private async skip(dispatch: Dispatch, reason: string, summary: string): Promise<void> {
@@ -159,6 +174,9 @@ export class Dispatcher {
   private start(dispatch: Dispatch, run: RecordedRun): Promise<RunOutcome> {
     const { job } = dispatch
     const controller = new AbortController()
+    // Its row committed after shutdown began (a slot was reserved before): shutdown's wait and abortAll have
+    // already looked at the running runs, so it must not start work now; it is recorded interrupted (0 attempts).
+    if (!this.accepting) controller.abort('interrupted')
     const request: RunRequest = { trigger: dispatch.trigger, scheduledFor: dispatch.occurrence, signal: controller.signal, recorded: run, priorAttempts: dispatch.priorAttempts }
     const done = this.options.execute(job, request)
     const entry: Active = { controller, done, runId: run.id, startedAt: Date.now() }
@@ -179,8 +197,12 @@ export class Dispatcher {
 
   /** Starts waiting runs while there are slots: highest priority first, then earliest scheduled time. */
   private pump(): void {
-    if (!this.accepting) return
-    this.waiting.sort((a, b) => b.dispatch.job.core.priority - a.dispatch.job.core.priority || (a.dispatch.occurrence ?? Infinity) - (b.dispatch.occurrence ?? Infinity) || a.seq - b.seq)
+    // Called whenever a run ends: with no slot free (or nothing waiting) it must cost nothing, however many wait.
+    if (!this.accepting || !this.waiting.length || this.running >= this.options.maxConcurrent) return
+    if (this.unsorted) {
+      this.waiting.sort((a, b) => b.dispatch.job.core.priority - a.dispatch.job.core.priority || (a.dispatch.occurrence ?? Infinity) - (b.dispatch.occurrence ?? Infinity) || a.seq - b.seq)
+      this.unsorted = false
+    }
     for (let i = 0; i < this.waiting.length && this.running < this.options.maxConcurrent; ) {
       const w = this.waiting[i]
       const job = w.dispatch.job
@@ -189,7 +211,7 @@ export class Dispatcher {
         i++
         continue
       }
-      this.waiting.splice(i, 1)
+      this.dequeueWaiting(i)
       this.start(w.dispatch, w.run).then(w.resolve, () => w.resolve(null))
     }
   }
@@ -226,6 +248,7 @@ export class Dispatcher {
     this.accepting = false
     const left = this.waiting
     this.waiting = []
+    this.waitingPerJob.clear()
     for (const w of left) w.resolve(null)
     return left
   }

@@ -72,9 +72,13 @@ export async function handleDueOccurrences(ctx: OccurrenceContext, job: JobDefin
   // and waiting would make every fire late by a database round trip.
   const written = Promise.all(writes)
   if (toRun.length > 1) ctx.log.info(`${job.name}: ${toRun.length} occurrences due at once; running them one after another`, { job: job.name })
-  // Several due at once (a catch-up) run one after another: they are the same job's successive cycles.
-  for (const [i, { occurrence, trigger }] of toRun.entries()) {
-    await ctx.dispatcher.submit({ job, trigger, occurrence, claim: true, chained: i > 0 })
+  // Several due at once (a catch-up) run one after another: they are the same job's successive cycles. Only
+  // a run that follows one of them that ran here is chained (exempt from the overlap policy): after one that
+  // was skipped (the job still running from before) or claimed elsewhere, the next is checked like any fire,
+  // or every wake-up of a lagging job would stack another sequence of runs beside the one still going.
+  let chained = false
+  for (const { occurrence, trigger } of toRun) {
+    chained = (await ctx.dispatcher.submit({ job, trigger, occurrence, claim: true, chained })) !== null
   }
   await written
 }
