@@ -32,41 +32,8 @@ export function parseTimeFlag(text: string, zone: string): { instant: number; wa
   return { instant, wall: hasOffset ? null : Date.parse(`${full}Z`) }
 }
 
-/** Cron triggers by zone and expression: jobs with the same schedule share one (see sharedCronTrigger). */
-const cronTriggers = new Map<string, Trigger>()
-/** Distinct (schedule, zone) pairs kept; past this (a long life of reloads), the cache starts over. */
-const MAX_SHARED = 10_000
-
-/**
- * One trigger per schedule and zone, whose `next` remembers its last answer: when many jobs share a schedule
- * (thousands due every second, all at the same instant), their following fire is worked out once, not once
- * per job, and each job does not hold its own parsed expression. `next` is a pure function of `after`.
- */
-function sharedCronTrigger(schedule: string, zone: string): Trigger {
-  const key = `${zone}\n${schedule}`
-  let trigger = cronTriggers.get(key)
-  if (!trigger) {
-    const base = cronTrigger(schedule, zone)
-    let lastAfter = NaN
-    let lastNext: number | null = null
-    trigger = {
-      ...base,
-      next(after) {
-        if (after !== lastAfter) {
-          lastNext = base.next(after)
-          lastAfter = after
-        }
-        return lastNext
-      },
-    }
-    if (cronTriggers.size >= MAX_SHARED) cronTriggers.clear()
-    cronTriggers.set(key, trigger)
-  }
-  return trigger
-}
-
 function baseTrigger(core: CoreJob, zone: string): Trigger | null {
-  if (core.schedule !== undefined) return sharedCronTrigger(core.schedule, zone)
+  if (core.schedule !== undefined) return cronTrigger(core.schedule, zone)
   if (core.every !== undefined) return intervalTrigger(core.every, `every ${formatDuration(core.every)}`)
   if (core.at !== undefined) return onceTrigger(parseInstant(core.at, zone), `at ${core.at}`)
   return null

@@ -8,17 +8,7 @@ import { newRunId } from './ids.js'
 import type { RunResult, RunTrigger } from './job-type.js'
 import { toJsonSafe } from './json-safe.js'
 
-/** ISO strings of recent instants: runs due together share their scheduled instant and often a clock reading. */
-const isoCache = new Map<number, string>()
-const iso = (ms: number): string => {
-  let text = isoCache.get(ms)
-  if (text === undefined) {
-    if (isoCache.size >= 256) isoCache.clear()
-    text = new Date(ms).toISOString()
-    isoCache.set(ms, text)
-  }
-  return text
-}
+const iso = (ms: number) => new Date(ms).toISOString()
 
 /** How long a process vouches for its running rows; its heartbeat renews the lease well before that. */
 export const LEASE_MS = 30_000
