@@ -272,7 +272,7 @@ export class Dispatcher {
   async cancelWaiting(runId: string, message: string): Promise<boolean> {
     const i = this.waiting.findIndex((w) => w.run.id === runId)
     if (i < 0) return false
-    const [w] = this.waiting.splice(i, 1)
+    const w = this.dequeueWaiting(i)
     const { job, trigger, occurrence } = w.dispatch
     const end = { status: 'interrupted' as const, reason: 'cancelled', attempts: 0, error: message }
     try {
@@ -282,7 +282,7 @@ export class Dispatcher {
       w.resolve(outcome)
     } catch (err) {
       // Not recorded: it waits again (claimed, queued), and the next check of the request tries once more.
-      this.waiting.push(w)
+      this.enqueueWaiting(w)
       throw err
     }
     this.pump()
