@@ -28,9 +28,14 @@ function measured(cmd, args) {
   // Earlier steps' files (the generated feeds, the anchor's databases) are flushed first, so the kernel's
   // background writeback of them does not land in this step's writes and commit.
   spawnSync('sync')
-  const r = spawnSync('/usr/bin/time', ['-f', '__time__ %e %M', cmd, ...args], { cwd: dir, encoding: 'utf8', maxBuffer: 64 << 20 })
+  const r = spawnSync('/usr/bin/time', ['-f', '__time__ %e %M', cmd, ...args], {
+    cwd: dir,
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+  })
   const line = r.stderr.split('\n').find((l) => l.startsWith('__time__'))
-  if (r.status !== 0 || !line) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}:\n${r.stderr}\n${r.stdout.slice(0, 2000)}`)
+  if (r.status !== 0 || !line)
+    throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}:\n${r.stderr}\n${r.stdout.slice(0, 2000)}`)
   const [, wall, rssKb] = line.split(' ')
   return { wall: Number(wall), rssMb: Number(rssKb) / 1024, stdout: r.stdout }
 }
@@ -46,7 +51,8 @@ const n = (x) => Math.round(x).toLocaleString('en-US')
 const s = (x) => `${x.toFixed(1)} s`
 // Printed as measured, so a long run shows its figures as it goes.
 const WIDTHS = [52, 10, 8, 9, 9, 19]
-const add = (...cells) => console.log(cells.map((c, i) => (i === 0 ? String(c).padEnd(WIDTHS[i]) : String(c).padStart(WIDTHS[i]))).join('  '))
+const add = (...cells) =>
+  console.log(cells.map((c, i) => (i === 0 ? String(c).padEnd(WIDTHS[i]) : String(c).padStart(WIDTHS[i]))).join('  '))
 
 try {
   console.log(`generating ${n(LISTINGS)} listings, ${n(USERS)} users in ${dir} …`)
@@ -56,7 +62,9 @@ try {
   await writeApplications(file('applications.csv'), USERS, LISTINGS, USERS * 2)
   await writeActivity(file('activity.csv'), USERS, LISTINGS, USERS * 20)
   const mb = statSync(file('listings.csv')).size / 2 ** 20
-  console.log(`listings.csv: ${mb.toFixed(0)} MiB (${(statSync(file('listings.csv')).size / LISTINGS).toFixed(0)} bytes a row)\n`)
+  console.log(
+    `listings.csv: ${mb.toFixed(0)} MiB (${(statSync(file('listings.csv')).size / LISTINGS).toFixed(0)} bytes a row)\n`,
+  )
   add('', 'rows', 'time', 'rows/s', 'peak RSS', 'vs sqlite3 .import')
 
   writeFileSync(
@@ -84,7 +92,8 @@ try {
   // with the median ratio is reported.
   const rounds = []
   for (let r = 0; r < ROUNDS; r++) {
-    for (const name of ['anchor.db', 'board.db', 'board.db-journal', 'board.db-wal', 'board.db-shm']) rmSync(file(name), { force: true })
+    for (const name of ['anchor.db', 'board.db', 'board.db-journal', 'board.db-wal', 'board.db-shm'])
+      rmSync(file(name), { force: true })
     const anchor = measured(SQLITE, [file('anchor.db'), '.import --csv listings.csv listings'])
     const big = circadian('import_listings')
     rounds.push({ anchor, big, ratio: big.run.data.rowsPerSecond / (LISTINGS / anchor.wall) })
@@ -93,43 +102,135 @@ try {
   const anchorRate = LISTINGS / anchor.wall
   add('sqlite3 .import (anchor)', n(LISTINGS), s(anchor.wall), n(anchorRate), `${anchor.rssMb.toFixed(0)} MB`, '1.00x')
   // For reference: into a table with a UNIQUE external_id, as batch-import keeps one.
-  const columns = 'external_id text unique, title, company_name, location, employment_type, salary_min, salary_max, description, fee, posted_at, latitude, longitude, editorial_pick, keywords'
-  const indexed = measured(SQLITE, [file('anchor-indexed.db'), `create table listings (${columns});`, '.import --csv --skip 1 listings.csv listings'])
-  add('sqlite3 .import, unique id (reference)', n(LISTINGS), s(indexed.wall), n(LISTINGS / indexed.wall), `${indexed.rssMb.toFixed(0)} MB`, `${(LISTINGS / indexed.wall / anchorRate).toFixed(2)}x`)
+  const columns =
+    'external_id text unique, title, company_name, location, employment_type, salary_min, salary_max, description, fee, posted_at, latitude, longitude, editorial_pick, keywords'
+  const indexed = measured(SQLITE, [
+    file('anchor-indexed.db'),
+    `create table listings (${columns});`,
+    '.import --csv --skip 1 listings.csv listings',
+  ])
+  add(
+    'sqlite3 .import, unique id (reference)',
+    n(LISTINGS),
+    s(indexed.wall),
+    n(LISTINGS / indexed.wall),
+    `${indexed.rssMb.toFixed(0)} MB`,
+    `${(LISTINGS / indexed.wall / anchorRate).toFixed(2)}x`,
+  )
   const ceiling = measured(process.execPath, [path.join(ROOT, 'bench/lib/batch-csv-parse-only.mjs'), 'listings.csv'])
   const parsed = JSON.parse(ceiling.stdout)
-  add('csv-parse alone (ceiling)', n(parsed.rows), s(parsed.seconds), n(parsed.rows / parsed.seconds), `${ceiling.rssMb.toFixed(0)} MB`, `${(parsed.rows / parsed.seconds / anchorRate).toFixed(2)}x`)
+  add(
+    'csv-parse alone (ceiling)',
+    n(parsed.rows),
+    s(parsed.seconds),
+    n(parsed.rows / parsed.seconds),
+    `${ceiling.rssMb.toFixed(0)} MB`,
+    `${(parsed.rows / parsed.seconds / anchorRate).toFixed(2)}x`,
+  )
   const reader = measured(process.execPath, [path.join(ROOT, 'bench/lib/batch-parser-only.mjs'), 'listings.csv'])
   const read = JSON.parse(reader.stdout)
-  add('batch-import CSV reader alone (ceiling)', n(read.rows), s(read.seconds), n(read.rows / read.seconds), `${reader.rssMb.toFixed(0)} MB`, `${(read.rows / read.seconds / anchorRate).toFixed(2)}x`)
+  add(
+    'batch-import CSV reader alone (ceiling)',
+    n(read.rows),
+    s(read.seconds),
+    n(read.rows / read.seconds),
+    `${reader.rssMb.toFixed(0)} MB`,
+    `${(read.rows / read.seconds / anchorRate).toFixed(2)}x`,
+  )
 
   const small = circadian('import_small')
-  add(`batch-import ${n(SMALL)} (new)`, n(small.run.data.rows), s(small.run.data.seconds), n(small.run.data.rowsPerSecond), `${small.rssMb.toFixed(0)} MB`, `${(small.run.data.rowsPerSecond / anchorRate).toFixed(2)}x`)
-  add(`batch-import ${n(LISTINGS)} (new)`, n(big.run.data.rows), s(big.run.data.seconds), n(big.run.data.rowsPerSecond), `${big.rssMb.toFixed(0)} MB`, `${(big.run.data.rowsPerSecond / anchorRate).toFixed(2)}x`)
-  add(`  the same, whole CLI process`, n(big.run.data.rows), s(big.wall), n(LISTINGS / big.wall), '', `${(LISTINGS / big.wall / anchorRate).toFixed(2)}x`)
+  add(
+    `batch-import ${n(SMALL)} (new)`,
+    n(small.run.data.rows),
+    s(small.run.data.seconds),
+    n(small.run.data.rowsPerSecond),
+    `${small.rssMb.toFixed(0)} MB`,
+    `${(small.run.data.rowsPerSecond / anchorRate).toFixed(2)}x`,
+  )
+  add(
+    `batch-import ${n(LISTINGS)} (new)`,
+    n(big.run.data.rows),
+    s(big.run.data.seconds),
+    n(big.run.data.rowsPerSecond),
+    `${big.rssMb.toFixed(0)} MB`,
+    `${(big.run.data.rowsPerSecond / anchorRate).toFixed(2)}x`,
+  )
+  add(
+    `  the same, whole CLI process`,
+    n(big.run.data.rows),
+    s(big.wall),
+    n(LISTINGS / big.wall),
+    '',
+    `${(LISTINGS / big.wall / anchorRate).toFixed(2)}x`,
+  )
   // What the writes alone cost: the rows batch-import stored, inserted again by better-sqlite3 with no CSV and no checks.
-  const writesRun = measured(process.execPath, [path.join(ROOT, 'bench/lib/batch-write-ceiling.mjs'), file('board.db'), file('writes.db')])
+  const writesRun = measured(process.execPath, [
+    path.join(ROOT, 'bench/lib/batch-write-ceiling.mjs'),
+    file('board.db'),
+    file('writes.db'),
+  ])
   const writes = JSON.parse(writesRun.stdout)
-  add('better-sqlite3 writes of the stored rows (ceiling)', n(writes.rows), s(writes.seconds), n(writes.rows / writes.seconds), '', `${(writes.rows / writes.seconds / anchorRate).toFixed(2)}x`)
+  add(
+    'better-sqlite3 writes of the stored rows (ceiling)',
+    n(writes.rows),
+    s(writes.seconds),
+    n(writes.rows / writes.seconds),
+    '',
+    `${(writes.rows / writes.seconds / anchorRate).toFixed(2)}x`,
+  )
   const again = circadian('import_listings')
-  add(`batch-import ${n(LISTINGS)} (re-import: upserts)`, n(again.run.data.rows), s(again.run.data.seconds), n(again.run.data.rowsPerSecond), `${again.rssMb.toFixed(0)} MB`, `${(again.run.data.rowsPerSecond / anchorRate).toFixed(2)}x`)
+  add(
+    `batch-import ${n(LISTINGS)} (re-import: upserts)`,
+    n(again.run.data.rows),
+    s(again.run.data.seconds),
+    n(again.run.data.rowsPerSecond),
+    `${again.rssMb.toFixed(0)} MB`,
+    `${(again.run.data.rowsPerSecond / anchorRate).toFixed(2)}x`,
+  )
   for (const job of ['import_users', 'import_applications', 'import_activity']) {
     const r = circadian(job)
     add(job, n(r.run.data.rows), s(r.run.data.seconds), n(r.run.data.rowsPerSecond), `${r.rssMb.toFixed(0)} MB`, '')
   }
   const score = circadian('score')
-  add(`batch-score (full: ${n(score.run.data.listingsScored)} listings, ${n(score.run.data.pairsWritten)} pairs)`, '', s(score.wall), '', `${score.rssMb.toFixed(0)} MB`, '')
+  add(
+    `batch-score (full: ${n(score.run.data.listingsScored)} listings, ${n(score.run.data.pairsWritten)} pairs)`,
+    '',
+    s(score.wall),
+    '',
+    `${score.rssMb.toFixed(0)} MB`,
+    '',
+  )
   const idle = circadian('score')
   add('batch-score again (nothing changed)', '', s(idle.wall), '', `${idle.rssMb.toFixed(0)} MB`, '')
   const match = circadian('match')
-  add(`batch-match (${n(match.run.data.users)} users, ${n(match.run.data.rows)} rows)`, '', s(match.wall), '', `${match.rssMb.toFixed(0)} MB`, '')
+  add(
+    `batch-match (${n(match.run.data.users)} users, ${n(match.run.data.rows)} rows)`,
+    '',
+    s(match.wall),
+    '',
+    `${match.rssMb.toFixed(0)} MB`,
+    '',
+  )
 
   const ratio = big.run.data.rowsPerSecond / anchorRate
-  console.log(`\nimport vs sqlite3 .import: ${ratio.toFixed(2)}x (goal ≥ 0.50x) — ${ratio >= 0.5 ? 'met' : 'NOT met'}; rounds (anchor / import): ${rounds.map((r) => `${s(r.anchor.wall)} / ${s(r.big.run.data.seconds)} = ${r.ratio.toFixed(2)}x`).join(', ')}`)
-  console.log(`csv-parse alone reaches ${(parsed.rows / parsed.seconds / anchorRate).toFixed(2)}x, the import's CSV reader alone ${(read.rows / read.seconds / anchorRate).toFixed(2)}x`)
-  console.log(`writing the stored rows alone reaches ${(writes.rows / writes.seconds / anchorRate).toFixed(2)}x (the stored row has 26 columns against the anchor's 14 raw text columns)`)
-  console.log(`peak RSS: ${small.rssMb.toFixed(0)} MB at ${n(SMALL)} rows, ${big.rssMb.toFixed(0)} MB at ${n(LISTINGS)} rows (${(big.rssMb / small.rssMb).toFixed(2)}x for ${(LISTINGS / SMALL).toFixed(0)}x the rows)`)
-  console.log(`machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`)
+  console.log(
+    `\nimport vs sqlite3 .import: ${ratio.toFixed(2)}x (goal ≥ 0.50x) — ${ratio >= 0.5 ? 'met' : 'NOT met'}; rounds (anchor / import): ${rounds.map((r) => `${s(r.anchor.wall)} / ${s(r.big.run.data.seconds)} = ${r.ratio.toFixed(2)}x`).join(', ')}`,
+  )
+  console.log(
+    `csv-parse alone reaches ${(parsed.rows / parsed.seconds / anchorRate).toFixed(2)}x, the import's CSV reader alone ${(read.rows / read.seconds / anchorRate).toFixed(2)}x`,
+  )
+  console.log(
+    `writing the stored rows alone reaches ${(writes.rows / writes.seconds / anchorRate).toFixed(2)}x (the stored row has 26 columns against the anchor's 14 raw text columns)`,
+  )
+  console.log(
+    `peak RSS: ${small.rssMb.toFixed(0)} MB at ${n(SMALL)} rows, ${big.rssMb.toFixed(0)} MB at ${n(LISTINGS)} rows (${(big.rssMb / small.rssMb).toFixed(2)}x for ${(LISTINGS / SMALL).toFixed(0)}x the rows)`,
+  )
+  console.log(
+    `machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  )
 } finally {
   rmSync(dir, { recursive: true, force: true })
 }

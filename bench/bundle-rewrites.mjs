@@ -10,7 +10,13 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
-import { REWRITES, bundleOptions, dependencyRewritesPlugin, englishOnlyZod, routeDynamicImports } from '../scripts/bundle-options.mjs'
+import {
+  REWRITES,
+  bundleOptions,
+  dependencyRewritesPlugin,
+  englishOnlyZod,
+  routeDynamicImports,
+} from '../scripts/bundle-options.mjs'
 import { generateConfig } from './lib/generate-config.mjs'
 import { median } from './lib/measure.mjs'
 
@@ -21,7 +27,9 @@ const runs = Number(process.env.BENCH_RUNS ?? 15)
 /** Every single rewrite, named `file#n`, and REWRITES without it. A file whose rewrites work only together
  * (BENCH_TOGETHER, comma-separated) is one variant. */
 const together = new Set((process.env.BENCH_TOGETHER ?? '').split(',').filter(Boolean))
-const singles = Object.entries(REWRITES).flatMap(([file, list]) => (together.has(file) ? [file] : list.map((_, i) => `${file}#${i}`)))
+const singles = Object.entries(REWRITES).flatMap(([file, list]) =>
+  together.has(file) ? [file] : list.map((_, i) => `${file}#${i}`),
+)
 const without = (name) => {
   const [file, index] = name.split('#')
   const rest = index === undefined ? [] : REWRITES[file].filter((_, i) => i !== Number(index))
@@ -32,19 +40,29 @@ const without = (name) => {
 }
 
 async function bundle(rewrites) {
-  const result = await build({ ...bundleOptions, plugins: [englishOnlyZod, dependencyRewritesPlugin(rewrites)], write: false, minifyWhitespace: true, minifySyntax: true })
+  const result = await build({
+    ...bundleOptions,
+    plugins: [englishOnlyZod, dependencyRewritesPlugin(rewrites)],
+    write: false,
+    minifyWhitespace: true,
+    minifySyntax: true,
+  })
   const { code } = routeDynamicImports(result.outputFiles[0].text)
   return code.replace(/[^ -~\t\n\r]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
 }
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'circadian-bench-rewrites-'))
 try {
-  const variants = [{ name: 'all rewrites', rewrites: REWRITES }, ...singles.map((s) => ({ name: `without ${s}`, rewrites: without(s) }))]
+  const variants = [
+    { name: 'all rewrites', rewrites: REWRITES },
+    ...singles.map((s) => ({ name: `without ${s}`, rewrites: without(s) })),
+  ]
   for (const [i, v] of variants.entries()) {
     // A package root of its own: bin/, package.json and the manifest copied, node_modules shared.
     v.root = path.join(work, `v${i}`)
     mkdirSync(path.join(v.root, 'dist'), { recursive: true })
-    for (const entry of ['bin', 'package.json', 'oclif.manifest.json']) cpSync(path.join(ROOT, entry), path.join(v.root, entry), { recursive: true })
+    for (const entry of ['bin', 'package.json', 'oclif.manifest.json'])
+      cpSync(path.join(ROOT, entry), path.join(v.root, entry), { recursive: true })
     symlinkSync(path.join(ROOT, 'node_modules'), path.join(v.root, 'node_modules'), 'dir')
     writeFileSync(path.join(v.root, 'dist', 'circadian.cjs'), await bundle(v.rewrites))
     v.env = { ...process.env, XDG_CACHE_HOME: path.join(v.root, 'cache') }
@@ -57,7 +75,11 @@ try {
   const commands = { validate: ['validate', '--config', big], list: ['list', '--config', small] }
   // CPU time of the whole process (user + system), reported by the process itself at exit.
   const time = (v, args) => {
-    const r = spawnSync(process.execPath, ['--require', CPU, path.join(v.root, 'bin', 'run.js'), ...args], { cwd: work, env: v.env, encoding: 'utf8' })
+    const r = spawnSync(process.execPath, ['--require', CPU, path.join(v.root, 'bin', 'run.js'), ...args], {
+      cwd: work,
+      env: v.env,
+      encoding: 'utf8',
+    })
     if (r.status !== 0) throw new Error(`${v.name}: ${args.join(' ')} exited ${r.status}: ${r.stderr}`)
     return Number(/cpu-ms=([\d.]+)/.exec(r.stderr)[1])
   }
@@ -67,7 +89,9 @@ try {
     for (const v of variants) for (const [name, args] of Object.entries(commands)) v.times[name].push(time(v, args))
   }
   const base = variants[0]
-  console.log(`bench/bundle-rewrites: CPU ms (user + system) of whole processes, median of ${runs} interleaved runs, warm caches; "saves" = without it minus with all`)
+  console.log(
+    `bench/bundle-rewrites: CPU ms (user + system) of whole processes, median of ${runs} interleaved runs, warm caches; "saves" = without it minus with all`,
+  )
   console.log(`  ${'variant'.padEnd(56)} ${'validate 1,000 jobs'.padStart(20)} ${'list 2 jobs'.padStart(14)}`)
   for (const v of variants) {
     const cell = (name) => {

@@ -40,18 +40,31 @@ cosmiconfig('circadian').load(process.argv[2]).then((r) => { if (Object.keys(r.c
   )
 
   const bare = median(timeProcess(process.execPath, ['-e', ''], { runs }))
-  const validate = median(timeProcess(process.execPath, [BIN, 'validate', '--config', config], { runs, cwd: dir, warmup: 2 }))
+  const validate = median(
+    timeProcess(process.execPath, [BIN, 'validate', '--config', config], { runs, cwd: dir, warmup: 2 }),
+  )
   // Cold: an empty cache directory for every run (no code cache of the user's own, no transpiled config), as on
   // a fresh CI runner right after `npm ci` (whose build left a code cache beside the bundle).
-  const cold = median(timeProcess(process.execPath, [BIN, 'validate', '--config', config], { runs, cwd: dir, warmup: 0, envPerRun: () => ({ XDG_CACHE_HOME: mkdtempSync(path.join(dir, 'cache-')) }) }))
-  const cosmiconfig = median(timeProcess(process.execPath, [anchor, config], { runs: Math.max(3, Math.floor(runs / 2)), cwd: dir }))
+  const cold = median(
+    timeProcess(process.execPath, [BIN, 'validate', '--config', config], {
+      runs,
+      cwd: dir,
+      warmup: 0,
+      envPerRun: () => ({ XDG_CACHE_HOME: mkdtempSync(path.join(dir, 'cache-')) }),
+    }),
+  )
+  const cosmiconfig = median(
+    timeProcess(process.execPath, [anchor, config], { runs: Math.max(3, Math.floor(runs / 2)), cwd: dir }),
+  )
   const version = median(timeProcess(process.execPath, [BIN, '--version'], { runs }))
 
   console.log('bench/config-load: 1,000-job circadian.config.ts, whole processes, median of runs')
   console.log(`  node -e ""                           ${fmt(bare)}`)
   console.log(`  cosmiconfig default TS loader        ${fmt(cosmiconfig)}`)
   console.log(`  circadian validate                   ${fmt(validate)}   (warm caches)`)
-  console.log(`  circadian validate, cold             ${fmt(cold)}   (empty cache dir each run: no transpiled config, only the build's code cache)`)
+  console.log(
+    `  circadian validate, cold             ${fmt(cold)}   (empty cache dir each run: no transpiled config, only the build's code cache)`,
+  )
   console.log(`  circadian --version                  ${fmt(version)}`)
   console.log('ratios')
   console.log(`  cosmiconfig / validate               ${ratio(cosmiconfig, validate)}   (goal ≥ 5x)`)
@@ -72,8 +85,12 @@ cosmiconfig('circadian').load(process.argv[2]).then((r) => { if (Object.keys(r.c
   console.log('page faults (minor, median of 5)')
   console.log(`  node -e ""                           ${String(bareFaults).padStart(6)}`)
   console.log(`  circadian validate                   ${String(validateFaults).padStart(6)}`)
-  console.log(`  one fault on this machine            ${(perFault * 1000).toFixed(1).padStart(6)} µs   (touching 40 MB: ${touchFaults} faults, ${(touched - bare).toFixed(0)} ms over bare node)`)
-  console.log(`  validate's faults beyond bare node   ${fmt((validateFaults - bareFaults) * perFault)}   of the ${fmt(validate - bare).trim()} validate takes beyond bare node`)
+  console.log(
+    `  one fault on this machine            ${(perFault * 1000).toFixed(1).padStart(6)} µs   (touching 40 MB: ${touchFaults} faults, ${(touched - bare).toFixed(0)} ms over bare node)`,
+  )
+  console.log(
+    `  validate's faults beyond bare node   ${fmt((validateFaults - bareFaults) * perFault)}   of the ${fmt(validate - bare).trim()} validate takes beyond bare node`,
+  )
 } finally {
   rmSync(dir, { recursive: true, force: true })
 }

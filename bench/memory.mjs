@@ -47,7 +47,8 @@ const KEY = 'bench@2026-03-07T12:00:00.000Z'
 const DIRECT = {
   working: (db, p) => db.transaction((trx) => applyWorking(trx, p, NOW)).then((o) => o.rowsTouched),
   'short-term': (db, p) => db.transaction((trx) => applyShortTerm(trx, p, NOW, KEY)).then((o) => o.rowsTouched),
-  consolidation: (db, p) => db.transaction((trx) => replayBatch(trx, p, NOW, KEY)).then((r) => r.replayed + r.transferred),
+  consolidation: (db, p) =>
+    db.transaction((trx) => replayBatch(trx, p, NOW, KEY)).then((r) => r.replayed + r.transferred),
   'deep-consolidation': async (db, p) => {
     let rows = 0
     for (;;) {
@@ -85,7 +86,14 @@ async function viaPlugin(db, stage, dir) {
   const ctx = {
     signal: new AbortController().signal,
     log: silent,
-    run: { id: `bench-${stage}`, job: 'bench', type: 'memory-cycle', scheduledFor: new Date(NOW), attempt: 1, trigger: 'schedule' },
+    run: {
+      id: `bench-${stage}`,
+      job: 'bench',
+      type: 'memory-cycle',
+      scheduledFor: new Date(NOW),
+      attempt: 1,
+      trigger: 'schedule',
+    },
     db: () => db,
     kv: kvInMemory(),
     notify: async () => {},
@@ -175,8 +183,12 @@ async function benchBackend(backend, dir) {
     await ensureSchema(db, NOW)
     const filled = await fillStore(db, n, NOW)
     await connections.closeAll()
-    console.log(`\n${backend.name}, ${n.toLocaleString('en-US')} memories (${filled.shortTerm.toLocaleString('en-US')} short-term, ${filled.longTerm.toLocaleString('en-US')} long-term, ${filled.terms.toLocaleString('en-US')} tags and keywords); median of ${RUNS}`)
-    console.log(`  ${'stage'.padEnd(20)}${pad('plugin ms', 11)}${pad('direct ms', 11)}${pad('overhead', 10)}${pad('rows', 11)}${pad('plugin rows/s', 15)}${pad('direct rows/s', 15)}`)
+    console.log(
+      `\n${backend.name}, ${n.toLocaleString('en-US')} memories (${filled.shortTerm.toLocaleString('en-US')} short-term, ${filled.longTerm.toLocaleString('en-US')} long-term, ${filled.terms.toLocaleString('en-US')} tags and keywords); median of ${RUNS}`,
+    )
+    console.log(
+      `  ${'stage'.padEnd(20)}${pad('plugin ms', 11)}${pad('direct ms', 11)}${pad('overhead', 10)}${pad('rows', 11)}${pad('plugin rows/s', 15)}${pad('direct rows/s', 15)}`,
+    )
     let copies = 0
     for (const stage of STAGES) {
       const params = resolveParams(stage, {})
@@ -185,7 +197,8 @@ async function benchBackend(backend, dir) {
       let rows = 0
       for (let r = 0; r < RUNS; r++) {
         // Alternate which goes first, so neither always gets the warmer cache.
-        const runPlugin = async () => plugin.push((await onCopy(backend, n, copies++, dir, (db) => viaPlugin(db, stage, dir))).ms)
+        const runPlugin = async () =>
+          plugin.push((await onCopy(backend, n, copies++, dir, (db) => viaPlugin(db, stage, dir))).ms)
         const runDirect = async () => {
           const d = await onCopy(backend, n, copies++, dir, (db) => DIRECT[stage](db, params))
           direct.push(d.ms)
@@ -198,17 +211,23 @@ async function benchBackend(backend, dir) {
       const d = median(direct)
       if (stage === 'working') workingAt[n] = p
       const note = stage === 'health' ? '  (rows: counted, not changed)' : ''
-      console.log(`  ${stage.padEnd(20)}${pad(ms(p), 11)}${pad(ms(d), 11)}${pad(`${(p / d).toFixed(2)}x`, 10)}${pad(rows.toLocaleString('en-US'), 11)}${pad(perSecond(rows, p), 15)}${pad(perSecond(rows, d), 15)}${note}`)
+      console.log(
+        `  ${stage.padEnd(20)}${pad(ms(p), 11)}${pad(ms(d), 11)}${pad(`${(p / d).toFixed(2)}x`, 10)}${pad(rows.toLocaleString('en-US'), 11)}${pad(perSecond(rows, p), 15)}${pad(perSecond(rows, d), 15)}${note}`,
+      )
     }
   }
   for (const n of SIZES) {
-    console.log(`  working stage, ${n.toLocaleString('en-US')} memories: ${ms(workingAt[n])} ms = ${((workingAt[n] / 5000) * 100).toFixed(2)}% of its 5 s period`)
+    console.log(
+      `  working stage, ${n.toLocaleString('en-US')} memories: ${ms(workingAt[n])} ms = ${((workingAt[n] / 5000) * 100).toFixed(2)}% of its 5 s period`,
+    )
   }
 }
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'circadian-bench-memory-'))
 const backends = [sqliteBackend(dir), ...(WITH_PG ? [pgBackend()] : [])]
-console.log('bench/memory: each stage once per fresh copy of the same store. plugin = the memory-cycle job type run(ctx);')
+console.log(
+  'bench/memory: each stage once per fresh copy of the same store. plugin = the memory-cycle job type run(ctx);',
+)
 console.log('direct = the same stage SQL through knex in a transaction (the anchor); overhead = plugin / direct.')
 try {
   for (const backend of backends) {

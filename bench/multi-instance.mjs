@@ -24,7 +24,13 @@ const JOBS = arg('jobs', 1000)
 const ADMIN = process.env.CIRCADIAN_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 const work = mkdtempSync(path.join(os.tmpdir(), 'circadian-bench-multi-'))
 const home = path.join(work, 'home')
-const env = { ...process.env, HOME: home, XDG_DATA_HOME: path.join(home, 'data'), XDG_CACHE_HOME: path.join(home, 'cache'), XDG_CONFIG_HOME: path.join(home, 'config') }
+const env = {
+  ...process.env,
+  HOME: home,
+  XDG_DATA_HOME: path.join(home, 'data'),
+  XDG_CACHE_HOME: path.join(home, 'cache'),
+  XDG_CONFIG_HOME: path.join(home, 'config'),
+}
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]
 
@@ -46,10 +52,19 @@ async function circadian(instances) {
   return withDatabase(`circadian_bench_multi_${instances}`, async (url) => {
     const dir = path.join(work, `serve-${instances}`)
     mkdirSync(dir, { recursive: true })
-    const jobs = Array.from({ length: JOBS }, (_, i) => `    j${i}: { type: 'noop', schedule: '* * * * * *' },`).join('\n')
-    writeFileSync(path.join(dir, 'circadian.config.mjs'), `export default {\n  maxConcurrent: ${JOBS * 2},\n  state: { client: 'pg', connection: '${url}', pool: { max: 10 } },\n  jobs: {\n${jobs}\n  },\n}\n`)
+    const jobs = Array.from({ length: JOBS }, (_, i) => `    j${i}: { type: 'noop', schedule: '* * * * * *' },`).join(
+      '\n',
+    )
+    writeFileSync(
+      path.join(dir, 'circadian.config.mjs'),
+      `export default {\n  maxConcurrent: ${JOBS * 2},\n  state: { client: 'pg', connection: '${url}', pool: { max: 10 } },\n  jobs: {\n${jobs}\n  },\n}\n`,
+    )
     const children = Array.from({ length: instances }, (_, i) => {
-      const child = spawn(process.execPath, [BIN, 'serve', '--instance-id', `bench-${i}`, '--log-level', 'info'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] })
+      const child = spawn(process.execPath, [BIN, 'serve', '--instance-id', `bench-${i}`, '--log-level', 'info'], {
+        cwd: dir,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
       child.log = ''
       child.stdout.on('data', (c) => (child.log += c))
       return child
@@ -66,14 +81,28 @@ async function circadian(instances) {
     await sleep(from - Date.now() + SECONDS * 1000 + 2000)
     for (const c of children) c.kill('SIGTERM')
     await Promise.all(children.map((c) => new Promise((r) => c.on('close', r))))
-    const statements = children.reduce((sum, c) => sum + (Number(/"databaseStatements":(\d+)/.exec(c.log)?.[1]) || 0), 0)
-    const rows = await db('runs').whereBetween('scheduled_for', [new Date(from).toISOString(), new Date(from + (SECONDS - 1) * 1000).toISOString()]).select('job', 'scheduled_for', 'started_at', 'finished_at', 'instance', 'status', 'data')
+    const statements = children.reduce(
+      (sum, c) => sum + (Number(/"databaseStatements":(\d+)/.exec(c.log)?.[1]) || 0),
+      0,
+    )
+    const rows = await db('runs')
+      .whereBetween('scheduled_for', [
+        new Date(from).toISOString(),
+        new Date(from + (SECONDS - 1) * 1000).toISOString(),
+      ])
+      .select('job', 'scheduled_for', 'started_at', 'finished_at', 'instance', 'status', 'data')
     const total = await db('runs').count({ n: '*' }).first()
     await db.destroy()
     const seen = new Map()
     for (const r of rows) seen.set(`${r.job}@${r.scheduled_for}`, (seen.get(`${r.job}@${r.scheduled_for}`) ?? 0) + 1)
-    const late = rows.filter((r) => r.started_at).map((r) => Date.parse(r.started_at) - Date.parse(r.scheduled_for)).sort((a, b) => a - b)
-    const invoked = rows.filter((r) => r.data).map((r) => JSON.parse(r.data).invokedLateMs).sort((a, b) => a - b)
+    const late = rows
+      .filter((r) => r.started_at)
+      .map((r) => Date.parse(r.started_at) - Date.parse(r.scheduled_for))
+      .sort((a, b) => a - b)
+    const invoked = rows
+      .filter((r) => r.data)
+      .map((r) => JSON.parse(r.data).invokedLateMs)
+      .sort((a, b) => a - b)
     const finishes = rows.map((r) => Date.parse(r.finished_at)).sort((a, b) => a - b)
     return {
       expected: JOBS * SECONDS,
@@ -87,7 +116,12 @@ async function circadian(instances) {
       invokedP99: pct(invoked, 99),
       notSucceeded: rows.filter((r) => r.status !== 'succeeded').length,
       statementsPerFire: statements / Number(total.n),
-      byInstance: Object.fromEntries(Array.from({ length: instances }, (_, i) => [`bench-${i}`, rows.filter((r) => r.instance === `bench-${i}`).length])),
+      byInstance: Object.fromEntries(
+        Array.from({ length: instances }, (_, i) => [
+          `bench-${i}`,
+          rows.filter((r) => r.instance === `bench-${i}`).length,
+        ]),
+      ),
     }
   })
 }
@@ -103,11 +137,16 @@ async function pgBoss() {
     const t = performance.now()
     let done = 0
     for (let sent = 0; sent < total; sent += JOBS) {
-      await boss.insert(Array.from({ length: Math.min(JOBS, total - sent) }, (_, i) => ({ name: 'bench', data: { i: sent + i } })))
+      await boss.insert(
+        Array.from({ length: Math.min(JOBS, total - sent) }, (_, i) => ({ name: 'bench', data: { i: sent + i } })),
+      )
       for (;;) {
         const jobs = await boss.fetch('bench', { batchSize: JOBS })
         if (!jobs?.length) break
-        await boss.complete('bench', jobs.map((j) => j.id))
+        await boss.complete(
+          'bench',
+          jobs.map((j) => j.id),
+        )
         done += jobs.length
       }
     }
@@ -119,15 +158,23 @@ async function pgBoss() {
 
 try {
   linkNoopPlugin(BIN, path.join(work, 'noop-plugin'), env)
-  console.log(`bench/multi-instance: ${JOBS.toLocaleString('en')} jobs every second for ${SECONDS} s on PostgreSQL (machine: ${os.cpus().length} cores)`)
+  console.log(
+    `bench/multi-instance: ${JOBS.toLocaleString('en')} jobs every second for ${SECONDS} s on PostgreSQL (machine: ${os.cpus().length} cores)`,
+  )
   for (const n of [1, 3]) {
     const k = cronerAnchor({ jobs: JOBS, pattern: '* * * * * *', periodMs: 1000, count: SECONDS }, { root: ROOT, work })
     const r = await circadian(n)
-    console.log(`  circadian, ${n} instance${n > 1 ? 's' : ''}: job invoked p50 ${r.invokedP50} ms p99 ${r.invokedP99} ms (row started_at p50 ${r.p50} ms p99 ${r.p99} ms); invoked ${r.invoked}/${r.expected}, ${r.recorded}/${r.expected} occurrences recorded (${r.notSucceeded} not succeeded), ${r.duplicates} duplicates, ${r.perSecond.toFixed(0)} fires recorded/s, ${r.statementsPerFire.toFixed(2)} database statements per fire; by instance ${JSON.stringify(r.byInstance)}`)
-    console.log(`    croner alone just before: p50 ${k.p50} ms p99 ${k.p99} ms (${k.fired}/${k.expected} fired); ratio job-invoked p99 ${(r.invokedP99 / Math.max(1, k.p99)).toFixed(2)}x`)
+    console.log(
+      `  circadian, ${n} instance${n > 1 ? 's' : ''}: job invoked p50 ${r.invokedP50} ms p99 ${r.invokedP99} ms (row started_at p50 ${r.p50} ms p99 ${r.p99} ms); invoked ${r.invoked}/${r.expected}, ${r.recorded}/${r.expected} occurrences recorded (${r.notSucceeded} not succeeded), ${r.duplicates} duplicates, ${r.perSecond.toFixed(0)} fires recorded/s, ${r.statementsPerFire.toFixed(2)} database statements per fire; by instance ${JSON.stringify(r.byInstance)}`,
+    )
+    console.log(
+      `    croner alone just before: p50 ${k.p50} ms p99 ${k.p99} ms (${k.fired}/${k.expected} fired); ratio job-invoked p99 ${(r.invokedP99 / Math.max(1, k.p99)).toFixed(2)}x`,
+    )
   }
   const b = await pgBoss()
-  console.log(`  pg-boss publish + fetch + complete (batches of ${JOBS}): ${b.jobs} jobs, ${b.perSecond.toFixed(0)} jobs/s (throughput ceiling of a queue doing the same bookkeeping; no schedule)`)
+  console.log(
+    `  pg-boss publish + fetch + complete (batches of ${JOBS}): ${b.jobs} jobs, ${b.perSecond.toFixed(0)} jobs/s (throughput ceiling of a queue doing the same bookkeeping; no schedule)`,
+  )
 } finally {
   rmSync(work, { recursive: true, force: true })
 }

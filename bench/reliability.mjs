@@ -33,7 +33,24 @@ const { createLogger } = await dist('log/logger.js')
 const { z } = await import('zod')
 
 const iso = () => new Date().toISOString()
-const row = (i) => ({ id: `R${String(i).padStart(25, '0')}`, job: 'bench', type: 'noop', trigger: 'manual', scheduled_for: null, created_at: iso(), started_at: iso(), finished_at: null, status: 'running', reason: null, attempts: 0, summary: null, error: null, output: null, data: null, instance: 'bench:1' })
+const row = (i) => ({
+  id: `R${String(i).padStart(25, '0')}`,
+  job: 'bench',
+  type: 'noop',
+  trigger: 'manual',
+  scheduled_for: null,
+  created_at: iso(),
+  started_at: iso(),
+  finished_at: null,
+  status: 'running',
+  reason: null,
+  attempts: 0,
+  summary: null,
+  error: null,
+  output: null,
+  data: null,
+  instance: 'bench:1',
+})
 
 async function freshStore(name) {
   const store = await openStore({ client: 'better-sqlite3', filename: path.join(work, `${name}.db`) })
@@ -74,10 +91,18 @@ async function knexBaseline() {
 }
 
 async function circadian() {
-  const noop = defineJobType({ type: 'noop', options: z.object({}), resources: () => ['db:bench'], run: async () => ({ status: 'ok' }) })
+  const noop = defineJobType({
+    type: 'noop',
+    options: z.object({}),
+    resources: () => ['db:bench'],
+    run: async () => ({ status: 'ok' }),
+  })
   const registry = buildJobTypeRegistry([{ plugin: 'bench', result: [noop] }])
   const config = validateConfig(
-    { resources: { 'db:bench': { breaker: { failures: 5, halfOpenAfter: '60s' } } }, jobs: { bench: { type: 'noop', retry: { attempts: 3, delay: '10ms' } } } },
+    {
+      resources: { 'db:bench': { breaker: { failures: 5, halfOpenAfter: '60s' } } },
+      jobs: { bench: { type: 'noop', retry: { attempts: 3, delay: '10ms' } } },
+    },
     { file: path.join(work, 'circadian.config.ts'), registry },
   )
   const store = await freshStore('circadian')
@@ -115,11 +140,21 @@ try {
   const knex = await knexBaseline()
   const ours = await circadian()
   const perSecond = (ms) => (RUNS / ms) * 1000
-  console.log(`bench/reliability: ${RUNS.toLocaleString('en')} runs recorded (insert at start, finish at end) on SQLite`)
-  console.log(`  raw better-sqlite3 (prepared, a transaction per statement)  ${perSecond(raw).toFixed(0).padStart(7)} runs/s  ${((raw * 1000) / RUNS).toFixed(1).padStart(6)} µs/run`)
-  console.log(`  bare knex insert + update loop                                ${perSecond(knex).toFixed(0).padStart(7)} runs/s  ${((knex * 1000) / RUNS).toFixed(1).padStart(6)} µs/run`)
-  console.log(`  circadian executeRun (retry policy + breaker in the path)     ${perSecond(ours).toFixed(0).padStart(7)} runs/s  ${((ours * 1000) / RUNS).toFixed(1).padStart(6)} µs/run`)
-  console.log(`  circadian / raw: ${(raw / ours).toFixed(2)}x   (goal >= 0.50x)   circadian / knex: ${(knex / ours).toFixed(2)}x   overhead vs raw: ${(((ours - raw) * 1000) / RUNS).toFixed(1)} µs/run`)
+  console.log(
+    `bench/reliability: ${RUNS.toLocaleString('en')} runs recorded (insert at start, finish at end) on SQLite`,
+  )
+  console.log(
+    `  raw better-sqlite3 (prepared, a transaction per statement)  ${perSecond(raw).toFixed(0).padStart(7)} runs/s  ${((raw * 1000) / RUNS).toFixed(1).padStart(6)} µs/run`,
+  )
+  console.log(
+    `  bare knex insert + update loop                                ${perSecond(knex).toFixed(0).padStart(7)} runs/s  ${((knex * 1000) / RUNS).toFixed(1).padStart(6)} µs/run`,
+  )
+  console.log(
+    `  circadian executeRun (retry policy + breaker in the path)     ${perSecond(ours).toFixed(0).padStart(7)} runs/s  ${((ours * 1000) / RUNS).toFixed(1).padStart(6)} µs/run`,
+  )
+  console.log(
+    `  circadian / raw: ${(raw / ours).toFixed(2)}x   (goal >= 0.50x)   circadian / knex: ${(knex / ours).toFixed(2)}x   overhead vs raw: ${(((ours - raw) * 1000) / RUNS).toFixed(1)} µs/run`,
+  )
 } finally {
   rmSync(work, { recursive: true, force: true })
 }

@@ -32,9 +32,16 @@ const MINUTES = Number(arg('minutes', 3))
 const ONLY = arg('only', 'a,b,d,c').split(',')
 const work = mkdtempSync(path.join(os.tmpdir(), 'circadian-bench-sched-'))
 const home = path.join(work, 'home')
-const env = { ...process.env, HOME: home, XDG_DATA_HOME: path.join(home, 'data'), XDG_CACHE_HOME: path.join(home, 'cache'), XDG_CONFIG_HOME: path.join(home, 'config') }
+const env = {
+  ...process.env,
+  HOME: home,
+  XDG_DATA_HOME: path.join(home, 'data'),
+  XDG_CACHE_HOME: path.join(home, 'cache'),
+  XDG_CONFIG_HOME: path.join(home, 'config'),
+}
 
-const pct = (sorted, p) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN)
+const pct = (sorted, p) =>
+  sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 const fmt = (n, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : '-')
 
@@ -58,7 +65,11 @@ function rssKb(pid) {
 /** Starts serve; resolves with the child and the time until it logged that it is serving. */
 async function startServe(dir) {
   const started = Date.now()
-  const child = spawn(process.execPath, ['--max-old-space-size=8192', BIN, 'serve', '--log-level', 'warn'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, ['--max-old-space-size=8192', BIN, 'serve', '--log-level', 'warn'], {
+    cwd: dir,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   let err = ''
   child.stderr.on('data', (c) => (err += c))
   // With --log-level warn nothing is logged on start; wait for the instance row instead.
@@ -101,19 +112,33 @@ async function circadianScenario({ jobs, pattern, periodMs, count }) {
   const rss = rssKb(child.pid)
   await stop(child)
   const db = new Database(path.join(dir, '.circadian', 'state.db'), { readonly: true })
-  const rows = db.prepare(`select status, started_at, scheduled_for, finished_at, data from runs where scheduled_for between ? and ?`).all(new Date(first).toISOString(), new Date(last).toISOString())
+  const rows = db
+    .prepare(
+      `select status, started_at, scheduled_for, finished_at, data from runs where scheduled_for between ? and ?`,
+    )
+    .all(new Date(first).toISOString(), new Date(last).toISOString())
   db.close()
   rmSync(dir, { recursive: true, force: true })
   const expected = jobs * count
   const statuses = {}
   for (const r of rows) statuses[r.status] = (statuses[r.status] ?? 0) + 1
-  const started = rows.filter((r) => r.started_at).map((r) => Date.parse(r.started_at) - Date.parse(r.scheduled_for)).sort((a, b) => a - b)
+  const started = rows
+    .filter((r) => r.started_at)
+    .map((r) => Date.parse(r.started_at) - Date.parse(r.scheduled_for))
+    .sort((a, b) => a - b)
   const invokedRows = rows.filter((r) => r.data)
   const invoked = invokedRows.map((r) => JSON.parse(r.data).invokedLateMs).sort((a, b) => a - b)
   // Per scheduled instant: when its last job was invoked.
   const lastByInstant = new Map()
-  for (const r of invokedRows) lastByInstant.set(r.scheduled_for, Math.max(lastByInstant.get(r.scheduled_for) ?? 0, JSON.parse(r.data).invokedLateMs))
-  const finishes = rows.filter((r) => r.finished_at).map((r) => Date.parse(r.finished_at)).sort((a, b) => a - b)
+  for (const r of invokedRows)
+    lastByInstant.set(
+      r.scheduled_for,
+      Math.max(lastByInstant.get(r.scheduled_for) ?? 0, JSON.parse(r.data).invokedLateMs),
+    )
+  const finishes = rows
+    .filter((r) => r.finished_at)
+    .map((r) => Date.parse(r.finished_at))
+    .sort((a, b) => a - b)
   return {
     expected,
     recorded: rows.length,
@@ -131,7 +156,16 @@ async function circadianScenario({ jobs, pattern, periodMs, count }) {
 const cronerScenario = (sc) => cronerAnchor(sc, { root: ROOT, work })
 
 async function memoryPerJob() {
-  const mixed = ['* * * * *', '0 * * * *', '*/5 * * * *', '0 9 * * 1-5', '30 2 * * *', '0 0 1 * *', '15 */2 * * *', '0 22 * * SUN']
+  const mixed = [
+    '* * * * *',
+    '0 * * * *',
+    '*/5 * * * *',
+    '0 9 * * 1-5',
+    '30 2 * * *',
+    '0 0 1 * *',
+    '15 */2 * * *',
+    '0 22 * * SUN',
+  ]
   const small = path.join(work, 'mem-1')
   writeConfig(small, 1, () => '0 0 1 1 *')
   const big = path.join(work, 'mem-100k')
@@ -156,8 +190,14 @@ const ms = Date.now() - t; global.gc && gc(); console.log(JSON.stringify({ kbPer
 `,
   )
   // 100,000 Cron objects (each with its own timer) outgrow node's default heap: give the anchor room.
-  const anchor = spawnSync(process.execPath, ['--expose-gc', '--max-old-space-size=16384', script], { encoding: 'utf8', timeout: 600_000 })
-  if (anchor.status !== 0) throw new Error(`the croner anchor failed (exit ${anchor.status}, ${anchor.signal ?? 'no signal'}): ${anchor.stderr.split('\n').slice(0, 3).join(' ')}`)
+  const anchor = spawnSync(process.execPath, ['--expose-gc', '--max-old-space-size=16384', script], {
+    encoding: 'utf8',
+    timeout: 600_000,
+  })
+  if (anchor.status !== 0)
+    throw new Error(
+      `the croner anchor failed (exit ${anchor.status}, ${anchor.signal ?? 'no signal'}): ${anchor.stderr.split('\n').slice(0, 3).join(' ')}`,
+    )
   const cr = JSON.parse(anchor.stdout)
   return { readyMs: b.readyMs, kbPerJob: (full - base) / 100_000, cronerKbPerJob: cr.kbPerJob, cronerMs: cr.ms }
 }
@@ -166,9 +206,33 @@ try {
   setupPlugin()
   console.log(`bench/scheduler (${SECONDS} s windows; machine: ${os.cpus().length} cores)`)
   const scenarios = [
-    { key: 'a', jobs: 1000, pattern: '* * * * * *', periodMs: 1000, count: SECONDS, goal: 1.2, label: `1,000 jobs every second for ${SECONDS} s` },
-    { key: 'b', jobs: 10_000, pattern: '* * * * * *', periodMs: 1000, count: SECONDS, goal: 2, label: `10,000 jobs every second for ${SECONDS} s` },
-    { key: 'd', jobs: 50_000, pattern: '0 * * * * *', periodMs: 60_000, count: MINUTES, goal: null, label: `50,000 jobs due at the same instant, every minute for ${MINUTES} min` },
+    {
+      key: 'a',
+      jobs: 1000,
+      pattern: '* * * * * *',
+      periodMs: 1000,
+      count: SECONDS,
+      goal: 1.2,
+      label: `1,000 jobs every second for ${SECONDS} s`,
+    },
+    {
+      key: 'b',
+      jobs: 10_000,
+      pattern: '* * * * * *',
+      periodMs: 1000,
+      count: SECONDS,
+      goal: 2,
+      label: `10,000 jobs every second for ${SECONDS} s`,
+    },
+    {
+      key: 'd',
+      jobs: 50_000,
+      pattern: '0 * * * * *',
+      periodMs: 60_000,
+      count: MINUTES,
+      goal: null,
+      label: `50,000 jobs due at the same instant, every minute for ${MINUTES} min`,
+    },
   ]
   for (const sc of scenarios) {
     if (!ONLY.includes(sc.key)) continue
@@ -176,25 +240,44 @@ try {
     const anchors = [await cronerScenario(sc)]
     const c = await circadianScenario(sc)
     if (sc.periodMs < 60_000) anchors.push(await cronerScenario(sc))
-    const other = Object.entries(c.statuses).filter(([s]) => s !== 'succeeded').map(([s, n]) => `${n} ${s}`).join(', ') || 'none'
+    const other =
+      Object.entries(c.statuses)
+        .filter(([s]) => s !== 'succeeded')
+        .map(([s, n]) => `${n} ${s}`)
+        .join(', ') || 'none'
     console.log(`(${sc.key}) ${sc.label}`)
-    console.log(`  circadian serve: job invoked p50 ${fmt(c.p50, 0)} ms, p99 ${fmt(c.p99, 0)} ms, max ${fmt(c.max, 0)} ms (row started_at p99 ${fmt(c.startedP99, 0)} ms); invoked ${c.invokedCount}/${c.expected}, recorded ${c.recorded}/${c.expected} (${c.missing} missing; not succeeded: ${other}); ${fmt(c.recordedPerSecond, 0)} runs recorded/s, RSS ${fmt(c.rssMb, 0)} MB`)
-    if (sc.periodMs >= 60_000) console.log(`    last job invoked per instant: ${c.lastInvoked.map((ms) => `${fmt(ms, 0)} ms`).join(', ')}`)
+    console.log(
+      `  circadian serve: job invoked p50 ${fmt(c.p50, 0)} ms, p99 ${fmt(c.p99, 0)} ms, max ${fmt(c.max, 0)} ms (row started_at p99 ${fmt(c.startedP99, 0)} ms); invoked ${c.invokedCount}/${c.expected}, recorded ${c.recorded}/${c.expected} (${c.missing} missing; not succeeded: ${other}); ${fmt(c.recordedPerSecond, 0)} runs recorded/s, RSS ${fmt(c.rssMb, 0)} MB`,
+    )
+    if (sc.periodMs >= 60_000)
+      console.log(`    last job invoked per instant: ${c.lastInvoked.map((ms) => `${fmt(ms, 0)} ms`).join(', ')}`)
     for (const [i, k] of anchors.entries()) {
-      console.log(`  croner alone #${i + 1}: lateness p50 ${fmt(k.p50, 0)} ms, p99 ${fmt(k.p99, 0)} ms, max ${fmt(k.max, 0)} ms; fired ${k.fired}/${k.expected} (${k.missing} missing; nothing recorded)`)
-      if (sc.periodMs >= 60_000) console.log(`    last job invoked per instant: ${k.lastInvoked.map((ms) => `${fmt(ms, 0)} ms`).join(', ')}`)
+      console.log(
+        `  croner alone #${i + 1}: lateness p50 ${fmt(k.p50, 0)} ms, p99 ${fmt(k.p99, 0)} ms, max ${fmt(k.max, 0)} ms; fired ${k.fired}/${k.expected} (${k.missing} missing; nothing recorded)`,
+      )
+      if (sc.periodMs >= 60_000)
+        console.log(`    last job invoked per instant: ${k.lastInvoked.map((ms) => `${fmt(ms, 0)} ms`).join(', ')}`)
     }
     const anchorP99 = anchors.reduce((sum, k) => sum + k.p99, 0) / anchors.length
     const ratios = anchors.map((k) => fmt(c.p99 / Math.max(1, k.p99), 2) + 'x').join(' / ')
     const anchorLast = Math.max(...anchors.flatMap((k) => k.lastInvoked))
-    console.log(`  ratio job-invoked p99 circadian/croner: ${fmt(c.p99 / Math.max(1, anchorP99), 2)}x against the anchors' mean (${ratios} against each)${sc.goal ? `   goal: <= ${sc.goal}x` : ''}; every fire invoked: ${c.invokedCount === c.expected ? 'yes' : 'NO'}`)
-    if (sc.periodMs >= 60_000) console.log(`  ratio time until the last job is invoked (worst instant): ${fmt(Math.max(...c.lastInvoked) / Math.max(1, anchorLast), 2)}x`)
+    console.log(
+      `  ratio job-invoked p99 circadian/croner: ${fmt(c.p99 / Math.max(1, anchorP99), 2)}x against the anchors' mean (${ratios} against each)${sc.goal ? `   goal: <= ${sc.goal}x` : ''}; every fire invoked: ${c.invokedCount === c.expected ? 'yes' : 'NO'}`,
+    )
+    if (sc.periodMs >= 60_000)
+      console.log(
+        `  ratio time until the last job is invoked (worst instant): ${fmt(Math.max(...c.lastInvoked) / Math.max(1, anchorLast), 2)}x`,
+      )
   }
   if (ONLY.includes('c')) {
     const m = await memoryPerJob()
     console.log('(c) 100,000 jobs, mixed schedules')
-    console.log(`  circadian serve: ${fmt(m.kbPerJob, 2)} KB RSS per job; ready (config loaded, validated, scheduled) in ${fmt(m.readyMs / 1000, 1)} s`)
-    console.log(`  croner alone:    ${fmt(m.cronerKbPerJob, 2)} KB RSS per job (one Cron each, created in ${m.cronerMs} ms)`)
+    console.log(
+      `  circadian serve: ${fmt(m.kbPerJob, 2)} KB RSS per job; ready (config loaded, validated, scheduled) in ${fmt(m.readyMs / 1000, 1)} s`,
+    )
+    console.log(
+      `  croner alone:    ${fmt(m.cronerKbPerJob, 2)} KB RSS per job (one Cron each, created in ${m.cronerMs} ms)`,
+    )
     console.log(`  ratio: ${fmt(m.kbPerJob / m.cronerKbPerJob, 2)}x   goal: <= 5 KB per job`)
   }
 } finally {

@@ -29,7 +29,8 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8)
 const PG_ADMIN = process.env.CIRCADIAN_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 
 // 9 in every 100 alerts are ALERT (value > 90): the run exits 1, as a real fleet of alerts would.
-const QUERY = "select case when value > 90 then 'ALERT' else 'OK' end as status, value as actual_value, 90 as threshold, label from metrics where id = $i"
+const QUERY =
+  "select case when value > 90 then 'ALERT' else 'OK' end as status, value as actual_value, 90 as threshold, label from metrics where id = $i"
 
 function configText(connection, state) {
   // Under serve, every alert fires at BENCH_CRON; misfireGrace keeps the last of them on time.
@@ -68,7 +69,11 @@ function runCli(dir, alerts) {
     const outFile = path.join(dir, `runs-${alerts}.json`)
     const outFd = openSync(outFile, 'w')
     const start = performance.now()
-    const child = spawn(process.execPath, [BIN, 'run', '--all', '--json', '--no-notify'], { cwd: dir, env: { ...process.env, BENCH_ALERTS: String(alerts) }, stdio: ['ignore', outFd, 'pipe'] })
+    const child = spawn(process.execPath, [BIN, 'run', '--all', '--json', '--no-notify'], {
+      cwd: dir,
+      env: { ...process.env, BENCH_ALERTS: String(alerts) },
+      stdio: ['ignore', outFd, 'pipe'],
+    })
     closeSync(outFd)
     const rss = watchTreeRss(child.pid)
     let err = ''
@@ -93,7 +98,11 @@ function runCli(dir, alerts) {
 
 /** A helper process running the same queries `N` times, `CONCURRENCY` at a time: { ms, peakKb }. */
 function runLoop(script, args, what) {
-  const child = spawn(process.execPath, [script, JSON.stringify({ ...args, template: QUERY, n: N, concurrency: CONCURRENCY })], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const child = spawn(
+    process.execPath,
+    [script, JSON.stringify({ ...args, template: QUERY, n: N, concurrency: CONCURRENCY })],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  )
   const rss = watchTreeRss(child.pid)
   let out = ''
   child.stdout.on('data', (c) => (out += c))
@@ -124,15 +133,31 @@ function report(label, full, small, evalOnly, bare, serve) {
   const rate = (ms) => (1000 / ms).toFixed(0).padStart(6)
   const rssPerAlertKb = (full.peakKb - small.peakKb) / (N - SMALL)
   console.log(`${label}: ${N} alerts, maxConcurrent ${CONCURRENCY}`)
-  console.log(`  circadian run --all, whole process    ${(full.ms / 1000).toFixed(2).padStart(8)} s   ${(N / (full.ms / 1000)).toFixed(0).padStart(6)} evaluations/s   outcomes ${JSON.stringify(full.counts)}`)
-  console.log(`  per evaluation, startup excluded      ${perEval.toFixed(2).padStart(8)} ms  ${rate(perEval)} evaluations/s   ((T${N} − T${SMALL}) / ${N - SMALL}: query, run records, alert state)`)
-  console.log(`  plugin query path alone               ${perQueryPath.toFixed(2).padStart(8)} ms  ${rate(perQueryPath)} evaluations/s   (read-only transaction, timeout, row guard, contract)`)
-  console.log(`  bare knex loop (anchor)               ${perBare.toFixed(2).padStart(8)} ms  ${rate(perBare)} queries/s`)
-  console.log(`  peak RSS, ${N} alerts                 ${(full.peakKb / 1024).toFixed(1).padStart(8)} MB  (${SMALL} alerts: ${(small.peakKb / 1024).toFixed(1)} MB; bare loop: ${(bare.peakKb / 1024).toFixed(1)} MB; CLI and SQLite query processes together)`)
-  console.log(`  RSS per alert                         ${rssPerAlertKb.toFixed(1).padStart(8)} KB  ((peak${N} − peak${SMALL}) / ${N - SMALL})`)
+  console.log(
+    `  circadian run --all, whole process    ${(full.ms / 1000).toFixed(2).padStart(8)} s   ${(N / (full.ms / 1000)).toFixed(0).padStart(6)} evaluations/s   outcomes ${JSON.stringify(full.counts)}`,
+  )
+  console.log(
+    `  per evaluation, startup excluded      ${perEval.toFixed(2).padStart(8)} ms  ${rate(perEval)} evaluations/s   ((T${N} − T${SMALL}) / ${N - SMALL}: query, run records, alert state)`,
+  )
+  console.log(
+    `  plugin query path alone               ${perQueryPath.toFixed(2).padStart(8)} ms  ${rate(perQueryPath)} evaluations/s   (read-only transaction, timeout, row guard, contract)`,
+  )
+  console.log(
+    `  bare knex loop (anchor)               ${perBare.toFixed(2).padStart(8)} ms  ${rate(perBare)} queries/s`,
+  )
+  console.log(
+    `  peak RSS, ${N} alerts                 ${(full.peakKb / 1024).toFixed(1).padStart(8)} MB  (${SMALL} alerts: ${(small.peakKb / 1024).toFixed(1)} MB; bare loop: ${(bare.peakKb / 1024).toFixed(1)} MB; CLI and SQLite query processes together)`,
+  )
+  console.log(
+    `  RSS per alert                         ${rssPerAlertKb.toFixed(1).padStart(8)} KB  ((peak${N} − peak${SMALL}) / ${N - SMALL})`,
+  )
   console.log('  ratios to the bare knex loop')
-  console.log(`    full evaluation (run --all)          ${(perEval / perBare).toFixed(1)}x   (+${(perEval - perBare).toFixed(2)} ms per evaluation)`)
-  console.log(`    plugin query path alone              ${(perQueryPath / perBare).toFixed(1)}x   (+${(perQueryPath - perBare).toFixed(2)} ms per evaluation)`)
+  console.log(
+    `    full evaluation (run --all)          ${(perEval / perBare).toFixed(1)}x   (+${(perEval - perBare).toFixed(2)} ms per evaluation)`,
+  )
+  console.log(
+    `    plugin query path alone              ${(perQueryPath / perBare).toFixed(1)}x   (+${(perQueryPath - perBare).toFixed(2)} ms per evaluation)`,
+  )
   console.log(`    peak RSS, ${N} alerts                ${(full.peakKb / bare.peakKb).toFixed(1)}x`)
   if (serve.error) {
     console.log(`  circadian serve, ${N} alerts firing at one instant: no figures — ${serve.error}`)
@@ -142,20 +167,44 @@ function report(label, full, small, evalOnly, bare, serve) {
   const servePerEval = (serveFull.last - serveFull.first) / N
   const serveRssPerAlert = (serveFull.idleKb - serveSmall.idleKb) / (N - SMALL)
   console.log(`  circadian serve, ${N} alerts firing at one instant`)
-  console.log(`    first start → last finish          ${((serveFull.last - serveFull.first) / 1000).toFixed(2).padStart(8)} s   ${(1000 / servePerEval).toFixed(0).padStart(6)} evaluations/s   outcomes ${JSON.stringify(serveFull.counts)}`)
-  console.log(`    per evaluation                     ${servePerEval.toFixed(2).padStart(8)} ms  ${(servePerEval / perBare).toFixed(1)}x the bare knex loop`)
-  console.log(`    scheduler overhead per evaluation  ${(servePerEval - perEval).toFixed(2).padStart(8)} ms  (serve per evaluation − run --all per evaluation)`)
-  console.log(`    RSS loaded, idle before the fire   ${(serveFull.idleKb / 1024).toFixed(1).padStart(8)} MB  (${SMALL} alerts: ${(serveSmall.idleKb / 1024).toFixed(1)} MB) → ${serveRssPerAlert.toFixed(1)} KB per alert`)
-  console.log(`    peak RSS while evaluating          ${(serveFull.peakKb / 1024).toFixed(1).padStart(8)} MB  (${SMALL} alerts: ${(serveSmall.peakKb / 1024).toFixed(1)} MB) → ${((serveFull.peakKb - serveSmall.peakKb) / (N - SMALL)).toFixed(1)} KB per alert`)
+  console.log(
+    `    first start → last finish          ${((serveFull.last - serveFull.first) / 1000).toFixed(2).padStart(8)} s   ${(1000 / servePerEval).toFixed(0).padStart(6)} evaluations/s   outcomes ${JSON.stringify(serveFull.counts)}`,
+  )
+  console.log(
+    `    per evaluation                     ${servePerEval.toFixed(2).padStart(8)} ms  ${(servePerEval / perBare).toFixed(1)}x the bare knex loop`,
+  )
+  console.log(
+    `    scheduler overhead per evaluation  ${(servePerEval - perEval).toFixed(2).padStart(8)} ms  (serve per evaluation − run --all per evaluation)`,
+  )
+  console.log(
+    `    RSS loaded, idle before the fire   ${(serveFull.idleKb / 1024).toFixed(1).padStart(8)} MB  (${SMALL} alerts: ${(serveSmall.idleKb / 1024).toFixed(1)} MB) → ${serveRssPerAlert.toFixed(1)} KB per alert`,
+  )
+  console.log(
+    `    peak RSS while evaluating          ${(serveFull.peakKb / 1024).toFixed(1).padStart(8)} MB  (${SMALL} alerts: ${(serveSmall.peakKb / 1024).toFixed(1)} MB) → ${((serveFull.peakKb - serveSmall.peakKb) / (N - SMALL)).toFixed(1)} KB per alert`,
+  )
 }
 
 /** serve with SMALL alerts, then with N, in `dir` (a fresh state store each time is not needed: runs are per occurrence). */
 async function serveBoth(dir, store) {
   try {
     const small = fireAt(15_000)
-    const serveSmall = await serveOnce({ bin: BIN, dir, alerts: SMALL, ...small, store, logFile: path.join(dir, 'serve-small.log') })
+    const serveSmall = await serveOnce({
+      bin: BIN,
+      dir,
+      alerts: SMALL,
+      ...small,
+      store,
+      logFile: path.join(dir, 'serve-small.log'),
+    })
     const full = fireAt(30_000)
-    const serveFull = await serveOnce({ bin: BIN, dir, alerts: N, ...full, store, logFile: path.join(dir, 'serve-full.log') })
+    const serveFull = await serveOnce({
+      bin: BIN,
+      dir,
+      alerts: N,
+      ...full,
+      store,
+      logFile: path.join(dir, 'serve-full.log'),
+    })
     return { serveSmall, serveFull }
   } catch (err) {
     return { error: err.message }
@@ -182,7 +231,11 @@ async function benchSqlite() {
   const full = await runCli(sqliteDir, N)
   const evalOnly = await runEval({ client: 'better-sqlite3', filename: dataFile })
   const bare = await runBare('better-sqlite3', { filename: dataFile })
-  const serve = await serveBoth(sqliteDir, { client: 'better-sqlite3', connection: { filename: path.join(sqliteDir, '.circadian', 'state.db') }, useNullAsDefault: true })
+  const serve = await serveBoth(sqliteDir, {
+    client: 'better-sqlite3',
+    connection: { filename: path.join(sqliteDir, '.circadian', 'state.db') },
+    useNullAsDefault: true,
+  })
   report('SQLite (data and state store)', full, small, evalOnly, bare, serve)
 }
 
@@ -197,7 +250,10 @@ async function benchPostgres() {
   const db = knex({ client: 'pg', connection: pgUrl, pool: { min: 0, max: 1 } })
   await seed(db)
   await db.destroy()
-  writeFileSync(path.join(pgDir, 'circadian.config.mjs'), configText({ client: 'pg', connection: pgUrl, pool: { max: CONCURRENCY } }, { client: 'pg', connection: pgUrl }))
+  writeFileSync(
+    path.join(pgDir, 'circadian.config.mjs'),
+    configText({ client: 'pg', connection: pgUrl, pool: { max: CONCURRENCY } }, { client: 'pg', connection: pgUrl }),
+  )
   const small = await runCli(pgDir, SMALL)
   const full = await runCli(pgDir, N)
   const evalOnly = await runEval({ client: 'pg', connection: pgUrl, pool: { max: CONCURRENCY } })

@@ -26,7 +26,9 @@ function cacheFileFor(filename, source) {
   // V8 rejects a cache made under other flags (--cpu-prof, --no-opt, ...): one file per flag set, so runs
   // with and without them do not keep overwriting each other's cache.
   const flags = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].join(' ')
-  const key = shortHash(`${process.version}\0${process.arch}\0${source.length}\0${statSync(filename).mtimeMs}\0${flags}`)
+  const key = shortHash(
+    `${process.version}\0${process.arch}\0${source.length}\0${statSync(filename).mtimeMs}\0${flags}`,
+  )
   return path.join(base, 'circadian', `bundle-${shortHash(filename)}-${key}.v8cache`)
 }
 

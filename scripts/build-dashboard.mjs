@@ -25,19 +25,24 @@ const result = await build({
 })
 
 const files = Object.fromEntries(result.outputFiles.map((f) => [path.basename(f.path), f.contents]))
-if (!files['app.js'] || !files['app.css']) throw new Error(`build-dashboard: expected app.js and app.css, got ${Object.keys(files).join(', ')}`)
+if (!files['app.js'] || !files['app.css'])
+  throw new Error(`build-dashboard: expected app.js and app.css, got ${Object.keys(files).join(', ')}`)
 const hash = (bytes) => createHash('sha256').update(bytes).digest('hex').slice(0, 12)
 // The query string changes with the content, so a browser never pairs a new page with an old script.
-const html = readFileSync(`${client}/index.html`, 'utf8').replace('{{js}}', hash(files['app.js'])).replace('{{css}}', hash(files['app.css']))
+const html = readFileSync(`${client}/index.html`, 'utf8')
+  .replace('{{js}}', hash(files['app.js']))
+  .replace('{{css}}', hash(files['app.css']))
 
 // Written aside, then renamed: a running serve reading the files sees the old set or the new one.
 const staging = `${out}.tmp`
 rmSync(staging, { recursive: true, force: true })
 mkdirSync(staging, { recursive: true })
-for (const [name, bytes] of Object.entries({ ...files, 'index.html': html })) writeFileSync(path.join(staging, name), bytes)
+for (const [name, bytes] of Object.entries({ ...files, 'index.html': html }))
+  writeFileSync(path.join(staging, name), bytes)
 rmSync(out, { recursive: true, force: true })
 renameSync(staging, out)
 // tsc compiles the client with the rest of src/ (so it is type-checked with it); the browser needs only the bundle.
 rmSync('dist/serve/dashboard/client', { recursive: true, force: true })
-const size = (name) => `${name} ${(Buffer.byteLength(name === 'index.html' ? html : files[name]) / 1024).toFixed(0)} KiB`
+const size = (name) =>
+  `${name} ${(Buffer.byteLength(name === 'index.html' ? html : files[name]) / 1024).toFixed(0)} KiB`
 console.log(`dist/dashboard: ${['app.js', 'app.css', 'index.html'].map(size).join(', ')}`)

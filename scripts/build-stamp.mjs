@@ -24,18 +24,22 @@ function walk(dir, out) {
 
 const plugins = (root) =>
   existsSync(path.join(root, WORKSPACES))
-    ? readdirSync(path.join(root, WORKSPACES)).filter((p) => existsSync(path.join(root, WORKSPACES, p, 'package.json'))).sort()
+    ? readdirSync(path.join(root, WORKSPACES))
+        .filter((p) => existsSync(path.join(root, WORKSPACES, p, 'package.json')))
+        .sort()
     : []
 
 /** Every file the build reads, relative to `root`, in a stable order. */
 export function buildInputs(root) {
   const files = []
   for (const dir of ['src', 'scripts', 'bin']) walk(path.join(root, dir), files)
-  for (const name of readdirSync(root).sort()) if (/^(package(-lock)?\.json|tsconfig.*\.json)$/.test(name)) files.push(path.join(root, name))
+  for (const name of readdirSync(root).sort())
+    if (/^(package(-lock)?\.json|tsconfig.*\.json)$/.test(name)) files.push(path.join(root, name))
   for (const plugin of plugins(root)) {
     const base = path.join(root, WORKSPACES, plugin)
     walk(path.join(base, 'src'), files)
-    for (const name of readdirSync(base).sort()) if (/^(package\.json|tsconfig.*\.json)$/.test(name)) files.push(path.join(base, name))
+    for (const name of readdirSync(base).sort())
+      if (/^(package\.json|tsconfig.*\.json)$/.test(name)) files.push(path.join(base, name))
   }
   return files.map((f) => path.relative(root, f).split(path.sep).join('/'))
 }
@@ -44,7 +48,10 @@ export function buildInputs(root) {
 export function buildOutputs(root) {
   const files = walk(path.join(root, 'dist'), [])
   for (const plugin of plugins(root)) walk(path.join(root, WORKSPACES, plugin, 'dist'), files)
-  for (const manifest of ['oclif.manifest.json', ...plugins(root).map((p) => `${WORKSPACES}/${p}/oclif.manifest.json`)]) {
+  for (const manifest of [
+    'oclif.manifest.json',
+    ...plugins(root).map((p) => `${WORKSPACES}/${p}/oclif.manifest.json`),
+  ]) {
     if (existsSync(path.join(root, manifest))) files.push(path.join(root, manifest))
   }
   const outputs = {}
@@ -57,7 +64,11 @@ export function buildOutputs(root) {
 
 export function inputsHash(root) {
   const hash = createHash('sha256').update(`node ${process.version}\n`)
-  for (const file of buildInputs(root)) hash.update(`${file}\n`).update(readFileSync(path.join(root, file))).update('\n')
+  for (const file of buildInputs(root))
+    hash
+      .update(`${file}\n`)
+      .update(readFileSync(path.join(root, file)))
+      .update('\n')
   return hash.digest('hex')
 }
 

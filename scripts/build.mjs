@@ -9,7 +9,9 @@ const force = process.argv.includes('--force') || process.env.CIRCADIAN_FORCE_BU
 execFileSync(process.execPath, ['scripts/link-self.mjs'], { stdio: 'inherit' })
 const reason = force ? 'forced' : staleReason(root)
 if (reason === null) {
-  console.log(`build: dist/ is up to date with the sources (${STAMP}); nothing to do (npm run build -- --force to rebuild)`)
+  console.log(
+    `build: dist/ is up to date with the sources (${STAMP}); nothing to do (npm run build -- --force to rebuild)`,
+  )
 } else {
   console.log(`build: ${reason}; building`)
   const inputs = inputsHash(root)

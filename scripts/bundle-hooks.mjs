@@ -10,7 +10,8 @@ const root = path.resolve(process.argv[2] ?? '.')
 const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'))
 const targets = Object.values(pkg.oclif?.hooks ?? {}).flat()
 const outside = targets.filter((t) => !t.startsWith('./dist/hooks-bundle/'))
-if (outside.length) throw new Error(`${pkg.name}: hooks must point into ./dist/hooks-bundle/ (got ${outside.join(', ')})`)
+if (outside.length)
+  throw new Error(`${pkg.name}: hooks must point into ./dist/hooks-bundle/ (got ${outside.join(', ')})`)
 const entryPoints = targets.map((t) => path.join(root, t.replace('./dist/hooks-bundle/', 'dist/hooks/')))
 
 await build({

@@ -42,7 +42,10 @@ export const REWRITES = {
     // tinyglobby (with fdir, picomatch) only finds the commands of a plugin without a manifest: required on
     // first use. Saves 6.4 ms. Upstream: github.com/oclif/core, to file: "require tinyglobby lazily in
     // lib/config/plugin.js (only plugins without a manifest need it)".
-    ['const tinyglobby_1 = require("tinyglobby");', 'const tinyglobby_1 = { get glob() { return require("tinyglobby").glob; } };'],
+    [
+      'const tinyglobby_1 = require("tinyglobby");',
+      'const tinyglobby_1 = { get glob() { return require("tinyglobby").glob; } };',
+    ],
   ],
   // The engine check on load: a plain `>=` range (ours) is compared without loading all of semver. Saves
   // 9.4 ms. Upstream: github.com/oclif/core, to file: "the engines check in lib/index.js loads all of semver
@@ -91,10 +94,16 @@ export const dependencyRewritesPlugin = (rewrites = REWRITES) => ({
     const REWRITES = rewrites
     const files = Object.keys(REWRITES).map((f) => escapeRegExp(f).replaceAll('/', '[\\\\/]'))
     build.onLoad({ filter: new RegExp(`[\\\\/]node_modules[\\\\/](${files.join('|')})$`) }, async (args) => {
-      const file = args.path.split(path.sep).join('/').replace(/.*\/node_modules\//, '')
+      const file = args.path
+        .split(path.sep)
+        .join('/')
+        .replace(/.*\/node_modules\//, '')
       let source = await readFile(args.path, 'utf8')
       for (const [text, replacement] of REWRITES[file]) {
-        if (source.split(text).length !== 2) throw new Error(`${args.path}: the code to rewrite is gone or repeated (${text}); update scripts/bundle-options.mjs`)
+        if (source.split(text).length !== 2)
+          throw new Error(
+            `${args.path}: the code to rewrite is gone or repeated (${text}); update scripts/bundle-options.mjs`,
+          )
         source = source.replace(text, () => replacement)
       }
       return { contents: source, loader: 'js' }
@@ -114,8 +123,29 @@ export const bundleOptions = {
   // Native addons, packages that locate files relative to themselves, and heavy modules that only some
   // commands load (imported lazily, they stay in node_modules).
   external: [
-    'esbuild', 'knex', 'better-sqlite3', 'pg', 'pg-native', 'pg-query-stream', 'mysql', 'mysql2', 'sqlite3', 'oracledb', 'tedious',
-    'pino', 'pino-pretty', 'listr2', 'nodemailer', 'date-holidays', 'fastify', 'prom-client', 'smtp-server', 'playwright-core', 'typescript', 'ts-node', 'tsx',
+    'esbuild',
+    'knex',
+    'better-sqlite3',
+    'pg',
+    'pg-native',
+    'pg-query-stream',
+    'mysql',
+    'mysql2',
+    'sqlite3',
+    'oracledb',
+    'tedious',
+    'pino',
+    'pino-pretty',
+    'listr2',
+    'nodemailer',
+    'date-holidays',
+    'fastify',
+    'prom-client',
+    'smtp-server',
+    'playwright-core',
+    'typescript',
+    'ts-node',
+    'tsx',
   ],
   // import.meta.url has no CommonJS equivalent: every bundled module gets the bundle's URL (only paths.ts
   // uses it, to find the package root by walking up).

@@ -9,7 +9,8 @@ import path from 'node:path'
 import { shippedCacheFor } from '../bin/load-bundle.js'
 
 const bundle = path.resolve('dist/circadian.cjs')
-for (const name of readdirSync('dist')) if (/^circadian-[0-9a-f]{16}\.v8cache$/.test(name)) rmSync(path.join('dist', name))
+for (const name of readdirSync('dist'))
+  if (/^circadian-[0-9a-f]{16}\.v8cache$/.test(name)) rmSync(path.join('dist', name))
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'circadian-code-cache-'))
 try {

@@ -4,7 +4,16 @@
 import { existsSync, lstatSync, mkdirSync, symlinkSync } from 'node:fs'
 
 const link = 'node_modules/circadian'
-if (!existsSync(link) && !(() => { try { return lstatSync(link).isSymbolicLink() } catch { return false } })()) {
+if (
+  !existsSync(link) &&
+  !(() => {
+    try {
+      return lstatSync(link).isSymbolicLink()
+    } catch {
+      return false
+    }
+  })()
+) {
   mkdirSync('node_modules', { recursive: true })
   symlinkSync('..', link, 'dir')
   console.log('linked node_modules/circadian -> ..')

@@ -17,13 +17,28 @@ const INSTANTS = [
   { name: 'utc-midnight-after', at: '2026-06-15T00:00:05Z', tz: 'UTC' },
   { name: 'berlin-midnight-before', at: '2026-06-14T23:59:50+02:00', tz: 'Europe/Berlin' },
   { name: 'berlin-midnight-after', at: '2026-06-15T00:00:05+02:00', tz: 'Europe/Berlin' },
-  { name: 'berlin-night-on-utc', at: '2026-12-07T01:06:00+01:00', tz: 'UTC', why: 'the CI failure of issue 25: 00:06 UTC, 01:06 Berlin' },
+  {
+    name: 'berlin-night-on-utc',
+    at: '2026-12-07T01:06:00+01:00',
+    tz: 'UTC',
+    why: 'the CI failure of issue 25: 00:06 UTC, 01:06 Berlin',
+  },
   { name: 'minute-before', at: '2026-06-15T10:41:58Z', tz: 'UTC' },
   { name: 'hour-before', at: '2026-06-15T10:59:58Z', tz: 'UTC' },
   { name: 'berlin-spring-dst', at: '2026-03-29T01:59:50+01:00', tz: 'Europe/Berlin', why: '02:00 → 03:00' },
-  { name: 'berlin-spring-dst-utc', at: '2026-03-29T01:15:00+01:00', tz: 'UTC', why: 'a daily 02:00 Berlin job fires at 03:00, twice in the next 24 h; machine on UTC' },
+  {
+    name: 'berlin-spring-dst-utc',
+    at: '2026-03-29T01:15:00+01:00',
+    tz: 'UTC',
+    why: 'a daily 02:00 Berlin job fires at 03:00, twice in the next 24 h; machine on UTC',
+  },
   { name: 'berlin-autumn-dst', at: '2026-10-25T02:59:50+02:00', tz: 'Europe/Berlin', why: '03:00 → 02:00' },
-  { name: 'berlin-autumn-dst-utc', at: '2026-10-25T02:30:00+02:00', tz: 'UTC', why: 'in the repeated hour: a daily 02:00 Berlin job does not fire in the next 24 h; machine on UTC' },
+  {
+    name: 'berlin-autumn-dst-utc',
+    at: '2026-10-25T02:30:00+02:00',
+    tz: 'UTC',
+    why: 'in the repeated hour: a daily 02:00 Berlin job does not fire in the next 24 h; machine on UTC',
+  },
   { name: 'newyork-spring-dst', at: '2026-03-08T01:59:50-05:00', tz: 'America/New_York' },
   { name: 'newyork-autumn-dst', at: '2026-11-01T01:59:50-04:00', tz: 'America/New_York' },
   { name: 'leap-day', at: '2028-02-29T23:59:50Z', tz: 'UTC' },
@@ -33,9 +48,29 @@ const INSTANTS = [
   { name: 'st-johns', at: '2026-06-14T23:59:50-02:30', tz: 'America/St_Johns', why: 'UTC−02:30' },
 ]
 /** Default instants: each kind of edge once. */
-const DEFAULT_AT = ['utc-midnight-before', 'berlin-night-on-utc', 'hour-before', 'berlin-spring-dst', 'berlin-autumn-dst', 'newyork-autumn-dst', 'leap-day', 'new-year', 'chatham', 'st-johns']
+const DEFAULT_AT = [
+  'utc-midnight-before',
+  'berlin-night-on-utc',
+  'hour-before',
+  'berlin-spring-dst',
+  'berlin-autumn-dst',
+  'newyork-autumn-dst',
+  'leap-day',
+  'new-year',
+  'chatham',
+  'st-johns',
+]
 /** Default files: the fast tests (in-process, fake clocks where time is the subject; no CLI process, no browser). */
-const DEFAULT_FILES = ['src', 'test/config', 'test/state', 'test/run', 'test/serve', 'test/reliability', 'test/helpers', 'test/api.test.ts']
+const DEFAULT_FILES = [
+  'src',
+  'test/config',
+  'test/state',
+  'test/run',
+  'test/serve',
+  'test/reliability',
+  'test/helpers',
+  'test/api.test.ts',
+]
 
 function usage(message) {
   if (message) console.error(`test:clock: ${message}`)
@@ -55,7 +90,8 @@ function usage(message) {
 function instantOf(text, tz) {
   const named = INSTANTS.find((x) => x.name === text)
   if (named) return named
-  if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/.test(text) || Number.isNaN(Date.parse(text))) usage(`"${text}" is neither a named instant (see --list) nor an ISO instant with an offset`)
+  if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/.test(text) || Number.isNaN(Date.parse(text)))
+    usage(`"${text}" is neither a named instant (see --list) nor an ISO instant with an offset`)
   return { name: text, at: text, tz }
 }
 
@@ -67,7 +103,8 @@ function parseArgs(argv) {
       opts.vitest = argv.slice(i + 1)
       break
     } else if (a === '--list') {
-      for (const x of INSTANTS) console.log(`${x.name.padEnd(24)} ${x.at.padEnd(26)} TZ=${x.tz}${x.why ? `  (${x.why})` : ''}`)
+      for (const x of INSTANTS)
+        console.log(`${x.name.padEnd(24)} ${x.at.padEnd(26)} TZ=${x.tz}${x.why ? `  (${x.why})` : ''}`)
       process.exit(0)
     } else if (a === '--at' || a === '--tz') {
       const v = argv[++i]
@@ -85,7 +122,8 @@ function parseArgs(argv) {
     usage(`--tz ${opts.tz} is not an IANA time zone`)
   }
   opts.at = opts.at.map((text) => instantOf(text, opts.tz))
-  if (opts.files.some((f) => path.normalize(f).startsWith('test/isolated'))) usage('test/isolated restarts the shared PostgreSQL: it is never run here')
+  if (opts.files.some((f) => path.normalize(f).startsWith('test/isolated')))
+    usage('test/isolated restarts the shared PostgreSQL: it is never run here')
   if (!opts.files.length) opts.files = DEFAULT_FILES
   return opts
 }
@@ -93,7 +131,13 @@ function parseArgs(argv) {
 /** libfaketime with a relative offset: every process (vitest, its workers, the CLI they start) shares one clock that runs on from `at`. */
 function clockEnv(instant) {
   const offset = (Date.parse(instant.at) - Date.now()) / 1000
-  return { ...process.env, TZ: instant.tz, LD_PRELOAD: LIB, FAKETIME: `${offset >= 0 ? '+' : ''}${offset.toFixed(3)}`, FAKETIME_DONT_FAKE_MONOTONIC: '1' }
+  return {
+    ...process.env,
+    TZ: instant.tz,
+    LD_PRELOAD: LIB,
+    FAKETIME: `${offset >= 0 ? '+' : ''}${offset.toFixed(3)}`,
+    FAKETIME_DONT_FAKE_MONOTONIC: '1',
+  }
 }
 
 /** Node really sees the instant (libfaketime loaded, offset right), and its timers still fire. */
@@ -113,10 +157,22 @@ function runVitest(instant, files, extra) {
   const base = instant.name.replace(/[^\w.-]/g, '_')
   const report = path.join(LOGS, `${base}.json`)
   const log = path.join(LOGS, `${base}.log`)
-  const args = [path.join(ROOT, 'node_modules', 'vitest', 'vitest.mjs'), 'run', ...files, ...extra, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`]
+  const args = [
+    path.join(ROOT, 'node_modules', 'vitest', 'vitest.mjs'),
+    'run',
+    ...files,
+    ...extra,
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${report}`,
+  ]
   return new Promise((resolve) => {
     const started = Date.now()
-    const child = spawn(process.execPath, args, { cwd: ROOT, env: clockEnv(instant), stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, args, {
+      cwd: ROOT,
+      env: clockEnv(instant),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     let out = ''
     child.stdout.on('data', (c) => (out += c))
     child.stderr.on('data', (c) => (out += c))
@@ -128,8 +184,10 @@ function runVitest(instant, files, extra) {
         const json = JSON.parse(readFileSync(report, 'utf8'))
         passed = json.numPassedTests
         for (const file of json.testResults) {
-          if (file.status === 'failed' && !file.assertionResults.some((t) => t.status === 'failed')) failed.push(`${path.relative(ROOT, file.name)}: ${file.message.split('\n')[0]}`)
-          for (const t of file.assertionResults) if (t.status === 'failed') failed.push(`${path.relative(ROOT, file.name)} > ${t.fullName}`)
+          if (file.status === 'failed' && !file.assertionResults.some((t) => t.status === 'failed'))
+            failed.push(`${path.relative(ROOT, file.name)}: ${file.message.split('\n')[0]}`)
+          for (const t of file.assertionResults)
+            if (t.status === 'failed') failed.push(`${path.relative(ROOT, file.name)} > ${t.fullName}`)
         }
       }
       if (code !== 0 && !failed.length) failed.push(`vitest exited with ${code} (see ${path.relative(ROOT, log)})`)
@@ -145,20 +203,28 @@ if (!existsSync(LIB)) {
 }
 mkdirSync(LOGS, { recursive: true })
 console.log(`test:clock: ${opts.files.join(' ')}`)
-console.log(`${'instant'.padEnd(24)} ${'at'.padEnd(26)} ${'machine zone'.padEnd(23)} ${'result'.padEnd(10)} tests   time`)
+console.log(
+  `${'instant'.padEnd(24)} ${'at'.padEnd(26)} ${'machine zone'.padEnd(23)} ${'result'.padEnd(10)} tests   time`,
+)
 const rows = []
 let failures = 0
 for (const instant of opts.at) {
   const problem = checkClock(instant)
-  const result = problem ? { code: 1, passed: 0, failed: [`fake clock not working: ${problem}`], seconds: 0 } : await runVitest(instant, opts.files, opts.vitest)
+  const result = problem
+    ? { code: 1, passed: 0, failed: [`fake clock not working: ${problem}`], seconds: 0 }
+    : await runVitest(instant, opts.files, opts.vitest)
   rows.push({ instant, result })
   const verdict = result.failed.length ? `FAIL (${result.failed.length})` : 'pass'
-  console.log(`${instant.name.padEnd(24)} ${instant.at.padEnd(26)} ${`TZ=${instant.tz}`.padEnd(23)} ${verdict.padEnd(10)} ${String(result.passed).padStart(4)} passed  ${result.seconds} s`)
+  console.log(
+    `${instant.name.padEnd(24)} ${instant.at.padEnd(26)} ${`TZ=${instant.tz}`.padEnd(23)} ${verdict.padEnd(10)} ${String(result.passed).padStart(4)} passed  ${result.seconds} s`,
+  )
   for (const f of result.failed) console.log(`    ✗ ${f}`)
   if (result.failed.length) {
     failures++
     if (opts.bail) break
   }
 }
-console.log(`${failures ? `${failures} of ${rows.length} instants failed` : `all ${rows.length} instants passed`}; logs in ${path.relative(ROOT, LOGS)}/`)
+console.log(
+  `${failures ? `${failures} of ${rows.length} instants failed` : `all ${rows.length} instants passed`}; logs in ${path.relative(ROOT, LOGS)}/`,
+)
 process.exit(failures ? 1 : 0)

@@ -8,7 +8,20 @@ import type { configSchema } from './config/schema/config.js'
 
 export { env, type EnvOptions } from './config/env.js'
 export { defineJobType, JobError } from './run/job-type.js'
-export type { JobContext, JobErrorDetails, JobLogger, JobTypeDefinition, Notice, NoticeDeliveryState, NoticeReceipt, PluginKeyValue, PruneContext, RunInfo, RunResult, RunTrigger } from './run/job-type.js'
+export type {
+  JobContext,
+  JobErrorDetails,
+  JobLogger,
+  JobTypeDefinition,
+  Notice,
+  NoticeDeliveryState,
+  NoticeReceipt,
+  PluginKeyValue,
+  PruneContext,
+  RunInfo,
+  RunResult,
+  RunTrigger,
+} from './run/job-type.js'
 export { noticeDeliveryStates, overallNoticeState } from './notify/notice-states.js'
 export { redact, redactThenTruncate } from './reliability/redact.js'
 export { parseDuration } from './schedule/duration.js'
@@ -20,7 +33,9 @@ export type JobInput = CoreJobInput & Record<string, unknown>
 export type ConfigInput = Omit<z.input<typeof configSchema>, 'jobs'> & { jobs?: Record<string, JobInput> }
 
 /** Marks the config's shape for editors; returns it unchanged. Accepts an object, a function or a promise. */
-export function defineConfig<T extends ConfigInput | (() => ConfigInput | Promise<ConfigInput>) | Promise<ConfigInput>>(config: T): T {
+export function defineConfig<T extends ConfigInput | (() => ConfigInput | Promise<ConfigInput>) | Promise<ConfigInput>>(
+  config: T,
+): T {
   return config
 }
 
@@ -38,4 +53,10 @@ export { ConnectionManager } from './run/connections.js'
 export type { JobDefinition, ValidatedConfig } from './config/model.js'
 export type { DatabaseConfig } from './config/schema/database.js'
 export type { RunRow, RunStatus } from './state/runs.js'
-export type { DashboardPanel, DashboardPanelAction, DashboardPanelContext, PanelRow, PanelValue } from './serve/dashboard/panel-contract.js'
+export type {
+  DashboardPanel,
+  DashboardPanelAction,
+  DashboardPanelContext,
+  PanelRow,
+  PanelValue,
+} from './serve/dashboard/panel-contract.js'

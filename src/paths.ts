@@ -15,7 +15,8 @@ export function packageRoot(): string {
     const pkg = path.join(dir, 'package.json')
     if (existsSync(pkg) && JSON.parse(readFileSync(pkg, 'utf8')).name === 'circadian') return (root = dir)
     const parent = path.dirname(dir)
-    if (parent === dir) throw new Error(`circadian: cannot find its package.json above ${fileURLToPath(import.meta.url)}`)
+    if (parent === dir)
+      throw new Error(`circadian: cannot find its package.json above ${fileURLToPath(import.meta.url)}`)
     dir = parent
   }
 }

@@ -5,6 +5,8 @@ import { parse } from 'csv-parse'
 
 const started = performance.now()
 let rows = 0
-const parser = createReadStream(process.argv[2], { highWaterMark: 1 << 20 }).pipe(parse({ bom: true, relax_column_count: true }))
+const parser = createReadStream(process.argv[2], { highWaterMark: 1 << 20 }).pipe(
+  parse({ bom: true, relax_column_count: true }),
+)
 parser.on('data', () => rows++)
 parser.on('end', () => console.log(JSON.stringify({ rows: rows - 1, seconds: (performance.now() - started) / 1000 })))

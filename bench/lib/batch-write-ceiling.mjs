@@ -15,18 +15,27 @@ const CHUNK = 50_000
 
 const source = new Database(sourceFile, { readonly: true })
 const ddl = source.prepare('select sql from sqlite_master where tbl_name = ? and sql is not null').pluck().all(TABLE)
-const columns = source.prepare(`select * from ${TABLE} limit 1`).columns().map((c) => c.name).filter((c) => c !== 'id')
+const columns = source
+  .prepare(`select * from ${TABLE} limit 1`)
+  .columns()
+  .map((c) => c.name)
+  .filter((c) => c !== 'id')
 for (const suffix of ['', '-journal', '-wal', '-shm']) rmSync(targetFile + suffix, { force: true })
 const target = new Database(targetFile)
 target.pragma('cache_size = -65536')
 for (const statement of ddl) target.exec(statement)
-const updates = columns.filter((c) => c !== 'external_id').map((c) => `${c} = excluded.${c}`).join(', ')
+const updates = columns
+  .filter((c) => c !== 'external_id')
+  .map((c) => `${c} = excluded.${c}`)
+  .join(', ')
 const PER_RUN = ['import_run', 'change_seq', 'status', 'first_seen_at', 'last_seen_at']
 const sample = source.prepare(`select ${PER_RUN.join(', ')} from ${TABLE} limit 1`).get()
 const literal = (v) => (typeof v === 'number' ? String(v) : `'${String(v).replace(/'/g, "''")}'`)
 const bound = columns.filter((c) => !PER_RUN.includes(c))
 const tuple = columns.map((c) => (PER_RUN.includes(c) ? literal(sample[c]) : '?')).join(', ')
-const insert = target.prepare(`insert into ${TABLE} (${columns.join(', ')}) values (${tuple}) on conflict (external_id) do update set ${updates}`)
+const insert = target.prepare(
+  `insert into ${TABLE} (${columns.join(', ')}) values (${tuple}) on conflict (external_id) do update set ${updates}`,
+)
 const read = source.prepare(`select ${bound.join(', ')} from ${TABLE} where id > ? order by id limit ${CHUNK}`).raw()
 const lastId = source.prepare(`select id from ${TABLE} where id > ? order by id limit 1 offset ${CHUNK - 1}`).pluck()
 

@@ -31,8 +31,15 @@ export function cronerAnchor({ jobs, pattern, periodMs, count }, { root, work })
   const script = path.join(work, 'croner-anchor.cjs')
   writeFileSync(script, SCRIPT(path.join(root, 'node_modules', 'croner', 'dist', 'croner.cjs')))
   // One Cron per job costs ~80 KB: 50,000 of them need a larger heap than node's default.
-  const r = spawnSync(process.execPath, ['--max-old-space-size=16384', script, String(jobs), String(periodMs), String(count), pattern], { encoding: 'utf8', timeout: count * periodMs + 600_000 })
-  if (r.status !== 0) throw new Error(`the croner anchor failed (exit ${r.status}, ${r.signal ?? 'no signal'}): ${r.stderr.split('\n').slice(0, 3).join(' ')}`)
+  const r = spawnSync(
+    process.execPath,
+    ['--max-old-space-size=16384', script, String(jobs), String(periodMs), String(count), pattern],
+    { encoding: 'utf8', timeout: count * periodMs + 600_000 },
+  )
+  if (r.status !== 0)
+    throw new Error(
+      `the croner anchor failed (exit ${r.status}, ${r.signal ?? 'no signal'}): ${r.stderr.split('\n').slice(0, 3).join(' ')}`,
+    )
   const res = JSON.parse(r.stdout)
   return { ...res, expected: jobs * count, missing: jobs * count - res.fired }
 }

@@ -58,10 +58,23 @@ export async function fillStore(db, n, now) {
     for (const term of memoryTags) terms.push({ memory_id: id, kind: 'tag', term })
     const store = random()
     if (store < 0.05) {
-      shortTerm.push({ memory_id: id, strength: random(), score: random(), admitted_at: Math.floor(now - random() * 86_400_000), admitted_key: 'bench', replays: 0 })
+      shortTerm.push({
+        memory_id: id,
+        strength: random(),
+        score: random(),
+        admitted_at: Math.floor(now - random() * 86_400_000),
+        admitted_key: 'bench',
+        replays: 0,
+      })
     } else if (store < 0.35) {
       const fresh = random() < 0.1
-      longTerm.push({ memory_id: id, strength: random(), consolidated_at: Math.floor(now - (fresh ? random() * 86_400_000 : 86_400_000 + random() * 30 * 86_400_000)), consolidated_key: 'bench', updated_at: now })
+      longTerm.push({
+        memory_id: id,
+        strength: random(),
+        consolidated_at: Math.floor(now - (fresh ? random() * 86_400_000 : 86_400_000 + random() * 30 * 86_400_000)),
+        consolidated_key: 'bench',
+        updated_at: now,
+      })
     }
   }
   await insertAll(db, 'memory_items', items, 200)

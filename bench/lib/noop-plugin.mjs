@@ -6,8 +6,25 @@ import path from 'node:path'
 
 export function linkNoopPlugin(bin, dir, env) {
   mkdirSync(path.join(dir, 'hooks'), { recursive: true })
-  writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'circadian-bench-noop', version: '1.0.0', type: 'module', oclif: { hooks: { 'job-types': './hooks/job-types.js' } } }))
-  writeFileSync(path.join(dir, 'package-lock.json'), JSON.stringify({ name: 'circadian-bench-noop', version: '1.0.0', lockfileVersion: 3, requires: true, packages: { '': { name: 'circadian-bench-noop', version: '1.0.0' } } }))
+  writeFileSync(
+    path.join(dir, 'package.json'),
+    JSON.stringify({
+      name: 'circadian-bench-noop',
+      version: '1.0.0',
+      type: 'module',
+      oclif: { hooks: { 'job-types': './hooks/job-types.js' } },
+    }),
+  )
+  writeFileSync(
+    path.join(dir, 'package-lock.json'),
+    JSON.stringify({
+      name: 'circadian-bench-noop',
+      version: '1.0.0',
+      lockfileVersion: 3,
+      requires: true,
+      packages: { '': { name: 'circadian-bench-noop', version: '1.0.0' } },
+    }),
+  )
   writeFileSync(
     path.join(dir, 'hooks', 'job-types.js'),
     `import { defineJobType, z } from 'circadian'

@@ -4,7 +4,12 @@
 import knex from 'knex'
 
 const { client, connection, template, n, concurrency } = JSON.parse(process.argv[2])
-const db = knex({ client, connection, useNullAsDefault: true, pool: client === 'better-sqlite3' ? { min: 1, max: 1 } : { min: 0, max: concurrency } })
+const db = knex({
+  client,
+  connection,
+  useNullAsDefault: true,
+  pool: client === 'better-sqlite3' ? { min: 1, max: 1 } : { min: 0, max: concurrency },
+})
 await db.raw('select 1')
 const start = performance.now()
 let next = 1

@@ -21,7 +21,11 @@ export function fireAt(aheadMs) {
  */
 export async function serveOnce({ bin, dir, alerts, at, cron, store, logFile, stallMs = 90_000 }) {
   const log = openSync(logFile, 'w')
-  const child = spawn(process.execPath, [bin, 'serve', '--no-notify', '--log-level', 'error'], { cwd: dir, env: { ...process.env, BENCH_ALERTS: String(alerts), BENCH_CRON: cron }, stdio: ['ignore', log, log] })
+  const child = spawn(process.execPath, [bin, 'serve', '--no-notify', '--log-level', 'error'], {
+    cwd: dir,
+    env: { ...process.env, BENCH_ALERTS: String(alerts), BENCH_CRON: cron },
+    stdio: ['ignore', log, log],
+  })
   closeSync(log)
   const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })))
   let idleKb = 0
@@ -32,19 +36,41 @@ export async function serveOnce({ bin, dir, alerts, at, cron, store, logFile, st
     const idleAt = at.getTime() - 1000
     while (Date.now() < idleAt) await sleep(Math.min(200, idleAt - Date.now()))
     idleKb = watchTreeRss(child.pid).stop()
-    const statuses = async () => Object.fromEntries((await db('runs').where({ scheduled_for: scheduledFor }).select('status').count({ n: '*' }).groupBy('status')).map((s) => [s.status, Number(s.n)]))
+    const statuses = async () =>
+      Object.fromEntries(
+        (
+          await db('runs').where({ scheduled_for: scheduledFor }).select('status').count({ n: '*' }).groupBy('status')
+        ).map((s) => [s.status, Number(s.n)]),
+      )
     let seen = -1
     let progressAt = Date.now()
     for (;;) {
-      const row = await db('runs').where({ scheduled_for: scheduledFor }).whereNotNull('finished_at').count({ n: '*' }).min({ first: 'started_at' }).max({ last: 'finished_at' }).first().catch(() => null)
+      const row = await db('runs')
+        .where({ scheduled_for: scheduledFor })
+        .whereNotNull('finished_at')
+        .count({ n: '*' })
+        .min({ first: 'started_at' })
+        .max({ last: 'finished_at' })
+        .first()
+        .catch(() => null)
       const n = Number(row?.n ?? 0)
-      if (n >= alerts) return { first: Date.parse(row.first), last: Date.parse(row.last), idleKb, peakKb: peak.stop(), counts: await statuses() }
+      if (n >= alerts)
+        return {
+          first: Date.parse(row.first),
+          last: Date.parse(row.last),
+          idleKb,
+          peakKb: peak.stop(),
+          counts: await statuses(),
+        }
       if (n !== seen) {
         seen = n
         progressAt = Date.now()
       }
       // Nothing finished for stallMs (after the fire): report where the runs are, instead of waiting forever.
-      if (Date.now() > Math.max(progressAt, at.getTime()) + stallMs) throw new Error(`serve stalled: ${n} of ${alerts} runs finished, none for ${stallMs / 1000}s; runs by status ${JSON.stringify(await statuses())} (log: ${logFile})`)
+      if (Date.now() > Math.max(progressAt, at.getTime()) + stallMs)
+        throw new Error(
+          `serve stalled: ${n} of ${alerts} runs finished, none for ${stallMs / 1000}s; runs by status ${JSON.stringify(await statuses())} (log: ${logFile})`,
+        )
       if (child.exitCode !== null) throw new Error(`serve exited early (log: ${logFile})`)
       await sleep(250)
     }

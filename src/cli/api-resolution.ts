@@ -11,5 +11,7 @@ let registered = false
 export function registerApiResolution(): void {
   if (registered) return
   registered = true
-  register(pathToFileURL(packagePath('dist', 'cli', 'resolve-hook.js')), { data: { apiUrl: pathToFileURL(packagePath('dist', 'index.js')).href } })
+  register(pathToFileURL(packagePath('dist', 'cli', 'resolve-hook.js')), {
+    data: { apiUrl: pathToFileURL(packagePath('dist', 'index.js')).href },
+  })
 }

@@ -17,7 +17,8 @@ const EXIT_WHEN_DONE = Symbol.for('circadian.exit-when-done')
 export const configFlag = Flags.string({
   char: 'c',
   helpValue: 'PATH',
-  description: 'Config file to use (default: circadian.config.* found from the current directory upward, or $CIRCADIAN_CONFIG).',
+  description:
+    'Config file to use (default: circadian.config.* found from the current directory upward, or $CIRCADIAN_CONFIG).',
 })
 
 export const jsonFlag = Flags.boolean({ description: 'Print JSON instead of text (nothing else goes to stdout).' })
@@ -42,7 +43,8 @@ export abstract class BaseCommand extends Command {
   protected jsonMode = false
 
   protected override async finally(err: Error | undefined): Promise<unknown> {
-    if ((this.constructor as typeof BaseCommand).exitWhenDone) (globalThis as Record<symbol, unknown>)[EXIT_WHEN_DONE] = true
+    if ((this.constructor as typeof BaseCommand).exitWhenDone)
+      (globalThis as Record<symbol, unknown>)[EXIT_WHEN_DONE] = true
     return super.finally(err)
   }
 
@@ -55,7 +57,8 @@ export abstract class BaseCommand extends Command {
   /** For commands that work from the store alone (status, pause, resume, trigger, history): see StoreAccess. */
   protected async loadStoreAccess(configPath: string | undefined): Promise<StoreAccess> {
     const access = await loadStoreAccess(this.config, { cwd: process.cwd(), configPath })
-    for (const warning of [...(access.config?.warnings ?? []), ...(access.warning ? [access.warning] : [])]) printError(`warning: ${warning}`)
+    for (const warning of [...(access.config?.warnings ?? []), ...(access.warning ? [access.warning] : [])])
+      printError(`warning: ${warning}`)
     return access
   }
 

@@ -12,7 +12,12 @@ function requester(): string {
 }
 
 /** `circadian cancel`: asks, then waits up to `waitMs` for the runs to stop. */
-export async function cancelFromCli(config: ValidatedConfig, target: string, reason: string | undefined, waitMs: number): Promise<CancelResult> {
+export async function cancelFromCli(
+  config: ValidatedConfig,
+  target: string,
+  reason: string | undefined,
+  waitMs: number,
+): Promise<CancelResult> {
   const store = await openStore(config.state)
   try {
     return await requestCancel(store, target, `cli:${requester()}`, cancelReasonText(reason), waitMs)

@@ -52,5 +52,7 @@ const COMMAND_MODULES: Record<string, () => { default: unknown }> = {
 
 export const COMMANDS: Record<string, unknown> = Object.defineProperties(
   {},
-  Object.fromEntries(Object.entries(COMMAND_MODULES).map(([id, load]) => [id, { enumerable: true, get: () => load().default }])),
+  Object.fromEntries(
+    Object.entries(COMMAND_MODULES).map(([id, load]) => [id, { enumerable: true, get: () => load().default }]),
+  ),
 )

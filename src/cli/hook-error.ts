@@ -39,7 +39,8 @@ function syntaxErrorIn(files: readonly string[]): string | null {
     try {
       esbuild.transformSync(source, { loader: 'js', format: 'esm', sourcefile: file, logLevel: 'silent' })
     } catch (err) {
-      const location = (err as { errors?: Array<{ location?: { line: number; column: number } | null }> }).errors?.[0]?.location
+      const location = (err as { errors?: Array<{ location?: { line: number; column: number } | null }> }).errors?.[0]
+        ?.location
       if (location) return `${file}:${location.line}:${location.column + 1}`
     }
   }

@@ -26,10 +26,16 @@ async function checkJob(access: StoreAccess, store: Store, job: string): Promise
   if (await store.jobState.get(job)) return
   if ((await store.runs.list({ job, limit: 1 })).length) return
   const known = (await store.jobState.all()).map((s) => s.job)
-  throw new UsageError(`Unknown job "${job}"${didYouMean(job, known)}: the config on disk is invalid, so only jobs the store has seen are accepted (${known.join(', ') || 'none'})`)
+  throw new UsageError(
+    `Unknown job "${job}"${didYouMean(job, known)}: the config on disk is invalid, so only jobs the store has seen are accepted (${known.join(', ') || 'none'})`,
+  )
 }
 
-async function withStore<T>(access: StoreAccess, job: string, use: (store: Store, now: number) => Promise<T>): Promise<T & { liveInstances: number; running: number }> {
+async function withStore<T>(
+  access: StoreAccess,
+  job: string,
+  use: (store: Store, now: number) => Promise<T>,
+): Promise<T & { liveInstances: number; running: number }> {
   const store = await openStore(access.state)
   try {
     await checkJob(access, store, job)
@@ -62,7 +68,8 @@ export async function pauseJob(access: StoreAccess, job: string, reason?: string
     const wasPaused = !!before?.paused
     const previousReason = before?.pause_reason ?? null
     const next = reason ?? (wasPaused ? previousReason : null)
-    if (!wasPaused || next !== previousReason) await store.control.setPaused(job, true, new Date(now).toISOString(), next ?? undefined, `cli:${requester()}`)
+    if (!wasPaused || next !== previousReason)
+      await store.control.setPaused(job, true, new Date(now).toISOString(), next ?? undefined, `cli:${requester()}`)
     return { wasPaused, previousReason, reason: next }
   })
 }
@@ -77,7 +84,8 @@ export interface ResumeResult {
 export async function resumeJob(access: StoreAccess, job: string): Promise<ResumeResult> {
   return withStore(access, job, async (store, now) => {
     const wasPaused = !!(await store.jobState.get(job))?.paused
-    if (wasPaused) await store.control.setPaused(job, false, new Date(now).toISOString(), undefined, `cli:${requester()}`)
+    if (wasPaused)
+      await store.control.setPaused(job, false, new Date(now).toISOString(), undefined, `cli:${requester()}`)
     return { wasPaused }
   })
 }
@@ -86,7 +94,10 @@ export async function resumeJob(access: StoreAccess, job: string): Promise<Resum
 export class PausedJobError extends UserError {}
 
 /** Asks a running serve to run the job now (it picks the request up within a second). */
-export async function requestTrigger(access: StoreAccess, job: string): Promise<{ requestId: number; liveInstances: number; running: number }> {
+export async function requestTrigger(
+  access: StoreAccess,
+  job: string,
+): Promise<{ requestId: number; liveInstances: number; running: number }> {
   return withStore(access, job, async (store, now) => {
     const state = await store.jobState.get(job)
     if (state?.paused) {
@@ -94,7 +105,13 @@ export async function requestTrigger(access: StoreAccess, job: string): Promise<
         `${job} is paused${state.pause_reason ? ` (${state.pause_reason})` : ''}: a triggered run would be skipped. Resume it first (circadian resume ${job}), or run it here once: circadian run ${job}`,
       )
     }
-    const requestId = await store.control.addRequest({ job, action: 'trigger', trigger: 'manual', created_at: new Date(now).toISOString(), created_by: requester() })
+    const requestId = await store.control.addRequest({
+      job,
+      action: 'trigger',
+      trigger: 'manual',
+      created_at: new Date(now).toISOString(),
+      created_by: requester(),
+    })
     return { requestId }
   })
 }

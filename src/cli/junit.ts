@@ -34,8 +34,10 @@ export function junitReport(outcomes: RunOutcome[], suiteName = 'circadian'): st
     const text = escape(redact(o.error ?? o.summary ?? ''))
     let body = ''
     if (o.status === 'alert') body = `\n      <failure type="alert" message="${text}">${text}</failure>`
-    else if (['failed', 'timed_out', 'interrupted'].includes(o.status)) body = `\n      <error type="${o.status}" message="${text}">${text}</error>`
-    else if (o.status === 'skipped') body = `\n      <skipped message="${escape(`${o.reason ?? 'skipped'}${o.summary ? `: ${redact(o.summary)}` : ''}`)}"/>`
+    else if (['failed', 'timed_out', 'interrupted'].includes(o.status))
+      body = `\n      <error type="${o.status}" message="${text}">${text}</error>`
+    else if (o.status === 'skipped')
+      body = `\n      <skipped message="${escape(`${o.reason ?? 'skipped'}${o.summary ? `: ${redact(o.summary)}` : ''}`)}"/>`
     const out = o.summary && o.status !== 'alert' ? `\n      <system-out>${escape(redact(o.summary))}</system-out>` : ''
     return `${head}${body}${out}\n    </testcase>`
   })

@@ -5,6 +5,7 @@ import { UsageError } from '../errors.js'
 export const letterIdArg = Args.string({ required: true, description: 'The letter id (see dlq list).' })
 
 export function parseLetterId(text: string): number {
-  if (!/^\d{1,15}$/.test(text.trim()) || Number(text) < 1) throw new UsageError(`"${text}" is not a dead letter id: ids are whole numbers (see circadian dlq list)`)
+  if (!/^\d{1,15}$/.test(text.trim()) || Number(text) < 1)
+    throw new UsageError(`"${text}" is not a dead letter id: ids are whole numbers (see circadian dlq list)`)
   return Number(text)
 }

@@ -28,23 +28,33 @@ function hookFiles(plugin: { root: string; hooks: Record<string, unknown> }, hoo
 export async function loadJobTypeRegistry(oclif: Config): Promise<JobTypeRegistry> {
   // Only plugins installed or linked by the user can live outside this package's node_modules; the hook
   // that resolves `circadian` for them costs a loader thread, so it is started only when one exists.
-  const userPlugins = [...oclif.plugins.values()].filter((p) => (p.type === 'user' || p.type === 'link') && p.hooks['job-types']?.length)
+  const userPlugins = [...oclif.plugins.values()].filter(
+    (p) => (p.type === 'user' || p.type === 'link') && p.hooks['job-types']?.length,
+  )
   if (userPlugins.length) registerApiResolution()
   const result = await oclif.runHook('job-types', {}, HOOK_TIMEOUT_MS, true)
   return buildJobTypeRegistry(
     result.successes.map((s) => ({ plugin: s.plugin.name, result: s.result })),
-    result.failures.map((f) => ({ plugin: f.plugin.name, error: withLocation(f.error, hookFiles(f.plugin, 'job-types')) })),
+    result.failures.map((f) => ({
+      plugin: f.plugin.name,
+      error: withLocation(f.error, hookFiles(f.plugin, 'job-types')),
+    })),
   )
 }
 
 /** Asks every installed plugin for dashboard panels through the `dashboard-panels` hook (serve's page). */
 export async function loadDashboardPanels(oclif: Config): Promise<GatheredPanels> {
-  const userPlugins = [...oclif.plugins.values()].filter((p) => (p.type === 'user' || p.type === 'link') && p.hooks['dashboard-panels']?.length)
+  const userPlugins = [...oclif.plugins.values()].filter(
+    (p) => (p.type === 'user' || p.type === 'link') && p.hooks['dashboard-panels']?.length,
+  )
   if (userPlugins.length) registerApiResolution()
   const result = await oclif.runHook('dashboard-panels', {}, HOOK_TIMEOUT_MS, true)
   return gatherPanels(
     result.successes.map((s) => ({ plugin: s.plugin.name, result: s.result })),
-    result.failures.map((f) => ({ plugin: f.plugin.name, error: withLocation(f.error, hookFiles(f.plugin, 'dashboard-panels')) })),
+    result.failures.map((f) => ({
+      plugin: f.plugin.name,
+      error: withLocation(f.error, hookFiles(f.plugin, 'dashboard-panels')),
+    })),
   )
 }
 

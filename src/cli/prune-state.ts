@@ -6,7 +6,10 @@ import { type PruneReport, pruneStore } from '../state/retention-prune.js'
 import { openStore } from '../state/store.js'
 
 /** `circadian state prune`: the retention rules applied now (or, dry, counted). */
-export async function pruneNow(config: ValidatedConfig, options: { dryRun: boolean; vacuum: boolean }): Promise<PruneReport> {
+export async function pruneNow(
+  config: ValidatedConfig,
+  options: { dryRun: boolean; vacuum: boolean },
+): Promise<PruneReport> {
   const store = await openStore(config.state)
   const connections = new ConnectionManager(config.connections, config.dir)
   const log = toJobLogger(await createLogger({ level: 'warn' }))

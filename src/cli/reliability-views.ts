@@ -17,7 +17,9 @@ export async function listBreakers(config: ValidatedConfig): Promise<BreakerView
   const store = await openStore(config.state)
   try {
     const rows = new Map((await store.breakers.all()).map((b) => [b.name, b]))
-    const names = [...new Set([...Object.keys(config.resources).filter((r) => config.resources[r].breaker), ...rows.keys()])].sort()
+    const names = [
+      ...new Set([...Object.keys(config.resources).filter((r) => config.resources[r].breaker), ...rows.keys()]),
+    ].sort()
     return names.map((name) => {
       const b = rows.get(name)
       const policy = config.resources[name]?.breaker
@@ -28,7 +30,10 @@ export async function listBreakers(config: ValidatedConfig): Promise<BreakerView
         failures: b?.failures ?? 0,
         threshold: policy?.failures ?? 0,
         openedAt: b?.opened_at ?? null,
-        halfOpenAt: b?.state === 'open' && opened !== null && policy ? new Date(opened + policy.halfOpenAfter).toISOString() : null,
+        halfOpenAt:
+          b?.state === 'open' && opened !== null && policy
+            ? new Date(opened + policy.halfOpenAfter).toISOString()
+            : null,
         configured: !!policy,
       }
     })

@@ -10,7 +10,11 @@ export async function initialize(data: { apiUrl: string }): Promise<void> {
 
 type Next = (specifier: string, context: unknown) => Promise<{ url: string }>
 
-export async function resolve(specifier: string, context: unknown, next: Next): Promise<{ url: string; shortCircuit?: boolean }> {
+export async function resolve(
+  specifier: string,
+  context: unknown,
+  next: Next,
+): Promise<{ url: string; shortCircuit?: boolean }> {
   if (specifier === 'circadian' && apiUrl) return { url: apiUrl, shortCircuit: true }
   return next(specifier, context)
 }

@@ -8,7 +8,9 @@ export function selectJobs(config: ValidatedConfig, names: readonly string[]): J
   const unknown = names.filter((n) => !config.jobs.has(n))
   if (unknown.length) {
     const list = unknown.map((n) => `"${n}"${didYouMean(n, known)}`).join(', ')
-    throw new UsageError(`Unknown job${unknown.length > 1 ? 's' : ''}: ${list}. Jobs in ${config.file}: ${known.join(', ') || 'none'}`)
+    throw new UsageError(
+      `Unknown job${unknown.length > 1 ? 's' : ''}: ${list}. Jobs in ${config.file}: ${known.join(', ') || 'none'}`,
+    )
   }
   return [...new Set(names)].map((n) => config.jobs.get(n)!)
 }

@@ -8,7 +8,8 @@ import { openStore } from '../state/store.js'
 
 export default class Explain extends BaseCommand {
   static override exitWhenDone = true
-  static override summary = 'Explain why a job fired, or did not, at a time; where its next fires are; or how a run went.'
+  static override summary =
+    'Explain why a job fired, or did not, at a time; where its next fires are; or how a run went.'
   static override description =
     'Walks the decision the scheduler makes, with its own code: the cron fields, the DST rule, between/days/calendar filters and holidays, jitter; then what the store recorded (runs, missed occurrences and the catch-up decision, pauses, open circuits, failed upstream jobs, overlap, instance downtime). --at takes what `next --from` takes.'
 
@@ -23,7 +24,11 @@ export default class Explain extends BaseCommand {
   static override flags = {
     config: configFlag,
     json: jsonFlag,
-    at: Flags.string({ helpValue: 'TIME', description: 'The time to explain: ISO with an offset, or a wall time in the job\'s zone.', exclusive: ['next', 'run'] }),
+    at: Flags.string({
+      helpValue: 'TIME',
+      description: "The time to explain: ISO with an offset, or a wall time in the job's zone.",
+      exclusive: ['next', 'run'],
+    }),
     next: Flags.boolean({ description: 'Explain the next fires (from now).', exclusive: ['at', 'run'] }),
     count: Flags.integer({ char: 'n', default: 5, min: 1, max: 100, description: 'How many fires with --next.' }),
     run: Flags.string({ helpValue: 'RUN_ID', description: 'Explain one recorded run.', exclusive: ['at', 'next'] }),
@@ -32,8 +37,10 @@ export default class Explain extends BaseCommand {
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Explain)
     this.jsonMode = flags.json
-    if (!flags.run && !args.job) throw new UsageError('name a job (explain JOB --at TIME | --next), or give --run RUN_ID')
-    if (!flags.run && !flags.at && !flags.next) throw new UsageError('say what to explain: --at TIME, --next or --run RUN_ID')
+    if (!flags.run && !args.job)
+      throw new UsageError('name a job (explain JOB --at TIME | --next), or give --run RUN_ID')
+    if (!flags.run && !flags.at && !flags.next)
+      throw new UsageError('say what to explain: --at TIME, --next or --run RUN_ID')
     const config = await this.loadConfig(flags.config)
     let explanation: Explanation
     if (flags.next) {
@@ -43,7 +50,9 @@ export default class Explain extends BaseCommand {
       if (flags.at) parseAt(flags.at, jobOf(config, args.job!))
       const store = await openStore(config.state)
       try {
-        explanation = flags.run ? await explainRun(config, store, flags.run, Date.now()) : await explainAt(config, store, args.job!, flags.at!, Date.now())
+        explanation = flags.run
+          ? await explainRun(config, store, flags.run, Date.now())
+          : await explainAt(config, store, args.job!, flags.at!, Date.now())
       } finally {
         await store.close()
       }

@@ -44,12 +44,20 @@ export default class History extends BaseCommand {
     try {
       if (args.job && config && !config.jobs.has(args.job)) {
         const hint = didYouMean(args.job, config.jobs.keys())
-        if (!(await store.runs.list({ job: args.job, limit: 1 })).length) throw new UsageError(`Unknown job "${args.job}"${hint}: not in ${config.file}, and no runs recorded (jobs: ${[...config.jobs.keys()].join(', ') || 'none'})`)
+        if (!(await store.runs.list({ job: args.job, limit: 1 })).length)
+          throw new UsageError(
+            `Unknown job "${args.job}"${hint}: not in ${config.file}, and no runs recorded (jobs: ${[...config.jobs.keys()].join(', ') || 'none'})`,
+          )
         printError(`note: "${args.job}" is not a job in ${config.file}${hint}; showing its recorded runs`)
       }
-      const rows = await store.runs.list({ job: args.job, status: flags.status as RunStatus | undefined, limit: flags.limit })
+      const rows = await store.runs.list({
+        job: args.job,
+        status: flags.status as RunStatus | undefined,
+        limit: flags.limit,
+      })
       if (flags.json) return printJson({ runs: rows.map(runView) })
-      if (!rows.length) return printLine(await nothingText(args.job, flags.status, () => store.runs.list({ job: args.job, limit: 1 })))
+      if (!rows.length)
+        return printLine(await nothingText(args.job, flags.status, () => store.runs.list({ job: args.job, limit: 1 })))
       const time = zonesOf(config, flags.utc)
       printLine(
         table(
@@ -74,7 +82,11 @@ export default class History extends BaseCommand {
 }
 
 /** Why the list is empty, precisely: no runs at all, or none with this status (while others exist). */
-async function nothingText(job: string | undefined, status: string | undefined, anyRun: () => Promise<unknown[]>): Promise<string> {
+async function nothingText(
+  job: string | undefined,
+  status: string | undefined,
+  anyRun: () => Promise<unknown[]>,
+): Promise<string> {
   const of = job ? ` of ${job}` : ''
   if (!status) return `No runs${of} recorded yet.`
   const others = (await anyRun()).length > 0

@@ -32,7 +32,15 @@ export default class List extends BaseCommand {
     const time = zonesOf(config, flags.utc)
     const rows = jobs.map((j) => {
       const next = j.nextFire ? time.forJob(j.job, j.nextFire) : j.enabled ? '-' : 'disabled'
-      return [j.job, j.type, j.schedule, `${j.timezone}${j.timezoneSource === 'job' ? '' : ` (${j.timezoneSource})`}`, j.enabled ? 'yes' : 'no', j.after.join(',') || '-', next]
+      return [
+        j.job,
+        j.type,
+        j.schedule,
+        `${j.timezone}${j.timezoneSource === 'job' ? '' : ` (${j.timezoneSource})`}`,
+        j.enabled ? 'yes' : 'no',
+        j.after.join(',') || '-',
+        next,
+      ]
     })
     printLine(table(['JOB', 'TYPE', 'SCHEDULE', 'TIMEZONE', 'ENABLED', 'AFTER', 'NEXT FIRE'], rows))
   }

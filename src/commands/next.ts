@@ -10,7 +10,7 @@ export default class Next extends BaseCommand {
   static override exitWhenDone = true
   static override summary = 'Show the next fires of jobs, in their time zone (--utc: in UTC; --json: ISO UTC instants).'
   static override description =
-    'Computes the next N fire instants of each job (all jobs when none is named) strictly after --from (default: now), with the DST rules of the scheduler. A --from without a UTC offset is read in each job\'s time zone.'
+    "Computes the next N fire instants of each job (all jobs when none is named) strictly after --from (default: now), with the DST rules of the scheduler. A --from without a UTC offset is read in each job's time zone."
 
   static override examples = [
     '<%= config.bin %> next',
@@ -36,7 +36,8 @@ export default class Next extends BaseCommand {
     const fromFor = (zone: string): number => {
       if (flags.from === undefined) return Date.now()
       const parsed = parseTimeFlag(flags.from, zone)
-      if (parsed === 'format') throw new UsageError(`--from "${flags.from}" is not an ISO date-time (e.g. 2026-03-29T00:00:00Z)`)
+      if (parsed === 'format')
+        throw new UsageError(`--from "${flags.from}" is not an ISO date-time (e.g. 2026-03-29T00:00:00Z)`)
       if (parsed === 'invalid') throw new UsageError(`--from "${flags.from}" is not a valid date-time`)
       return parsed.instant
     }
@@ -44,7 +45,9 @@ export default class Next extends BaseCommand {
     const result = jobs.map((job) => ({
       job: job.name,
       timezone: job.timezone,
-      fires: job.trigger ? nextFires(job.trigger, fromFor(job.timezone), flags.count).map((f) => new Date(f).toISOString()) : [],
+      fires: job.trigger
+        ? nextFires(job.trigger, fromFor(job.timezone), flags.count).map((f) => new Date(f).toISOString())
+        : [],
     }))
     if (flags.json) return printJson({ jobs: result })
     const time = zonesOf(config, flags.utc)
@@ -52,7 +55,12 @@ export default class Next extends BaseCommand {
       const job = config.jobs.get(entry.job)!
       if (i) printLine()
       printLine(`${entry.job}  ${job.trigger?.text ?? '(no schedule)'}  ${entry.timezone}`)
-      if (!entry.fires.length) printLine(job.trigger ? '  no further fires' : `  runs only when triggered${job.after.length ? ` or after ${job.after.join(', ')}` : ''}`)
+      if (!entry.fires.length)
+        printLine(
+          job.trigger
+            ? '  no further fires'
+            : `  runs only when triggered${job.after.length ? ` or after ${job.after.join(', ')}` : ''}`,
+        )
       for (const fire of entry.fires) printLine(`  ${time.forJob(entry.job, fire)}`)
     }
   }

@@ -6,10 +6,15 @@ import { pauseText } from '../cli/render/job-control.js'
 
 export default class Pause extends BaseCommand {
   static override summary = 'Pause a job: its occurrences are recorded as skipped (paused) until it is resumed.'
-  static override description = 'Pausing a paused job keeps its reason unless --reason gives a new one; the answer says which. Works while the config on disk is invalid (see docs/operations.md).'
+  static override description =
+    'Pausing a paused job keeps its reason unless --reason gives a new one; the answer says which. Works while the config on disk is invalid (see docs/operations.md).'
   static override examples = ['<%= config.bin %> pause nightly_import --reason "warehouse migration"']
   static override args = { job: Args.string({ required: true, description: 'The job to pause.' }) }
-  static override flags = { config: configFlag, json: jsonFlag, reason: Flags.string({ description: 'Why, kept with the pause.' }) }
+  static override flags = {
+    config: configFlag,
+    json: jsonFlag,
+    reason: Flags.string({ description: 'Why, kept with the pause.' }),
+  }
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Pause)

@@ -6,7 +6,8 @@ import { resumeText } from '../cli/render/job-control.js'
 
 export default class Resume extends BaseCommand {
   static override summary = 'Resume a paused job.'
-  static override description = 'A job that was not paused is left as it is, and the answer says so (and whether it is running). Works while the config on disk is invalid.'
+  static override description =
+    'A job that was not paused is left as it is, and the answer says so (and whether it is running). Works while the config on disk is invalid.'
   static override examples = ['<%= config.bin %> resume nightly_import']
   static override args = { job: Args.string({ required: true, description: 'The job to resume.' }) }
   static override flags = { config: configFlag, json: jsonFlag }

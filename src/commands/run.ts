@@ -31,11 +31,25 @@ Exit codes: 0 all succeeded; 1 a job reported an alert and none failed; 2 bad us
     config: configFlag,
     json: jsonFlag,
     all: Flags.boolean({ description: 'Run every enabled job.' }),
-    due: Flags.boolean({ description: 'CI mode: run the occurrences that fell due since the last --due run (per job, under its catch-up rules); each occurrence runs once even if CI fires twice.' }),
+    due: Flags.boolean({
+      description:
+        'CI mode: run the occurrences that fell due since the last --due run (per job, under its catch-up rules); each occurrence runs once even if CI fires twice.',
+    }),
     'with-upstream': Flags.boolean({ description: 'Also run the jobs the named jobs wait for (transitively).' }),
-    notify: Flags.boolean({ default: true, allowNo: true, description: 'Send notifications (--no-notify to keep quiet).' }),
-    junit: Flags.string({ helpValue: 'FILE', description: 'Also write a JUnit XML report (one test case per run; alerts are failures) for CI systems.' }),
-    'log-level': Flags.string({ options: LOG_LEVELS, default: 'warn', description: 'Job log lines (JSON) written to stderr at this level and above.' }),
+    notify: Flags.boolean({
+      default: true,
+      allowNo: true,
+      description: 'Send notifications (--no-notify to keep quiet).',
+    }),
+    junit: Flags.string({
+      helpValue: 'FILE',
+      description: 'Also write a JUnit XML report (one test case per run; alerts are failures) for CI systems.',
+    }),
+    'log-level': Flags.string({
+      options: LOG_LEVELS,
+      default: 'warn',
+      description: 'Job log lines (JSON) written to stderr at this level and above.',
+    }),
   }
 
   async run(): Promise<void> {
@@ -48,7 +62,11 @@ Exit codes: 0 all succeeded; 1 a job reported an alert and none failed; 2 bad us
     const kind: ReporterKind = flags.json ? 'silent' : process.stdout.isTTY && !process.env.CI ? 'tty' : 'plain'
     const nothingText = flags.due ? 'nothing ran (nothing was due)' : `nothing ran: ${config.file} has no enabled jobs`
     const reporter = await createReporter(kind, jobs, nothingText)
-    const services = await openRunServices(config, { logLevel: flags['log-level'] as LogLevel, notify: flags.notify, events: reporter.events })
+    const services = await openRunServices(config, {
+      logLevel: flags['log-level'] as LogLevel,
+      notify: flags.notify,
+      events: reporter.events,
+    })
     const controller = new AbortController()
     let signals = 0
     const onSignal = (signal: NodeJS.Signals): void => {
@@ -60,8 +78,15 @@ Exit codes: 0 all succeeded; 1 a job reported an alert and none failed; 2 bad us
     const stopLeases = keepLeases(services.store, services.instance, services.clock, () => {})
     try {
       const outcomes = flags.due
-        ? await runDue(jobs, services, { maxConcurrent: config.maxConcurrent, signal: controller.signal, disabled: [...config.jobs.values()].filter((j) => !j.core.enabled) })
-        : await runJobs({ jobs, maxConcurrent: config.maxConcurrent, trigger: 'manual', signal: controller.signal }, services)
+        ? await runDue(jobs, services, {
+            maxConcurrent: config.maxConcurrent,
+            signal: controller.signal,
+            disabled: [...config.jobs.values()].filter((j) => !j.core.enabled),
+          })
+        : await runJobs(
+            { jobs, maxConcurrent: config.maxConcurrent, trigger: 'manual', signal: controller.signal },
+            services,
+          )
       await reporter.finish(outcomes)
       if (flags.junit) writeJunitReport(flags.junit, outcomes)
       if (flags.json) printJson({ runs: outcomes })

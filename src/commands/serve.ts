@@ -13,13 +13,21 @@ export default class Serve extends BaseCommand {
 
 SIGTERM or SIGINT stops firing and gives running runs \`serve.shutdownGrace\` (default 30s) to finish; the rest are interrupted. A second signal interrupts them at once. Logs are JSON lines on stdout.`
 
-  static override examples = ['<%= config.bin %> serve', '<%= config.bin %> serve --config /etc/circadian/circadian.config.ts --instance-id worker-1', '<%= config.bin %> serve --log-level debug']
+  static override examples = [
+    '<%= config.bin %> serve',
+    '<%= config.bin %> serve --config /etc/circadian/circadian.config.ts --instance-id worker-1',
+    '<%= config.bin %> serve --log-level debug',
+  ]
 
   static override flags = {
     config: configFlag,
-    'instance-id': Flags.string({ description: 'This instance\'s name in the store (default: host:pid).' }),
+    'instance-id': Flags.string({ description: "This instance's name in the store (default: host:pid)." }),
     'log-level': Flags.string({ options: LOG_LEVELS, default: 'info', description: 'Least severe log level written.' }),
-    notify: Flags.boolean({ default: true, allowNo: true, description: 'Send notifications (--no-notify to keep quiet).' }),
+    notify: Flags.boolean({
+      default: true,
+      allowNo: true,
+      description: 'Send notifications (--no-notify to keep quiet).',
+    }),
   }
 
   async run(): Promise<void> {
@@ -30,7 +38,11 @@ SIGTERM or SIGINT stops firing and gives running runs \`serve.shutdownGrace\` (d
     for (const warning of config.warnings) printError(`warning: ${warning}`)
     const panels = config.serve.http ? await loadDashboardPanels(this.config) : null
     for (const warning of panels?.warnings ?? []) printError(`warning: ${warning}`)
-    const logger = await createLogger({ level: flags['log-level'] as LogLevel, fd: 1, pretty: process.stdout.isTTY === true })
+    const logger = await createLogger({
+      level: flags['log-level'] as LogLevel,
+      fd: 1,
+      pretty: process.stdout.isTTY === true,
+    })
     const handle = await startServe({
       config,
       reload: () => loadConfigWith(registry, location),
@@ -43,7 +55,14 @@ SIGTERM or SIGINT stops firing and gives running runs \`serve.shutdownGrace\` (d
     let signals = 0
     const onSignal = (signal: NodeJS.Signals) => {
       signals++
-      logger.info({ signal }, signals === 1 ? 'shutdown requested' : signals === 2 ? 'second signal: interrupting running jobs now' : 'third signal: exiting now')
+      logger.info(
+        { signal },
+        signals === 1
+          ? 'shutdown requested'
+          : signals === 2
+            ? 'second signal: interrupting running jobs now'
+            : 'third signal: exiting now',
+      )
       void handle.stop(signals > 1)
       // A third signal (or a stuck shutdown) should never leave the process hanging.
       if (signals > 2) process.exit(130)

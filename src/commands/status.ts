@@ -4,8 +4,10 @@ import { utcFlag, zonesOf } from '../cli/render/times.js'
 import { readStatus } from '../cli/status.js'
 
 export default class Status extends BaseCommand {
-  static override summary = 'Show each job (next fire, last run, running, paused, failure streak) and the serve instances.'
-  static override description = 'Works while the config on disk is invalid: from its state settings, or those serve recorded for the last valid config (with a warning).'
+  static override summary =
+    'Show each job (next fire, last run, running, paused, failure streak) and the serve instances.'
+  static override description =
+    'Works while the config on disk is invalid: from its state settings, or those serve recorded for the last valid config (with a warning).'
   static override examples = ['<%= config.bin %> status', '<%= config.bin %> status --json']
   static override flags = { config: configFlag, json: jsonFlag, utc: utcFlag }
 
@@ -18,7 +20,9 @@ export default class Status extends BaseCommand {
     const time = zonesOf(access.config, flags.utc)
     if (!status.instances.length) printLine('serve: not running (no instance heartbeat on this store)')
     for (const i of status.instances) {
-      printLine(`serve: ${i.id} (pid ${i.pid}, v${i.version}) started ${time.at(i.startedAt)}, heartbeat ${i.heartbeatAgeSeconds}s ago${i.live ? '' : ' — STALE'}${i.running.length ? `, running ${i.running.length}` : ''}`)
+      printLine(
+        `serve: ${i.id} (pid ${i.pid}, v${i.version}) started ${time.at(i.startedAt)}, heartbeat ${i.heartbeatAgeSeconds}s ago${i.live ? '' : ' — STALE'}${i.running.length ? `, running ${i.running.length}` : ''}`,
+      )
     }
     printLine()
     printLine(

@@ -49,7 +49,17 @@ export async function loadConfigFile(cwd: string, explicit?: string): Promise<Lo
     searchStrategy: 'global',
     stopDir: path.parse(path.resolve(cwd)).root,
     cache: false,
-    loaders: { '.json': namingFile(loadJsonConfig), '.yaml': yaml, '.yml': yaml, '.ts': moduleLoader, '.mts': moduleLoader, '.cts': moduleLoader, '.js': moduleLoader, '.mjs': moduleLoader, '.cjs': moduleLoader },
+    loaders: {
+      '.json': namingFile(loadJsonConfig),
+      '.yaml': yaml,
+      '.yml': yaml,
+      '.ts': moduleLoader,
+      '.mts': moduleLoader,
+      '.cts': moduleLoader,
+      '.js': moduleLoader,
+      '.mjs': moduleLoader,
+      '.cjs': moduleLoader,
+    },
   })
   let result: { filepath: string; config: unknown; isEmpty?: boolean } | null
   try {
@@ -72,5 +82,9 @@ export async function loadConfigFile(cwd: string, explicit?: string): Promise<Lo
     )
   }
   if (result.isEmpty) throw new ConfigLoadError(`Config file ${result.filepath} is empty`)
-  return { file: result.filepath, raw: await resolveExport(result.config, result.filepath), sources: sourcesByFile.get(result.filepath) ?? [result.filepath] }
+  return {
+    file: result.filepath,
+    raw: await resolveExport(result.config, result.filepath),
+    sources: sourcesByFile.get(result.filepath) ?? [result.filepath],
+  }
 }

@@ -20,8 +20,14 @@ export function parseDotenv(text: string, file: string): Map<string, string> {
     if (!line || line.startsWith('#')) continue
     const eq = line.indexOf('=')
     if (eq < 0) throw new ConfigLoadError(`${where}: expected KEY=value (a line without "=")`)
-    const key = line.slice(0, eq).replace(/^export\s+/, '').trim()
-    if (!KEY.test(key)) throw new ConfigLoadError(`${where}: "${key.slice(0, 40)}" is not a variable name (letters, digits and _, not starting with a digit)`)
+    const key = line
+      .slice(0, eq)
+      .replace(/^export\s+/, '')
+      .trim()
+    if (!KEY.test(key))
+      throw new ConfigLoadError(
+        `${where}: "${key.slice(0, 40)}" is not a variable name (letters, digits and _, not starting with a digit)`,
+      )
     let raw = line.slice(eq + 1).trim()
     const quote = raw[0]
     if (quote === '"' || quote === "'") {

@@ -82,7 +82,8 @@ export function missingEnvIssues(config: unknown): ConfigIssue[] {
   }
   walk(config)
   for (const name of recordedMissingEnv()) {
-    if (!located.has(name)) issues.push({ path: '', message: `environment variable ${name} is not set (read with env() in the config)` })
+    if (!located.has(name))
+      issues.push({ path: '', message: `environment variable ${name} is not set (read with env() in the config)` })
   }
   return issues
 }

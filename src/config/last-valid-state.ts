@@ -70,7 +70,10 @@ export function readLastValidState(configFile: string): ReadRecordedState {
   } catch {
     return { problem: `${file} is not valid JSON` }
   }
-  if (!record.state) return { problem: `serve could not record the last valid state settings: they hold a secret written in the config, not read with env()` }
+  if (!record.state)
+    return {
+      problem: `serve could not record the last valid state settings: they hold a secret written in the config, not read with env()`,
+    }
   const missing = new Set<string>()
   const filled = JSON.stringify(record.state).replace(ENV_REF, (_, kind: string, name: string) => {
     const value = process.env[name]
@@ -81,6 +84,7 @@ export function readLastValidState(configFile: string): ReadRecordedState {
     registerSecret(value)
     return JSON.stringify(kind === 'env' ? value : encodeURIComponent(value)).slice(1, -1)
   })
-  if (missing.size) return { problem: `the recorded state settings read ${[...missing].join(', ')}, not set in this environment` }
+  if (missing.size)
+    return { problem: `the recorded state settings read ${[...missing].join(', ')}, not set in this environment` }
   return { state: JSON.parse(filled) as DatabaseConfig, recordedAt: record.recordedAt }
 }

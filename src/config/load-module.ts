@@ -23,7 +23,8 @@ function resolvePlugin(configFile: string): Plugin {
         const spec = args.path
         const required = args.kind === 'require-call'
         if (path.isAbsolute(spec)) return undefined
-        if (spec === 'circadian' || spec === 'circadian/') return { path: required ? 'require' : 'import', namespace: 'circadian-api' }
+        if (spec === 'circadian' || spec === 'circadian/')
+          return { path: required ? 'require' : 'import', namespace: 'circadian-api' }
         if (spec.startsWith('node:') || isBuiltin(spec)) return { path: spec, external: true }
         try {
           const resolved = createRequire(args.importer || configFile).resolve(spec)
@@ -36,7 +37,10 @@ function resolvePlugin(configFile: string): Plugin {
       build.onLoad({ filter: /.*/, namespace: 'circadian-api' }, (args) => {
         const api = `globalThis[Symbol.for(${JSON.stringify(API_GLOBAL)})]`
         if (args.path === 'require') return { contents: `module.exports = ${api}`, loader: 'js' }
-        return { contents: `const api = ${api}\nexport const { ${apiNames().join(', ')} } = api\nexport default api`, loader: 'js' }
+        return {
+          contents: `const api = ${api}\nexport const { ${apiNames().join(', ')} } = api\nexport default api`,
+          loader: 'js',
+        }
       })
     },
   }
@@ -104,7 +108,9 @@ async function transpile(file: string): Promise<{ code: string; inputs: string[]
         __dirname: JSON.stringify(path.dirname(file)),
         __filename: JSON.stringify(file),
       },
-      banner: { js: `import { createRequire as __circadianCreateRequire } from 'node:module'; const require = __circadianCreateRequire(${JSON.stringify(fileUrl)});` },
+      banner: {
+        js: `import { createRequire as __circadianCreateRequire } from 'node:module'; const require = __circadianCreateRequire(${JSON.stringify(fileUrl)});`,
+      },
     })
     code = result.outputFiles[0].text
     inputs = Object.keys(result.metafile.inputs)
@@ -112,9 +118,13 @@ async function transpile(file: string): Promise<{ code: string; inputs: string[]
       .map((i) => path.resolve(path.dirname(file), i))
     writeTranspiled(file, inputs, code)
   } catch (err) {
-    const errors = (err as { errors?: Array<{ text: string; location?: { file: string; line: number; column: number } | null }> }).errors
+    const errors = (
+      err as { errors?: Array<{ text: string; location?: { file: string; line: number; column: number } | null }> }
+    ).errors
     if (!errors) throw err
-    const lines = errors.map((e) => (e.location ? `${e.location.file}:${e.location.line}:${e.location.column + 1}: ${e.text}` : e.text))
+    const lines = errors.map((e) =>
+      e.location ? `${e.location.file}:${e.location.line}:${e.location.column + 1}: ${e.text}` : e.text,
+    )
     throw new ConfigLoadError(`Cannot load config ${file}:\n  ${lines.join('\n  ')}`, file)
   }
   return { code, inputs }

@@ -6,7 +6,12 @@ export const STATE_URL_VAR = 'CIRCADIAN_STATE_URL'
 
 type RawState = { client: string; connection?: string; filename?: string }
 
-const SERVER_SCHEMES: Record<string, string> = { 'postgres:': 'pg', 'postgresql:': 'pg', 'mysql:': 'mysql2', 'mariadb:': 'mysql2' }
+const SERVER_SCHEMES: Record<string, string> = {
+  'postgres:': 'pg',
+  'postgresql:': 'pg',
+  'mysql:': 'mysql2',
+  'mariadb:': 'mysql2',
+}
 const SUPPORTED = 'postgres://, postgresql://, mysql://, mariadb://, sqlite:PATH, file:PATH or a plain SQLite file path'
 
 /**
@@ -25,14 +30,19 @@ export function parseStateUrl(value: string): RawState | ConfigIssue {
     try {
       url = new URL(value)
     } catch {
-      return issue(`is not a valid ${scheme.slice(0, -1)} URL (expected ${scheme}//USER@HOST:PORT/DATABASE, with the password after USER and a colon, percent-encoded)`)
+      return issue(
+        `is not a valid ${scheme.slice(0, -1)} URL (expected ${scheme}//USER@HOST:PORT/DATABASE, with the password after USER and a colon, percent-encoded)`,
+      )
     }
     if (!url.pathname.replace(/^\//, '')) return issue(`names no database (add /DATABASE after the host and port)`)
     return { client: server, connection: value }
   }
   if (scheme === 'file:') {
     try {
-      return { client: 'sqlite', filename: value.startsWith('file://') ? fileURLToPath(value) : decodeURIComponent(value.slice(5)) }
+      return {
+        client: 'sqlite',
+        filename: value.startsWith('file://') ? fileURLToPath(value) : decodeURIComponent(value.slice(5)),
+      }
     } catch {
       return issue('is not a valid file: URL (use file:/absolute/path.db or file:relative/path.db)')
     }
@@ -64,7 +74,16 @@ export function applyStateUrl(raw: unknown, value: string | undefined): { raw: u
   if (before.pool !== undefined) state.pool = before.pool
   if (before.schema !== undefined) {
     if (parsed.client !== 'pg') {
-      return { raw, issues: [{ path: STATE_URL_VAR, message: 'names a database other than PostgreSQL, but the config sets state.schema (a PostgreSQL setting): remove it, or use a postgres:// URL' }] }
+      return {
+        raw,
+        issues: [
+          {
+            path: STATE_URL_VAR,
+            message:
+              'names a database other than PostgreSQL, but the config sets state.schema (a PostgreSQL setting): remove it, or use a postgres:// URL',
+          },
+        ],
+      }
     }
     state.schema = before.schema
   }

@@ -31,7 +31,9 @@ function stateFromRaw(raw: unknown, file: string): DatabaseConfig | null {
 }
 
 const problemsOf = (err: ConfigError | ConfigLoadError) =>
-  err instanceof ConfigError ? `${err.issues.length} problem${err.issues.length === 1 ? '' : 's'}` : err.message.split('\n')[0].replace(/^Cannot load config \S+: /, '')
+  err instanceof ConfigError
+    ? `${err.issues.length} problem${err.issues.length === 1 ? '' : 's'}`
+    : err.message.split('\n')[0].replace(/^Cannot load config \S+: /, '')
 
 /** Falls back for an invalid config file; rethrows `err` when there is nothing to fall back on. */
 export function storeAccessDespite(err: unknown, file: string | undefined, raw?: unknown): StoreAccess {
@@ -42,8 +44,16 @@ export function storeAccessDespite(err: unknown, file: string | undefined, raw?:
   const recorded = readLastValidState(file)
   if ('problem' in recorded) {
     // Nothing to fall back on: the config's own error is the one to fix, with why there is no fallback.
-    if (err instanceof ConfigError) throw new ConfigError([...err.issues, { path: '', message: `(cannot reach the store without the config: ${recorded.problem})` }], err.file)
+    if (err instanceof ConfigError)
+      throw new ConfigError(
+        [...err.issues, { path: '', message: `(cannot reach the store without the config: ${recorded.problem})` }],
+        err.file,
+      )
     throw new ConfigLoadError(`${err.message}\n(cannot reach the store without the config: ${recorded.problem})`, file)
   }
-  return { config: null, state: recorded.state, warning: `${head}; using the state settings serve recorded for the last valid config (${recorded.recordedAt})` }
+  return {
+    config: null,
+    state: recorded.state,
+    warning: `${head}; using the state settings serve recorded for the last valid config (${recorded.recordedAt})`,
+  }
 }

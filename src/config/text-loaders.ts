@@ -24,13 +24,20 @@ export function loadJsonConfig(file: string, content: string): unknown {
     const position = /at position (\d+)/.exec(message)
     const index = position ? Number(position[1]) : content.length
     const { line, column, frame } = codeFrame(content, Math.min(index, content.length))
-    const reason = message.replace(/ in JSON at position \d+.*$/, '').replace(/^Unexpected end of JSON input$/, 'the JSON ends too early')
-    throw new ConfigLoadError(`Cannot load config ${file}: invalid JSON at line ${line}, column ${column}: ${reason}\n\n${frame}`, file)
+    const reason = message
+      .replace(/ in JSON at position \d+.*$/, '')
+      .replace(/^Unexpected end of JSON input$/, 'the JSON ends too early')
+    throw new ConfigLoadError(
+      `Cannot load config ${file}: invalid JSON at line ${line}, column ${column}: ${reason}\n\n${frame}`,
+      file,
+    )
   }
 }
 
 /** Wraps a cosmiconfig loader so that a file that cannot be parsed is a ConfigLoadError naming it. */
-export function namingFile(loader: (file: string, content: string) => unknown): (file: string, content: string) => Promise<unknown> {
+export function namingFile(
+  loader: (file: string, content: string) => unknown,
+): (file: string, content: string) => Promise<unknown> {
   return async (file, content) => {
     try {
       return await loader(file, content)

@@ -22,7 +22,10 @@ function cacheDir(): string | null {
 }
 
 function entryPath(dir: string, file: string): string {
-  return path.join(dir, `${createHash('sha1').update(`${VERSION}\0${process.version}\0${file}`).digest('hex').slice(0, 20)}.json`)
+  return path.join(
+    dir,
+    `${createHash('sha1').update(`${VERSION}\0${process.version}\0${file}`).digest('hex').slice(0, 20)}.json`,
+  )
 }
 
 function unchanged(input: Entry['inputs'][number]): boolean {
@@ -39,7 +42,9 @@ export function readTranspiled(file: string): { code: string; inputs: string[] }
   if (!dir) return null
   try {
     const entry = JSON.parse(readFileSync(entryPath(dir, file), 'utf8')) as Entry
-    return entry.inputs.length && entry.inputs.every(unchanged) ? { code: entry.code, inputs: entry.inputs.map((i) => i.file) } : null
+    return entry.inputs.length && entry.inputs.every(unchanged)
+      ? { code: entry.code, inputs: entry.inputs.map((i) => i.file) }
+      : null
   } catch {
     return null
   }

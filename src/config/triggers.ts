@@ -23,7 +23,10 @@ const TIME_FLAG = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\
  * one it is a wall time in `zone` (a date alone is its midnight). `wall` is that wall time (floating ms), null
  * when an offset was given. 'format' when the text is not ISO; 'invalid' when it is not a real date-time.
  */
-export function parseTimeFlag(text: string, zone: string): { instant: number; wall: number | null } | 'format' | 'invalid' {
+export function parseTimeFlag(
+  text: string,
+  zone: string,
+): { instant: number; wall: number | null } | 'format' | 'invalid' {
   if (!TIME_FLAG.test(text)) return 'format'
   const full = (text.length === 10 ? `${text}T00:00:00` : text).replace(' ', 'T')
   const instant = parseInstant(full, zone)
@@ -46,8 +49,21 @@ export function buildTrigger(core: CoreJob, zone: string): Trigger | null {
   const filters: FireFilter[] = []
   if (core.between) filters.push(betweenFilter(core.between, zone))
   if (core.days) filters.push(daysFilter(core.days, zone))
-  if (core.calendar) filters.push(calendarFilter(core.calendar.skip ?? [], core.calendar.holidays ? holidayCalendar(core.calendar.holidays) : null, zone, core.calendar.holidays?.toUpperCase()))
-  const qualifiers = [core.between?.text, core.days?.text, core.calendar?.holidays && `not on ${core.calendar.holidays.toUpperCase()} holidays`, core.calendar?.skip?.length && `${core.calendar.skip.length} dates skipped`].filter(Boolean)
+  if (core.calendar)
+    filters.push(
+      calendarFilter(
+        core.calendar.skip ?? [],
+        core.calendar.holidays ? holidayCalendar(core.calendar.holidays) : null,
+        zone,
+        core.calendar.holidays?.toUpperCase(),
+      ),
+    )
+  const qualifiers = [
+    core.between?.text,
+    core.days?.text,
+    core.calendar?.holidays && `not on ${core.calendar.holidays.toUpperCase()} holidays`,
+    core.calendar?.skip?.length && `${core.calendar.skip.length} dates skipped`,
+  ].filter(Boolean)
   const trigger = filteredTrigger(base, filters)
   return qualifiers.length ? { ...trigger, text: `${base.text} (${qualifiers.join(', ')})` } : trigger
 }

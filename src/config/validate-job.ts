@@ -26,7 +26,10 @@ function prepareOptions(schema: z.ZodType): PreparedOptions {
   if (!p) {
     // Duck-typed, not instanceof: a plugin's schema may come from another copy of zod.
     const object = schema as unknown as { _zod: { def: { type: string } }; strict?: () => z.ZodType }
-    p = { keys: keysAt(schema, []), strict: object._zod.def.type === 'object' && typeof object.strict === 'function' ? object.strict() : schema }
+    p = {
+      keys: keysAt(schema, []),
+      strict: object._zod.def.type === 'object' && typeof object.strict === 'function' ? object.strict() : schema,
+    }
     prepared.set(schema, p)
   }
   return p
@@ -43,11 +46,16 @@ function unknownTypeMessage(type: string, registry: JobTypeRegistry): string {
  * Validates one job: the core keys against the core schema and the rest against its type's `options`
  * schema, so a plugin's field errors carry full paths (`jobs.revenue.query`).
  */
-export function validateJob(name: string, raw: unknown, registry: JobTypeRegistry): { job?: ParsedJob; issues: ConfigIssue[] } {
+export function validateJob(
+  name: string,
+  raw: unknown,
+  registry: JobTypeRegistry,
+): { job?: ParsedJob; issues: ConfigIssue[] } {
   const base: PathSegment[] = ['jobs', name]
   const issues: ConfigIssue[] = []
   const nameCheck = jobName.safeParse(name)
-  if (!nameCheck.success) issues.push({ path: formatPath(base), message: `invalid job name: ${nameCheck.error.issues[0].message}` })
+  if (!nameCheck.success)
+    issues.push({ path: formatPath(base), message: `invalid job name: ${nameCheck.error.issues[0].message}` })
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
     issues.push({ path: formatPath(base), message: 'a job must be an object with at least a `type`' })
     return { issues }

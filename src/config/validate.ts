@@ -39,10 +39,15 @@ function registryIssues(registry: JobTypeRegistry): ConfigIssue[] {
 
 export const isLoopback = (host: string) => host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host)
 
-const stringsIn = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [])
+const stringsIn = (value: unknown): string[] =>
+  Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []
 
 /** Names a job refers to. Read from the raw job, so they are checked even when the job has other errors. */
-function connectionsUsed(raw: Record<string, unknown>, parsed: ParsedJob | undefined, registry: JobTypeRegistry): string[] {
+function connectionsUsed(
+  raw: Record<string, unknown>,
+  parsed: ParsedJob | undefined,
+  registry: JobTypeRegistry,
+): string[] {
   const definition = parsed?.jobType.definition ?? registry.types.get(String(raw.type))?.definition
   if (!definition?.connections) return []
   try {
@@ -65,37 +70,66 @@ function crossReferenceIssues(
   for (const [name, raw] of rawJobs) {
     stringsIn(raw.after).forEach((up) => {
       const i = (raw.after as unknown[]).indexOf(up)
-      if (!names.includes(up)) issues.push({ path: formatPath(['jobs', name, 'after', i]), message: `unknown job "${up}"${didYouMean(up, names)}` })
-      else if (up === name) issues.push({ path: formatPath(['jobs', name, 'after', i]), message: 'a job cannot wait for itself' })
+      if (!names.includes(up))
+        issues.push({
+          path: formatPath(['jobs', name, 'after', i]),
+          message: `unknown job "${up}"${didYouMean(up, names)}`,
+        })
+      else if (up === name)
+        issues.push({ path: formatPath(['jobs', name, 'after', i]), message: 'a job cannot wait for itself' })
     })
     const checkNotifiers = (list: unknown, path: Array<string | number>) =>
       stringsIn(list).forEach((n) => {
         if (notifiers.includes(n)) return
         const known = notifiers.length ? `; notifiers: ${notifiers.join(', ')}` : '; no notifiers are configured'
-        issues.push({ path: formatPath([...path, (list as unknown[]).indexOf(n)]), message: `unknown notifier "${n}"${didYouMean(n, notifiers)}${known}` })
+        issues.push({
+          path: formatPath([...path, (list as unknown[]).indexOf(n)]),
+          message: `unknown notifier "${n}"${didYouMean(n, notifiers)}${known}`,
+        })
       })
     checkNotifiers(raw.notify, ['jobs', name, 'notify'])
-    checkNotifiers((raw.onFailure as { escalate?: unknown } | undefined)?.escalate, ['jobs', name, 'onFailure', 'escalate'])
+    checkNotifiers((raw.onFailure as { escalate?: unknown } | undefined)?.escalate, [
+      'jobs',
+      name,
+      'onFailure',
+      'escalate',
+    ])
     if (typeof raw.pool === 'string' && !pools.includes(raw.pool)) {
-      const known = pools.length ? `; pools: ${pools.join(', ')}` : '; no pools are configured (add `pools: { name: { maxConcurrent } }`)'
-      issues.push({ path: formatPath(['jobs', name, 'pool']), message: `unknown pool "${raw.pool}"${didYouMean(raw.pool, pools)}${known}` })
+      const known = pools.length
+        ? `; pools: ${pools.join(', ')}`
+        : '; no pools are configured (add `pools: { name: { maxConcurrent } }`)'
+      issues.push({
+        path: formatPath(['jobs', name, 'pool']),
+        message: `unknown pool "${raw.pool}"${didYouMean(raw.pool, pools)}${known}`,
+      })
     }
     stringsIn(raw.resources).forEach((r) => {
       if (resources.includes(r)) return
       // A name without a configured breaker would guard nothing: most likely a typo, so say so before anything runs.
-      const hint = resources.length ? `; resources: ${resources.join(', ')}` : `; add it under the top-level resources (resources: { '${r}': { breaker: { failures: 5, halfOpenAfter: '1m' } } })`
-      issues.push({ path: formatPath(['jobs', name, 'resources', (raw.resources as unknown[]).indexOf(r)]), message: `unknown resource "${r}"${didYouMean(r, resources)}${hint}` })
+      const hint = resources.length
+        ? `; resources: ${resources.join(', ')}`
+        : `; add it under the top-level resources (resources: { '${r}': { breaker: { failures: 5, halfOpenAfter: '1m' } } })`
+      issues.push({
+        path: formatPath(['jobs', name, 'resources', (raw.resources as unknown[]).indexOf(r)]),
+        message: `unknown resource "${r}"${didYouMean(r, resources)}${hint}`,
+      })
     })
     for (const c of connectionsUsed(raw, parsed.get(name), registry)) {
       if (!connections.includes(c)) {
-        const known = connections.length ? `; connections: ${connections.join(', ')}` : '; no connections are configured'
-        issues.push({ path: formatPath(['jobs', name, 'connection']), message: `unknown connection "${c}"${didYouMean(c, connections)}${known}` })
+        const known = connections.length
+          ? `; connections: ${connections.join(', ')}`
+          : '; no connections are configured'
+        issues.push({
+          path: formatPath(['jobs', name, 'connection']),
+          message: `unknown connection "${c}"${didYouMean(c, connections)}${known}`,
+        })
       }
     }
   }
   const deps = new Map(rawJobs.map(([n, raw]) => [n, stringsIn(raw.after).filter((u) => u !== n)]))
   const cycle = findCycle(deps)
-  if (cycle) issues.push({ path: formatPath(['jobs', cycle[0], 'after']), message: `dependency cycle: ${cycle.join(' → ')}` })
+  if (cycle)
+    issues.push({ path: formatPath(['jobs', cycle[0], 'after']), message: `dependency cycle: ${cycle.join(' → ')}` })
   return issues
 }
 
@@ -106,10 +140,18 @@ function crossReferenceIssues(
 export function validateConfig(raw: unknown, options: ValidateOptions): ValidatedConfig {
   const issues: ConfigIssue[] = [...registryIssues(options.registry), ...missingEnvIssues(raw)]
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new ConfigError([...issues, { path: '', message: 'the config must export an object (use defineConfig({ jobs: { ... } }))' }], options.file)
+    throw new ConfigError(
+      [...issues, { path: '', message: 'the config must export an object (use defineConfig({ jobs: { ... } }))' }],
+      options.file,
+    )
   }
   const top = configSchema.safeParse(raw, { reportInput: true })
-  if (!top.success) issues.push(...toConfigIssues(top.error, [], configSchema).filter((i) => !i.path.startsWith('jobs.') && !i.path.startsWith('jobs[')))
+  if (!top.success)
+    issues.push(
+      ...toConfigIssues(top.error, [], configSchema).filter(
+        (i) => !i.path.startsWith('jobs.') && !i.path.startsWith('jobs['),
+      ),
+    )
 
   const rawJobs = (raw as { jobs?: unknown }).jobs
   const jobEntries = rawJobs && typeof rawJobs === 'object' && !Array.isArray(rawJobs) ? Object.entries(rawJobs) : []
@@ -124,19 +166,35 @@ export function validateConfig(raw: unknown, options: ValidateOptions): Validate
   }
   const serve = top.success ? top.data.serve : undefined
   if (serve?.http && !serve.token && !isLoopback(serve.http.host)) {
-    issues.push({ path: 'serve.token', message: `is required when serve.http.host (${serve.http.host}) is not a loopback address: the API would accept anyone's requests (set token: env('CIRCADIAN_TOKEN'))` })
+    issues.push({
+      path: 'serve.token',
+      message: `is required when serve.http.host (${serve.http.host}) is not a loopback address: the API would accept anyone's requests (set token: env('CIRCADIAN_TOKEN'))`,
+    })
   }
   for (const [name, job] of parsed) {
     const code = job.core.calendar?.holidays
-    if (code && !holidayCalendar(code)) issues.push({ path: formatPath(['jobs', name, 'calendar', 'holidays']), message: `"${code}" is not a known holiday calendar (a country code like "DE", "US", "JP", or country-state like "DE-BY")` })
+    if (code && !holidayCalendar(code))
+      issues.push({
+        path: formatPath(['jobs', name, 'calendar', 'holidays']),
+        message: `"${code}" is not a known holiday calendar (a country code like "DE", "US", "JP", or country-state like "DE-BY")`,
+      })
   }
   const keysOf = (v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.keys(v) : [])
   const rawConnections = keysOf((raw as { connections?: unknown }).connections)
   const rawNotifiers = keysOf((raw as { notifiers?: unknown }).notifiers)
-  const objectJobs = jobEntries.filter((e): e is [string, Record<string, unknown>] => !!e[1] && typeof e[1] === 'object' && !Array.isArray(e[1]))
+  const objectJobs = jobEntries.filter(
+    (e): e is [string, Record<string, unknown>] => !!e[1] && typeof e[1] === 'object' && !Array.isArray(e[1]),
+  )
   const rawPools = keysOf((raw as { pools?: unknown }).pools)
   const rawResources = keysOf((raw as { resources?: unknown }).resources)
-  issues.push(...crossReferenceIssues(objectJobs, parsed, options.registry, { connections: rawConnections, notifiers: rawNotifiers, pools: rawPools, resources: rawResources }))
+  issues.push(
+    ...crossReferenceIssues(objectJobs, parsed, options.registry, {
+      connections: rawConnections,
+      notifiers: rawNotifiers,
+      pools: rawPools,
+      resources: rawResources,
+    }),
+  )
 
   if (issues.length || !top.success) throw new ConfigError(withoutShadowedByMissingEnv(dedupe(issues)), options.file)
   registerConfigSecrets(top.data)

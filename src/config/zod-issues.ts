@@ -9,7 +9,8 @@ function unwrap(schema: AnySchema): AnySchema {
   let s = schema
   for (let i = 0; i < 20; i++) {
     const def = s._zod.def as unknown as Record<string, unknown> & { type: string }
-    if (['optional', 'nullable', 'default', 'prefault', 'readonly', 'catch', 'nonoptional'].includes(def.type)) s = def.innerType as AnySchema
+    if (['optional', 'nullable', 'default', 'prefault', 'readonly', 'catch', 'nonoptional'].includes(def.type))
+      s = def.innerType as AnySchema
     else if (def.type === 'pipe') s = def.in as AnySchema
     else break
   }
@@ -63,7 +64,8 @@ const ZOD_DEFAULT = /^(Invalid|Too (small|big)|Unrecognized|Expected)/
  */
 function meantBranch(issue: z.core.$ZodIssue): z.core.$ZodIssue[] | null {
   if (issue.code !== 'invalid_union' || (issue.message && !issue.message.startsWith('Invalid input'))) return null
-  const shapeMismatch = (branch: z.core.$ZodIssue[]) => branch.length === 1 && branch[0].code === 'invalid_type' && branch[0].path.length === 0
+  const shapeMismatch = (branch: z.core.$ZodIssue[]) =>
+    branch.length === 1 && branch[0].code === 'invalid_type' && branch[0].path.length === 0
   const meant = issue.errors.filter((branch) => branch.length && !shapeMismatch(branch))
   return meant.length === 1 && meant[0].some((i) => i.path.length > 0) ? meant[0] : null
 }
@@ -83,7 +85,8 @@ function messageFor(issue: z.core.$ZodIssue): string {
     }
     case 'too_small': {
       if (issue.origin === 'string' && Number(issue.minimum) === 1) return 'must not be empty'
-      if (issue.origin === 'array') return `must have at least ${issue.minimum} item${Number(issue.minimum) === 1 ? '' : 's'}`
+      if (issue.origin === 'array')
+        return `must have at least ${issue.minimum} item${Number(issue.minimum) === 1 ? '' : 's'}`
       if (issue.inclusive === false) return `must be greater than ${issue.minimum}`
       return `must be at least ${issue.minimum}${issue.origin === 'string' ? ' characters long' : ''}`
     }
@@ -99,7 +102,11 @@ function messageFor(issue: z.core.$ZodIssue): string {
       const firsts = issue.errors.map((branch) => branch[0])
       if (firsts.every((i) => i?.code === 'invalid_type' && i.path.length === 0)) {
         if (issue.input === undefined) return 'is required'
-        const expected = [...new Set(firsts.map((i) => EXPECTED[(i as { expected: string }).expected] ?? (i as { expected: string }).expected))]
+        const expected = [
+          ...new Set(
+            firsts.map((i) => EXPECTED[(i as { expected: string }).expected] ?? (i as { expected: string }).expected),
+          ),
+        ]
         return `must be ${expected.join(' or ')} (got ${describeType(issue.input)})`
       }
       return 'does not match any of the allowed forms'
@@ -133,7 +140,10 @@ export function toConfigIssues(
     if (issue.code === 'unrecognized_keys') {
       const known = [...keysAt(schema, path), ...extraKeys(path)]
       for (const key of issue.keys) {
-        issues.push({ path: formatPath([...base, ...path, key]), message: `unknown key "${key}"${didYouMean(key, known)}` })
+        issues.push({
+          path: formatPath([...base, ...path, key]),
+          message: `unknown key "${key}"${didYouMean(key, known)}`,
+        })
       }
       continue
     }

@@ -25,8 +25,10 @@ export function coverageAt(instances: readonly InstanceRow[], instant: number): 
     const start = Date.parse(i.started_at)
     const end = i.stopped_at ? Date.parse(i.stopped_at) : Date.parse(i.heartbeat_at) + HEARTBEAT_SLACK_MS
     if (start <= instant && instant <= end) up.push(i.id)
-    else if (end < instant && (!lastBefore || Date.parse(lastBefore.at) < end)) lastBefore = { id: i.id, at: i.stopped_at ?? i.heartbeat_at }
-    else if (start > instant && (!nextStart || Date.parse(nextStart.at) > start)) nextStart = { id: i.id, at: i.started_at }
+    else if (end < instant && (!lastBefore || Date.parse(lastBefore.at) < end))
+      lastBefore = { id: i.id, at: i.stopped_at ?? i.heartbeat_at }
+    else if (start > instant && (!nextStart || Date.parse(nextStart.at) > start))
+      nextStart = { id: i.id, at: i.started_at }
   }
   return { up, lastBefore, nextStart }
 }

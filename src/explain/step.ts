@@ -25,7 +25,12 @@ export type Step = z.infer<typeof stepSchema>
 export type Verdict = Step['verdict']
 export type Explanation = z.infer<typeof explanationSchema>
 
-export const step = (name: string, verdict: Verdict, detail: string, data: Record<string, unknown> = {}): Step => ({ step: name, verdict, detail, data })
+export const step = (name: string, verdict: Verdict, detail: string, data: Record<string, unknown> = {}): Step => ({
+  step: name,
+  verdict,
+  detail,
+  data,
+})
 
 export const iso = (ms: number) => new Date(ms).toISOString()
 

@@ -11,11 +11,19 @@ export const LOG_LEVELS: LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error'
  * A pino logger whose every message and field is redacted before it is written, so no code path can log a
  * secret by accident. Writes JSON lines to the given file descriptor (stderr by default).
  */
-export async function createLogger(options: { level?: LogLevel; fd?: number; base?: Record<string, unknown>; pretty?: boolean } = {}): Promise<Logger> {
+export async function createLogger(
+  options: { level?: LogLevel; fd?: number; base?: Record<string, unknown>; pretty?: boolean } = {},
+): Promise<Logger> {
   const pino = lazyRequire('pino') as typeof import('pino').default
   // On a terminal, readable lines; anywhere else, JSON lines for the log pipeline.
   const destination = options.pretty
-    ? (lazyRequire('pino-pretty') as typeof import('pino-pretty'))({ colorize: true, sync: true, destination: options.fd ?? 2, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' })
+    ? (lazyRequire('pino-pretty') as typeof import('pino-pretty'))({
+        colorize: true,
+        sync: true,
+        destination: options.fd ?? 2,
+        translateTime: 'SYS:HH:MM:ss.l',
+        ignore: 'pid,hostname',
+      })
     : pino.destination({ fd: options.fd ?? 2, sync: true })
   return pino(
     {
@@ -25,7 +33,9 @@ export async function createLogger(options: { level?: LogLevel; fd?: number; bas
         logMethod(args, method) {
           // Pretty lines go to a terminal: a message from a job must not drive it (JSON lines escape C0 already).
           const text = options.pretty ? (s: string) => forTerminal(redact(s)) : redact
-          const clean = args.map((a: unknown) => (typeof a === 'string' ? text(a) : redactDeep(a))) as Parameters<typeof method>
+          const clean = args.map((a: unknown) => (typeof a === 'string' ? text(a) : redactDeep(a))) as Parameters<
+            typeof method
+          >
           method.apply(this, clean)
         },
       },

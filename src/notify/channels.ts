@@ -16,7 +16,12 @@ export type Channel = (notice: Notice, delivery: Delivery) => Promise<void>
 const idempotencyHeaders = (d: Delivery) => ({ 'idempotency-key': d.key })
 
 async function post(url: string, body: string, headers: Record<string, string>): Promise<void> {
-  const res = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers }, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) })
+  const res = await fetch(url, {
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/json', ...headers },
+    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+  })
   if (!res.ok) throw new Error(`HTTP ${res.status} ${res.statusText}`.trim())
   await res.arrayBuffer()
 }
@@ -31,14 +36,27 @@ export function channelFor(config: NotifierConfig): Channel {
   switch (config.type) {
     case 'webhook':
       return async (notice, delivery) => {
-        const body = JSON.stringify({ id: delivery.key, ...(delivery.coalesced.length ? { coalesced: delivery.coalesced } : {}), title: notice.title, text: notice.text, severity: notice.severity ?? 'info', fields: notice.fields ?? {}, sentAt: new Date().toISOString() })
+        const body = JSON.stringify({
+          id: delivery.key,
+          ...(delivery.coalesced.length ? { coalesced: delivery.coalesced } : {}),
+          title: notice.title,
+          text: notice.text,
+          severity: notice.severity ?? 'info',
+          fields: notice.fields ?? {},
+          sentAt: new Date().toISOString(),
+        })
         const headers: Record<string, string> = { ...(config.headers ?? {}), ...idempotencyHeaders(delivery) }
-        if (config.secret) headers['x-circadian-signature'] = `sha256=${createHmac('sha256', config.secret).update(body).digest('hex')}`
+        if (config.secret)
+          headers['x-circadian-signature'] = `sha256=${createHmac('sha256', config.secret).update(body).digest('hex')}`
         await post(config.url, body, headers)
       }
     case 'slack':
       return async (notice, delivery) => {
-        const body = JSON.stringify({ text: `*${notice.title}*\n${plainText(notice)}`, ...(config.channel ? { channel: config.channel } : {}), ...(config.username ? { username: config.username } : {}) })
+        const body = JSON.stringify({
+          text: `*${notice.title}*\n${plainText(notice)}`,
+          ...(config.channel ? { channel: config.channel } : {}),
+          ...(config.username ? { username: config.username } : {}),
+        })
         await post(config.webhookUrl, body, idempotencyHeaders(delivery))
       }
     case 'email':
@@ -55,7 +73,13 @@ export function channelFor(config: NotifierConfig): Channel {
           socketTimeout: REQUEST_TIMEOUT_MS,
         })
         try {
-          await transport.sendMail({ from: config.from, to: config.to, subject: notice.title, text: plainText(notice), messageId: `<${delivery.key}@circadian>` })
+          await transport.sendMail({
+            from: config.from,
+            to: config.to,
+            subject: notice.title,
+            text: plainText(notice),
+            messageId: `<${delivery.key}@circadian>`,
+          })
         } finally {
           transport.close()
         }

@@ -27,7 +27,11 @@ const SEVERITY: Record<NoticeEvent | 'escalation', Notice['severity']> = {
 }
 
 /** A notice about a run: job, status, error, attempts, scheduled time and run id, whatever the channel. */
-export function runNotice(event: NoticeEvent | 'escalation', outcome: Pick<RunOutcome, 'job' | 'id' | 'status' | 'error' | 'summary' | 'attempts' | 'scheduledFor' | 'trigger'>, extra: Record<string, string | number> = {}): Notice {
+export function runNotice(
+  event: NoticeEvent | 'escalation',
+  outcome: Pick<RunOutcome, 'job' | 'id' | 'status' | 'error' | 'summary' | 'attempts' | 'scheduledFor' | 'trigger'>,
+  extra: Record<string, string | number> = {},
+): Notice {
   const detail = outcome.error ?? outcome.summary ?? ''
   return {
     title: `circadian: ${outcome.job} ${HEADLINE[event]}`,

@@ -28,7 +28,10 @@ export function noticeView(r: NoticeRow) {
 
 export type NoticeView = ReturnType<typeof noticeView>
 
-export async function listNotices(config: ValidatedConfig, options: { status?: NoticeStatus; limit: number }): Promise<{ notices: NoticeView[]; pending: number; oldestPending: string | null }> {
+export async function listNotices(
+  config: ValidatedConfig,
+  options: { status?: NoticeStatus; limit: number },
+): Promise<{ notices: NoticeView[]; pending: number; oldestPending: string | null }> {
   const store = await openStore(config.state)
   try {
     const [rows, backlog] = await Promise.all([store.outbox.list(options), store.outbox.backlog()])
@@ -42,20 +45,28 @@ export async function listNotices(config: ValidatedConfig, options: { status?: N
  * Re-queues failed or expired notices (one by id or key, or all of them): due now, with a fresh maxAge.
  * A notice already sent, or still pending, is left alone (an error for a single id).
  */
-export async function retryNotices(config: ValidatedConfig, target: { id?: string; all?: boolean }, now = Date.now()): Promise<{ requeued: number }> {
+export async function retryNotices(
+  config: ValidatedConfig,
+  target: { id?: string; all?: boolean },
+  now = Date.now(),
+): Promise<{ requeued: number }> {
   if (!target.all && !target.id) throw new UsageError('give a notice ID (see `circadian notices`) or --all')
   if (target.all && target.id) throw new UsageError('give either a notice ID or --all, not both')
   const store = await openStore(config.state)
   try {
     let ids: number[] | undefined
     if (target.id) {
-      const row = /^\d+$/.test(target.id) ? await store.outbox.byId(Number(target.id)) : (await store.outbox.byKeys([target.id]))[0]
+      const row = /^\d+$/.test(target.id)
+        ? await store.outbox.byId(Number(target.id))
+        : (await store.outbox.byKeys([target.id]))[0]
       if (!row) throw new UsageError(`no notice "${target.id}" (see \`circadian notices\`)`)
       if (row.status === 'sent') throw new UsageError(`notice ${target.id} was already sent at ${row.sent_at}`)
-      if (row.status === 'pending') throw new UsageError(`notice ${target.id} is still pending; it is delivered as soon as a process can`)
+      if (row.status === 'pending')
+        throw new UsageError(`notice ${target.id} is still pending; it is delivered as soon as a process can`)
       ids = [row.id]
     }
-    const expiresAt = (notifier: string) => new Date(now + (config.notifiers[notifier]?.maxAge ?? 86_400_000)).toISOString()
+    const expiresAt = (notifier: string) =>
+      new Date(now + (config.notifiers[notifier]?.maxAge ?? 86_400_000)).toISOString()
     return { requeued: await store.outbox.requeue(ids, new Date(now).toISOString(), expiresAt) }
   } finally {
     await store.close()

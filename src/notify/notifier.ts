@@ -78,7 +78,11 @@ export class Notifier {
   }
 
   /** Writes the notice to the outbox, once per notifier; returns what was queued (nothing under --no-notify). */
-  async send(names: readonly string[], notice: Notice, meta: NoticeMeta = { event: 'notice' }): Promise<QueuedNotice[]> {
+  async send(
+    names: readonly string[],
+    notice: Notice,
+    meta: NoticeMeta = { event: 'notice' },
+  ): Promise<QueuedNotice[]> {
     if (!this.options.enabled) {
       this.options.log?.debug('notifications are off (--no-notify)', { notifiers: names, title: redact(notice.title) })
       return []
@@ -89,7 +93,9 @@ export class Notifier {
     try {
       await store.outbox.enqueue(rows)
     } catch (err) {
-      this.options.log?.error(`could not queue a notice: ${redact(err instanceof Error ? err.message : String(err))}`, { notifiers: names })
+      this.options.log?.error(`could not queue a notice: ${redact(err instanceof Error ? err.message : String(err))}`, {
+        notifiers: names,
+      })
       return []
     }
     const queued = rows.map((r) => ({ notifier: r.notifier, key: r.key }))

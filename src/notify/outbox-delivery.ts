@@ -79,7 +79,9 @@ export class OutboxDeliverer {
       do {
         this.again = false
         sent += await this.pass().catch((err) => {
-          this.options.log?.warn(`delivering notices failed: ${redact(err instanceof Error ? err.message : String(err))}`)
+          this.options.log?.warn(
+            `delivering notices failed: ${redact(err instanceof Error ? err.message : String(err))}`,
+          )
           return 0
         })
       } while (this.again && !this.stopped)
@@ -101,7 +103,9 @@ export class OutboxDeliverer {
       else groups.set(k, [row])
     }
     const now = clock.now()
-    const ready = [...groups.values()].filter((g) => Date.parse(g[0].next_attempt_at) <= now && (!g[0].claim_until || Date.parse(g[0].claim_until) < now))
+    const ready = [...groups.values()].filter(
+      (g) => Date.parse(g[0].next_attempt_at) <= now && (!g[0].claim_until || Date.parse(g[0].claim_until) < now),
+    )
     let sent = 0
     for (let i = 0; i < ready.length; i += PARALLEL) {
       const counts = await Promise.all(ready.slice(i, i + PARALLEL).map((g) => this.deliverGroup(g)))
@@ -144,11 +148,20 @@ export class OutboxDeliverer {
     const rows = batch.filter((r) => claimed.has(r.id))
     const expired = rows.filter((r) => Date.parse(r.expires_at) <= now)
     if (expired.length) {
-      await store.outbox.expire(expired.map((r) => r.id), token)
+      await store.outbox.expire(
+        expired.map((r) => r.id),
+        token,
+      )
       for (const r of expired) await this.record(r, 'expired', r.attempts, r.last_error)
       this.onDelivery?.('expired', expired.length)
-      this.options.log?.warn(`notice ${expired[0].key} to ${expired[0].notifier} expired undelivered after ${expired[0].attempts} attempt(s): ${expired[0].last_error ?? 'never sent'}`, { notifier: expired[0].notifier })
-      await store.outbox.release(rows.filter((r) => !expired.includes(r)).map((r) => r.id), token)
+      this.options.log?.warn(
+        `notice ${expired[0].key} to ${expired[0].notifier} expired undelivered after ${expired[0].attempts} attempt(s): ${expired[0].last_error ?? 'never sent'}`,
+        { notifier: expired[0].notifier },
+      )
+      await store.outbox.release(
+        rows.filter((r) => !expired.includes(r)).map((r) => r.id),
+        token,
+      )
       return 'expired'
     }
     const head = rows[0]
@@ -156,18 +169,31 @@ export class OutboxDeliverer {
     const config = this.options.notifiers()[head.notifier]
     if (!channel || !config) {
       const error = `notifier "${head.notifier}" is not configured`
-      await store.outbox.markFailed(ids.filter((id) => claimed.has(id)), error, iso(now + retryDelay(head.attempts + 1)), token)
+      await store.outbox.markFailed(
+        ids.filter((id) => claimed.has(id)),
+        error,
+        iso(now + retryDelay(head.attempts + 1)),
+        token,
+      )
       this.onDelivery?.('failed', rows.length)
       return 'retry'
     }
     const window = await store.outbox.sentSince(head.notifier, iso(now - config.rateLimit.per))
     if (window.count >= config.rateLimit.max) {
       const freeAt = window.oldest ? Date.parse(window.oldest) + config.rateLimit.per : now + config.rateLimit.per
-      await store.outbox.defer(rows.map((r) => r.id), iso(Math.max(now + 1000, freeAt)), 'rate limit reached: deferred', token)
+      await store.outbox.defer(
+        rows.map((r) => r.id),
+        iso(Math.max(now + 1000, freeAt)),
+        'rate limit reached: deferred',
+        token,
+      )
       if (head.last_error !== 'rate limit reached: deferred') {
         await this.record(head, 'rate_limited', head.attempts, 'rate limit reached')
         this.onDelivery?.('rate_limited', rows.length)
-        this.options.log?.warn(`notifier ${head.notifier}: rate limit reached; ${rows.length} notice(s) deferred, not dropped`, { notifier: head.notifier })
+        this.options.log?.warn(
+          `notifier ${head.notifier}: rate limit reached; ${rows.length} notice(s) deferred, not dropped`,
+          { notifier: head.notifier },
+        )
       }
       return 'retry'
     }
@@ -176,13 +202,27 @@ export class OutboxDeliverer {
     } catch (err) {
       const error = redact(err instanceof Error ? err.message : String(err))
       const attempts = head.attempts + 1
-      await store.outbox.markFailed(rows.map((r) => r.id), error, iso(this.options.clock.now() + retryDelay(attempts)), token)
+      await store.outbox.markFailed(
+        rows.map((r) => r.id),
+        error,
+        iso(this.options.clock.now() + retryDelay(attempts)),
+        token,
+      )
       await this.record(head, 'failed', attempts, error)
       this.onDelivery?.('failed', rows.length)
-      this.options.log?.warn(`notifier ${head.notifier}: delivery of ${head.key} failed (attempt ${attempts}, retried with backoff): ${error}`, { notifier: head.notifier })
+      this.options.log?.warn(
+        `notifier ${head.notifier}: delivery of ${head.key} failed (attempt ${attempts}, retried with backoff): ${error}`,
+        { notifier: head.notifier },
+      )
       return 'retry'
     }
-    await store.outbox.markSent(head.id, rows.slice(1).map((r) => r.id), head.key, iso(this.options.clock.now()), token)
+    await store.outbox.markSent(
+      head.id,
+      rows.slice(1).map((r) => r.id),
+      head.key,
+      iso(this.options.clock.now()),
+      token,
+    )
     for (const r of rows) await this.record(r, 'sent', r === head ? head.attempts + 1 : r.attempts, null)
     this.onDelivery?.('sent', rows.length)
     return 'sent'
@@ -191,8 +231,21 @@ export class OutboxDeliverer {
   /** The delivery log (`notifications`): one row per outcome, kept for history. */
   private async record(row: NoticeRow, status: DeliveryStatus, attempts: number, error: string | null): Promise<void> {
     await this.options.store.notifications
-      .record({ run_id: row.run_id, job: row.job, notifier: row.notifier, event: row.event, status, attempts, error, created_at: iso(this.options.clock.now()) })
-      .catch((err) => this.options.log?.warn(`could not record a notice delivery: ${err instanceof Error ? err.message : String(err)}`))
+      .record({
+        run_id: row.run_id,
+        job: row.job,
+        notifier: row.notifier,
+        event: row.event,
+        status,
+        attempts,
+        error,
+        created_at: iso(this.options.clock.now()),
+      })
+      .catch((err) =>
+        this.options.log?.warn(
+          `could not record a notice delivery: ${err instanceof Error ? err.message : String(err)}`,
+        ),
+      )
   }
 
   /** Delivers in the background: every `intervalMs`, and at once when woken. */
@@ -232,7 +285,13 @@ export class OutboxDeliverer {
       if (!own.length) return { undelivered: 0 }
       // A notice waits for the notices ahead of it about the same job (order per job): its time is theirs.
       const ahead = await store.outbox.undelivered(WINDOW)
-      const readyAt = (r: NoticeRow) => Math.max(...ahead.filter((a) => a.notifier === r.notifier && a.job === r.job && a.id <= r.id).map((a) => Date.parse(a.next_attempt_at)), Date.parse(r.next_attempt_at))
+      const readyAt = (r: NoticeRow) =>
+        Math.max(
+          ...ahead
+            .filter((a) => a.notifier === r.notifier && a.job === r.job && a.id <= r.id)
+            .map((a) => Date.parse(a.next_attempt_at)),
+          Date.parse(r.next_attempt_at),
+        )
       const next = Math.min(...own.map(readyAt))
       const now = Date.now()
       if (next > deadline || now >= deadline) return { undelivered: own.length }

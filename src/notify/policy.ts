@@ -13,7 +13,11 @@ export interface StreakBefore {
  * (the first failure after a success), an alert once per streak of alerts, and the first success after
  * failures or alerts is a recovery. A timeout is a failure, reported as 'timeout' when that is asked for.
  */
-export function noticeEventsFor(outcome: Pick<RunOutcome, 'status'>, before: StreakBefore, notifyOn: readonly NoticeEvent[]): NoticeEvent[] {
+export function noticeEventsFor(
+  outcome: Pick<RunOutcome, 'status'>,
+  before: StreakBefore,
+  notifyOn: readonly NoticeEvent[],
+): NoticeEvent[] {
   const wants = (e: NoticeEvent) => notifyOn.includes(e)
   switch (outcome.status) {
     case 'succeeded': {

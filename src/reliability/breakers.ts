@@ -36,7 +36,10 @@ export class Breakers {
 
   /** The resources of a job that have a breaker configured. */
   guardedResources(job: JobDefinition): string[] {
-    const declared = [...(job.jobType.definition.resources?.(job.options as never) ?? []), ...(job.core.resources ?? [])]
+    const declared = [
+      ...(job.jobType.definition.resources?.(job.options as never) ?? []),
+      ...(job.core.resources ?? []),
+    ]
     return [...new Set(declared)].filter((r) => this.resources[r]?.breaker)
   }
 
@@ -81,7 +84,9 @@ export class Breakers {
         if (now < since + policy.halfOpenAfter) return { until: iso(since + policy.halfOpenAfter) }
       }
       // Open long enough, or a half-open trial whose run ended without a verdict or was lost: let this run try.
-      if (await this.store.breakers.transition(name, b, { state: 'half_open', trial_run_id: runId, updated_at: iso(now) })) {
+      if (
+        await this.store.breakers.transition(name, b, { state: 'half_open', trial_run_id: runId, updated_at: iso(now) })
+      ) {
         this.invalidate()
         return 'trial'
       }
@@ -93,19 +98,33 @@ export class Breakers {
   private async trialStillRunning(runId: string | null, now: number): Promise<boolean> {
     if (!runId) return false
     const run = await this.store.runs.get(runId)
-    return !!run && (run.status === 'running' || run.status === 'queued') && (!run.lease_until || Date.parse(run.lease_until) > now)
+    return (
+      !!run &&
+      (run.status === 'running' || run.status === 'queued') &&
+      (!run.lease_until || Date.parse(run.lease_until) > now)
+    )
   }
 
   /** A trial admitted for a run that then did not start: the breaker goes back to open. */
   private async release(name: string, runId: string): Promise<void> {
     const b = await this.store.breakers.get(name)
-    if (b?.state === 'half_open' && b.trial_run_id === runId) await this.store.breakers.transition(name, b, { state: 'open', trial_run_id: null, updated_at: iso(this.clock.now()) })
+    if (b?.state === 'half_open' && b.trial_run_id === runId)
+      await this.store.breakers.transition(name, b, {
+        state: 'open',
+        trial_run_id: null,
+        updated_at: iso(this.clock.now()),
+      })
     this.invalidate()
   }
 
   /** Feeds a finished run's status to its breakers; returns those this run opened. */
   async record(job: JobDefinition, runId: string, status: string): Promise<string[]> {
-    const verdict: Verdict = status === 'succeeded' || status === 'alert' ? 'success' : status === 'failed' || status === 'timed_out' ? 'failure' : 'none'
+    const verdict: Verdict =
+      status === 'succeeded' || status === 'alert'
+        ? 'success'
+        : status === 'failed' || status === 'timed_out'
+          ? 'failure'
+          : 'none'
     const opened: string[] = []
     for (const name of this.guardedResources(job)) if (await this.recordOne(name, runId, verdict)) opened.push(name)
     return opened
@@ -135,12 +154,16 @@ export class Breakers {
     const now = iso(this.clock.now())
     const isTrial = b.state === 'half_open' && b.trial_run_id === runId
     if (verdict === 'success') {
-      if (isTrial || (b.state === 'closed' && b.failures > 0)) return { state: 'closed', failures: 0, opened_at: null, trial_run_id: null }
+      if (isTrial || (b.state === 'closed' && b.failures > 0))
+        return { state: 'closed', failures: 0, opened_at: null, trial_run_id: null }
       return null
     }
     if (verdict === 'failure') {
       if (isTrial) return { state: 'open', failures: b.failures + 1, opened_at: now, trial_run_id: null }
-      if (b.state === 'closed') return b.failures + 1 >= threshold ? { state: 'open', failures: b.failures + 1, opened_at: now } : { failures: b.failures + 1 }
+      if (b.state === 'closed')
+        return b.failures + 1 >= threshold
+          ? { state: 'open', failures: b.failures + 1, opened_at: now }
+          : { failures: b.failures + 1 }
       return null
     }
     // No verdict (interrupted, skipped): a trial that did not finish leaves the breaker open.

@@ -49,7 +49,11 @@ describe('redact', () => {
 
   it('redactDeep walks objects and arrays and keeps non-strings', () => {
     registerSecret('tok-123456')
-    expect(redactDeep({ a: ['tok-123456', 3, null], b: { c: 'x tok-123456' }, d: true })).toEqual({ a: [REDACTED, 3, null], b: { c: `x ${REDACTED}` }, d: true })
+    expect(redactDeep({ a: ['tok-123456', 3, null], b: { c: 'x tok-123456' }, d: true })).toEqual({
+      a: [REDACTED, 3, null],
+      b: { c: `x ${REDACTED}` },
+      d: true,
+    })
   })
 
   it('finds a secret in any letter case, JSON-escaped (also as \\u, with \\/, twice) and URL-encoded (also form-style)', () => {

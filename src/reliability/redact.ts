@@ -49,7 +49,14 @@ function literalForms(value: string): string[] {
   const json = JSON.stringify(value).slice(1, -1)
   const ascii = asciiJson(value)
   const slashes = (s: string) => s.replace(/\//g, '\\/')
-  return [json, ascii, slashes(json), slashes(ascii), JSON.stringify(json).slice(1, -1), JSON.stringify(ascii).slice(1, -1)]
+  return [
+    json,
+    ascii,
+    slashes(json),
+    slashes(ascii),
+    JSON.stringify(json).slice(1, -1),
+    JSON.stringify(ascii).slice(1, -1),
+  ]
 }
 
 /**
@@ -109,7 +116,6 @@ export function redactionMargin(): number {
   return cachedMargin + SHAPE_MARGIN
 }
 
-
 /** Replaces every registered secret (in every form it is printed in) and every secret-shaped string in `text`. */
 export function redact(text: string): string {
   if (!text) return text
@@ -130,7 +136,7 @@ export function secretSafeCut(text: string, cut: number): number {
   const margin = redactionMargin()
   const patterns = cachedPattern ? [cachedPattern, ...SECRET_SHAPES] : SECRET_SHAPES
   let c = Math.max(0, Math.min(cut, text.length))
-  for (let moved = true; moved && c > 0; ) {
+  for (let moved = true; moved && c > 0;) {
     moved = false
     const from = Math.max(0, c - margin)
     const region = text.slice(from, c + margin)
@@ -167,7 +173,9 @@ export function redactThenTruncate(text: string, max: number, options: { keep?: 
   const clean = redact(text)
   if (clean.length <= max) return clean
   if (max <= ELLIPSIS.length) return ELLIPSIS.slice(0, max)
-  return options.keep === 'end' ? `${ELLIPSIS}${safeSlice(clean, clean.length - (max - ELLIPSIS.length))}` : `${safeSlice(clean, 0, max - ELLIPSIS.length)}${ELLIPSIS}`
+  return options.keep === 'end'
+    ? `${ELLIPSIS}${safeSlice(clean, clean.length - (max - ELLIPSIS.length))}`
+    : `${safeSlice(clean, 0, max - ELLIPSIS.length)}${ELLIPSIS}`
 }
 
 /** Redacts every string inside a JSON-like value (objects, arrays), returning a copy. */

@@ -22,7 +22,12 @@ export function needsAfterRun(job: JobDefinition, services: RunServices): boolea
  * run. Nothing for jobs without `notify` (no work on their path), for types that manage their own notices,
  * and under --no-notify.
  */
-export function runEndNotices(job: JobDefinition, outcome: RunOutcome, before: JobStateRow | undefined, services: RunServices): NewNotice[] {
+export function runEndNotices(
+  job: JobDefinition,
+  outcome: RunOutcome,
+  before: JobStateRow | undefined,
+  services: RunServices,
+): NewNotice[] {
   const names = job.core.notify
   if (!names?.length || job.jobType.definition.managesNotices) return []
   if (!services.notifier.enabled) {
@@ -30,7 +35,9 @@ export function runEndNotices(job: JobDefinition, outcome: RunOutcome, before: J
     return []
   }
   const streak = { failures: before?.consecutive_failures ?? 0, lastStatus: before?.last_status ?? null }
-  return noticeEventsFor(outcome, streak, job.core.notifyOn).flatMap((event) => services.notifier.rowsFor(names, runNotice(event, outcome), { event, job: job.name, runId: outcome.id }))
+  return noticeEventsFor(outcome, streak, job.core.notifyOn).flatMap((event) =>
+    services.notifier.rowsFor(names, runNotice(event, outcome), { event, job: job.name, runId: outcome.id }),
+  )
 }
 
 /**
@@ -39,11 +46,19 @@ export function runEndNotices(job: JobDefinition, outcome: RunOutcome, before: J
  * escalates a job that keeps failing. The run's own notices were committed with its end (runEndNotices).
  * `before` is the job's state before this run was recorded.
  */
-export async function afterRun(job: JobDefinition, outcome: RunOutcome, before: JobStateRow | undefined, services: RunServices): Promise<void> {
+export async function afterRun(
+  job: JobDefinition,
+  outcome: RunOutcome,
+  before: JobStateRow | undefined,
+  services: RunServices,
+): Promise<void> {
   const now = services.clock.now()
   if (services.breakers.guardedResources(job).length) {
     for (const resource of await services.breakers.record(job, outcome.id, outcome.status)) {
-      services.logger.error({ job: job.name, run: outcome.id, resource }, `breaker ${resource} opened: its jobs are skipped (circuit-open) until a trial run succeeds`)
+      services.logger.error(
+        { job: job.name, run: outcome.id, resource },
+        `breaker ${resource} opened: its jobs are skipped (circuit-open) until a trial run succeeds`,
+      )
     }
   }
   if (FINAL_FAILURE.has(outcome.status) && outcome.trigger !== 'replay') {
@@ -71,7 +86,11 @@ export async function afterRun(job: JobDefinition, outcome: RunOutcome, before: 
   if (policy.escalate.length) {
     const last = await services.store.actions.lastAt(job.name, 'escalate')
     if (last && now - Date.parse(last) < policy.cooldown) return
-    const queued = await services.notifier.send(policy.escalate, runNotice('escalation', outcome, { consecutive_failures: failures }), { event: 'escalation', job: job.name, runId: outcome.id })
+    const queued = await services.notifier.send(
+      policy.escalate,
+      runNotice('escalation', outcome, { consecutive_failures: failures }),
+      { event: 'escalation', job: job.name, runId: outcome.id },
+    )
     // A queued escalation starts the cooldown (the outbox delivers it, or records it expired); one that
     // could not be queued (--no-notify) is recorded as such and tried again at the next failure.
     const action = queued.length ? 'escalate' : 'escalate-undelivered'

@@ -9,7 +9,16 @@ export class AttemptAborted extends Error {
     message?: string,
     readonly jobError?: unknown,
   ) {
-    super(message ?? (abortCause === 'timeout' ? 'timed out' : abortCause === 'replaced' ? 'replaced by a newer run' : abortCause === 'cancelled' ? 'cancelled' : 'interrupted'))
+    super(
+      message ??
+        (abortCause === 'timeout'
+          ? 'timed out'
+          : abortCause === 'replaced'
+            ? 'replaced by a newer run'
+            : abortCause === 'cancelled'
+              ? 'cancelled'
+              : 'interrupted'),
+    )
     this.name = 'AttemptAborted'
   }
 }
@@ -61,7 +70,12 @@ export async function runAttempt<T>(work: (signal: AbortSignal) => Promise<T>, o
   if (options.parentSignal?.aborted) onParentAbort()
   options.parentSignal?.addEventListener('abort', onParentAbort, { once: true })
   const timer = options.timeoutMs ? setTimeout(() => abort('timeout'), options.timeoutMs) : undefined
-  const describe = (c: AbortCause): string | undefined => (c === 'timeout' && options.timeoutMs ? `timed out after ${formatDuration(options.timeoutMs)}` : c === 'cancelled' ? cancelMessage : undefined)
+  const describe = (c: AbortCause): string | undefined =>
+    c === 'timeout' && options.timeoutMs
+      ? `timed out after ${formatDuration(options.timeoutMs)}`
+      : c === 'cancelled'
+        ? cancelMessage
+        : undefined
   try {
     if (cause) throw new AttemptAborted(cause, describe(cause))
     const result = await Promise.race([work(controller.signal), abandoned])

@@ -1,4 +1,11 @@
-import { ConstantBackoff, DelegateBackoff, ExponentialBackoff, type IBackoffFactory, halfJitterGenerator, noJitterGenerator } from 'cockatiel'
+import {
+  ConstantBackoff,
+  DelegateBackoff,
+  ExponentialBackoff,
+  type IBackoffFactory,
+  halfJitterGenerator,
+  noJitterGenerator,
+} from 'cockatiel'
 import type { RetryPolicy } from '../config/schema/job.js'
 
 /**

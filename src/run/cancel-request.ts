@@ -20,7 +20,13 @@ export function cancelReasonText(reason: string | undefined): string | null {
  * Asks for a run (by id) or a job's running runs (by name) to stop. The serve holding each run sees the
  * request within a second; this waits up to `waitMs` for the runs to end and reports how they did.
  */
-export async function requestCancel(store: Store, target: string, by: string, reason: string | null, waitMs: number): Promise<CancelResult> {
+export async function requestCancel(
+  store: Store,
+  target: string,
+  by: string,
+  reason: string | null,
+  waitMs: number,
+): Promise<CancelResult> {
   const now = new Date().toISOString()
   const byId = RUN_ID.test(target) ? await store.runControl.get(target) : undefined
   const candidates = byId ? [byId] : await store.runControl.activeRunsOf(target)
@@ -32,7 +38,8 @@ export async function requestCancel(store: Store, target: string, by: string, re
   for (const run of candidates) {
     if (await store.runControl.requestCancel(run.id, now, by, reason)) asked.push({ id: run.id, job: run.job })
   }
-  if (!asked.length) throw new UsageError(`nothing to cancel: run ${target} is not running (it is ${byId?.status ?? 'finished'})`)
+  if (!asked.length)
+    throw new UsageError(`nothing to cancel: run ${target} is not running (it is ${byId?.status ?? 'finished'})`)
   const deadline = Date.now() + waitMs
   const runs: CancelResult['runs'] = []
   for (const run of asked) {

@@ -28,9 +28,15 @@ export class ConnectionManager {
     const existing = this.open.get(name)
     if (existing) return existing
     const db = this.connections[name]
-    if (!db) throw new Error(`unknown connection "${name}" (configured: ${Object.keys(this.connections).join(', ') || 'none'})`)
+    if (!db)
+      throw new Error(
+        `unknown connection "${name}" (configured: ${Object.keys(this.connections).join(', ') || 'none'})`,
+      )
     if (!this.factory) throw new Error('connections were not prepared')
-    const resolved = db.client === 'better-sqlite3' && db.filename && db.filename !== ':memory:' ? { ...db, filename: path.resolve(this.configDir, db.filename) } : db
+    const resolved =
+      db.client === 'better-sqlite3' && db.filename && db.filename !== ':memory:'
+        ? { ...db, filename: path.resolve(this.configDir, db.filename) }
+        : db
     const instance = this.factory(knexConfig(resolved))
     this.open.set(name, instance)
     return instance

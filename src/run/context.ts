@@ -18,10 +18,16 @@ function keyValueFor(services: RunServices, namespace: string): PluginKeyValue {
 }
 
 /** The `ctx` a job type's run receives for one attempt. */
-export function createJobContext(job: JobDefinition, run: RunInfo, signal: AbortSignal, services: RunServices): JobContext {
+export function createJobContext(
+  job: JobDefinition,
+  run: RunInfo,
+  signal: AbortSignal,
+  services: RunServices,
+): JobContext {
   // Most runs never log: the child logger is made on first use.
   let logger: JobContext['log'] | undefined
-  const child = () => (logger ??= toJobLogger(services.logger.child({ job: job.name, run: run.id, attempt: run.attempt })))
+  const child = () =>
+    (logger ??= toJobLogger(services.logger.child({ job: job.name, run: run.id, attempt: run.attempt })))
   const log: JobContext['log'] = {
     debug: (m, e) => child().debug(m, e),
     info: (m, e) => child().info(m, e),
@@ -43,7 +49,11 @@ export function createJobContext(job: JobDefinition, run: RunInfo, signal: Abort
     configDir: services.configDir,
     processStarted: (pgid) => {
       const process = { pgid, host: os.hostname(), procStart: processStartToken(pgid) }
-      services.store.runControl.recordProcess(run.id, process).catch((err) => log.warn(`could not record process group ${pgid}: ${err instanceof Error ? err.message : String(err)}`))
+      services.store.runControl
+        .recordProcess(run.id, process)
+        .catch((err) =>
+          log.warn(`could not record process group ${pgid}: ${err instanceof Error ? err.message : String(err)}`),
+        )
     },
   }
 }

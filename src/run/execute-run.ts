@@ -41,7 +41,10 @@ function abortedBeforeAttempt(reason: unknown): AttemptAborted {
 
 function validResult(value: unknown, type: string): RunResult {
   const parsed = runResultSchema.safeParse(value)
-  if (!parsed.success) throw new JobError(`job type "${type}" returned an invalid result (expected { status: 'ok' | 'alert' | 'skipped', summary?, data? })`)
+  if (!parsed.success)
+    throw new JobError(
+      `job type "${type}" returned an invalid result (expected { status: 'ok' | 'alert' | 'skipped', summary?, data? })`,
+    )
   return parsed.data
 }
 
@@ -58,7 +61,14 @@ function endFromError(err: unknown, attempts: number): RunEnd {
     }
   }
   const jobError = err instanceof JobError ? err : undefined
-  return { status: 'failed', reason: isPermanentError(err) ? 'permanent' : (jobError?.reason ?? null), attempts, error: messageOf(err), output: jobError?.output, data: jobError?.data }
+  return {
+    status: 'failed',
+    reason: isPermanentError(err) ? 'permanent' : (jobError?.reason ?? null),
+    attempts,
+    error: messageOf(err),
+    output: jobError?.output,
+    data: jobError?.data,
+  }
 }
 
 /**
@@ -76,7 +86,15 @@ export async function executeRun(job: JobDefinition, request: RunRequest, servic
   const admission = policies ? await services.breakers.admit(job, run.id) : ({ admitted: true } as const)
   if (!admission.admitted) {
     const summary = `circuit ${admission.resource} is open${admission.until ? ` until ${admission.until}` : ' (a trial run is in progress)'}`
-    return finishRun(job, run, request, recorder, { status: 'skipped', reason: 'circuit-open', attempts: 0, summary }, services, false)
+    return finishRun(
+      job,
+      run,
+      request,
+      recorder,
+      { status: 'skipped', reason: 'circuit-open', attempts: 0, summary },
+      services,
+      false,
+    )
   }
 
   const policy = job.core.retry
@@ -92,8 +110,20 @@ export async function executeRun(job: JobDefinition, request: RunRequest, servic
       const error = 'error' in event ? redact(messageOf(event.error)) : 'failed'
       services.events?.onRetry?.(job.name, { attempt: event.attempt + 1, delayMs: event.delay, error })
       if (job.core.notify?.length && job.core.notifyOn.includes('retry') && !job.jobType.definition.managesNotices) {
-        const partial = { job: job.name, id: run.id, status: 'running' as const, error, attempts: event.attempt, scheduledFor: scheduledFor === null ? null : new Date(scheduledFor).toISOString(), trigger: request.trigger }
-        void services.notifier.send(job.core.notify, runNotice('retry', partial, { retry_in_ms: Math.round(event.delay) }), { event: 'retry', job: job.name, runId: run.id })
+        const partial = {
+          job: job.name,
+          id: run.id,
+          status: 'running' as const,
+          error,
+          attempts: event.attempt,
+          scheduledFor: scheduledFor === null ? null : new Date(scheduledFor).toISOString(),
+          trigger: request.trigger,
+        }
+        void services.notifier.send(
+          job.core.notify,
+          runNotice('retry', partial, { retry_in_ms: Math.round(event.delay) }),
+          { event: 'retry', job: job.name, runId: run.id },
+        )
       }
     })
     return retryPolicy.execute(attempt)
@@ -115,15 +145,32 @@ export async function executeRun(job: JobDefinition, request: RunRequest, servic
     try {
       const result = await runAttempt(
         async (signal) => {
-          const ctx = createJobContext(job, { id: run.id, job: job.name, type: job.type, scheduledFor: scheduledFor === null ? null : new Date(scheduledFor), attempt, trigger: request.trigger }, signal, services)
+          const ctx = createJobContext(
+            job,
+            {
+              id: run.id,
+              job: job.name,
+              type: job.type,
+              scheduledFor: scheduledFor === null ? null : new Date(scheduledFor),
+              attempt,
+              trigger: request.trigger,
+            },
+            signal,
+            services,
+          )
           return validResult(await job.jobType.definition.run(ctx, job.options as never), job.type)
         },
-        { timeoutMs: job.core.timeout, parentSignal: request.signal, abandonAfterMs: job.jobType.definition.stopGrace?.(job.options as never) ?? DEFAULT_STOP_GRACE_MS },
+        {
+          timeoutMs: job.core.timeout,
+          parentSignal: request.signal,
+          abandonAfterMs: job.jobType.definition.stopGrace?.(job.options as never) ?? DEFAULT_STOP_GRACE_MS,
+        },
       )
       recordAttempt(attempt, attemptStarted, RESULT_STATUS[result.status])
       return result
     } catch (err) {
-      const status = err instanceof AttemptAborted ? (err.abortCause === 'timeout' ? 'timed_out' : 'interrupted') : 'failed'
+      const status =
+        err instanceof AttemptAborted ? (err.abortCause === 'timeout' ? 'timed_out' : 'interrupted') : 'failed'
       recordAttempt(attempt, attemptStarted, status, messageOf(err))
       throw err
     }
@@ -132,7 +179,13 @@ export async function executeRun(job: JobDefinition, request: RunRequest, servic
   let end: RunEnd
   try {
     const result = await withRetries(attemptOnce)
-    end = { status: RESULT_STATUS[result.status], attempts, summary: result.summary, output: result.output, data: result.data }
+    end = {
+      status: RESULT_STATUS[result.status],
+      attempts,
+      summary: result.summary,
+      output: result.output,
+      data: result.data,
+    }
   } catch (err) {
     end = endFromError(err, attempts)
   }
@@ -152,7 +205,10 @@ async function finishRun(
 ): Promise<RunOutcome> {
   const scheduledFor = request.scheduledFor ?? null
   // The job's state before this run decides notices (once per streak) and onFailure; read it only for them.
-  const before = policies && (job.core.notify?.length || job.core.onFailure) ? await services.store.jobState.get(job.name) : undefined
+  const before =
+    policies && (job.core.notify?.length || job.core.onFailure)
+      ? await services.store.jobState.get(job.name)
+      : undefined
   const at = services.clock.now()
   const outcome: RunOutcome = {
     id: run.id,

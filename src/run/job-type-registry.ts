@@ -22,11 +22,19 @@ function isJobTypeDefinition(value: unknown): value is JobTypeDefinition {
   if (!value || typeof value !== 'object') return false
   const v = value as Record<string, unknown>
   const options = v.options as { safeParse?: unknown } | undefined
-  return typeof v.type === 'string' && v.type.length > 0 && typeof v.run === 'function' && typeof options?.safeParse === 'function'
+  return (
+    typeof v.type === 'string' &&
+    v.type.length > 0 &&
+    typeof v.run === 'function' &&
+    typeof options?.safeParse === 'function'
+  )
 }
 
 /** Gathers every plugin's answer to the `job-types` hook into one registry. */
-export function buildJobTypeRegistry(contributions: HookContribution[], failures: Array<{ plugin: string; error: unknown }> = []): JobTypeRegistry {
+export function buildJobTypeRegistry(
+  contributions: HookContribution[],
+  failures: Array<{ plugin: string; error: unknown }> = [],
+): JobTypeRegistry {
   const registry: JobTypeRegistry = { types: new Map(), pluginProblems: [], clashes: [] }
   for (const { plugin, error } of failures) {
     const message = error instanceof Error ? error.message : String(error)
@@ -37,7 +45,11 @@ export function buildJobTypeRegistry(contributions: HookContribution[], failures
     const list = Array.isArray(result) ? result : [result]
     for (const candidate of list) {
       if (!isJobTypeDefinition(candidate)) {
-        registry.pluginProblems.push({ plugin, message: 'its job-types hook returned something that is not a job type (expected defineJobType({ type, options, run }))' })
+        registry.pluginProblems.push({
+          plugin,
+          message:
+            'its job-types hook returned something that is not a job type (expected defineJobType({ type, options, run }))',
+        })
         continue
       }
       const existing = registry.types.get(candidate.type)

@@ -131,7 +131,9 @@ export interface JobTypeDefinition<Options extends z.ZodType = z.ZodType> {
   run: (ctx: JobContext, options: z.infer<Options>) => Promise<RunResult>
 }
 
-export function defineJobType<Options extends z.ZodType>(definition: JobTypeDefinition<Options>): JobTypeDefinition<Options> {
+export function defineJobType<Options extends z.ZodType>(
+  definition: JobTypeDefinition<Options>,
+): JobTypeDefinition<Options> {
   return definition
 }
 

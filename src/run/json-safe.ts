@@ -14,7 +14,8 @@ export function toJsonSafe(value: unknown, seen = new WeakSet<object>()): unknow
     seen.add(value)
     if (Array.isArray(value)) return value.map((v) => toJsonSafe(v, seen))
     const out: Record<string, unknown> = {}
-    for (const [k, v] of Object.entries(value)) if (v !== undefined && typeof v !== 'function') out[k] = toJsonSafe(v, seen)
+    for (const [k, v] of Object.entries(value))
+      if (v !== undefined && typeof v !== 'function') out[k] = toJsonSafe(v, seen)
     return out
   }
   return String(value)

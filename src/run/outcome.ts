@@ -45,7 +45,8 @@ export const EXIT = { ok: 0, alert: 1, usage: 2, failed: 3 } as const
 
 /** 0 all good; 1 a job alerted and none failed; 3 a job failed, timed out or was interrupted. */
 export function exitCodeFor(outcomes: readonly RunOutcome[]): number {
-  if (outcomes.some((o) => o.status === 'failed' || o.status === 'timed_out' || o.status === 'interrupted')) return EXIT.failed
+  if (outcomes.some((o) => o.status === 'failed' || o.status === 'timed_out' || o.status === 'interrupted'))
+    return EXIT.failed
   if (outcomes.some((o) => o.status === 'alert')) return EXIT.alert
   return EXIT.ok
 }

@@ -74,7 +74,12 @@ export class RunRecorder {
    * The run's row, before any of its work starts. With `claim`, the row takes the occurrence's claim and
    * null is returned when another row (another instance, an earlier start) already holds it.
    */
-  async start(job: JobDefinition, trigger: RunTrigger, scheduledFor: number | null, options: { claim?: boolean; queued?: boolean } = {}): Promise<RecordedRun | null> {
+  async start(
+    job: JobDefinition,
+    trigger: RunTrigger,
+    scheduledFor: number | null,
+    options: { claim?: boolean; queued?: boolean } = {},
+  ): Promise<RecordedRun | null> {
     const now = this.clock.now()
     const row = this.row(job, trigger, scheduledFor, {
       status: options.queued ? 'queued' : 'running',
@@ -89,14 +94,33 @@ export class RunRecorder {
   /** A queued run gets a slot: it is running from now. */
   async markRunning(run: RecordedRun): Promise<void> {
     const now = this.clock.now()
-    run.row = { ...run.row, status: 'running', started_at: iso(now), instance: this.instance, lease_until: iso(now + LEASE_MS) }
+    run.row = {
+      ...run.row,
+      status: 'running',
+      started_at: iso(now),
+      instance: this.instance,
+      lease_until: iso(now + LEASE_MS),
+    }
     await this.store.batcher.write({ kind: 'update', row: run.row, keepsClaim: true })
   }
 
-  async recordAttempt(run: RecordedRun, attempt: number, startedAt: number, status: string, error?: string): Promise<void> {
+  async recordAttempt(
+    run: RecordedRun,
+    attempt: number,
+    startedAt: number,
+    status: string,
+    error?: string,
+  ): Promise<void> {
     await this.store.batcher.write({
       kind: 'attempt',
-      row: { run_id: run.id, attempt, started_at: iso(startedAt), finished_at: iso(this.clock.now()), status, error: error ? redact(error) : null },
+      row: {
+        run_id: run.id,
+        attempt,
+        started_at: iso(startedAt),
+        finished_at: iso(this.clock.now()),
+        status,
+        error: error ? redact(error) : null,
+      },
     })
   }
 
@@ -105,7 +129,12 @@ export class RunRecorder {
    * writes are issued in one tick, so the batcher commits them together, and a terminal run never exists
    * without its notices. `at` is the end's instant when the caller needed it first (for the notices' text).
    */
-  async finish(job: JobDefinition, run: RecordedRun, end: RunEnd, options: { at?: number; notices?: NewNotice[] } = {}): Promise<string> {
+  async finish(
+    job: JobDefinition,
+    run: RecordedRun,
+    end: RunEnd,
+    options: { at?: number; notices?: NewNotice[] } = {},
+  ): Promise<string> {
     const finishedAt = iso(options.at ?? this.clock.now())
     run.row = {
       ...run.row,
@@ -121,7 +150,15 @@ export class RunRecorder {
     }
     await Promise.all([
       this.store.batcher.write({ kind: 'update', row: run.row, keepsClaim: true }),
-      this.store.batcher.write({ kind: 'outcome', job: job.name, status: end.status, runId: run.id, at: finishedAt, failed: FAILED.includes(end.status), succeeded: end.status === 'succeeded' }),
+      this.store.batcher.write({
+        kind: 'outcome',
+        job: job.name,
+        status: end.status,
+        runId: run.id,
+        at: finishedAt,
+        failed: FAILED.includes(end.status),
+        succeeded: end.status === 'succeeded',
+      }),
       ...(options.notices?.length ? [this.store.batcher.write({ kind: 'notices', rows: options.notices })] : []),
     ])
     return finishedAt
@@ -131,7 +168,13 @@ export class RunRecorder {
    * An occurrence or run that never starts work (skipped, missed): one row, already terminal. With `claim`,
    * nothing is written (and null returned) when the occurrence is already claimed.
    */
-  async recordTerminal(job: JobDefinition, trigger: RunTrigger, scheduledFor: number | null, end: RunEnd, options: { claim?: string } = {}): Promise<{ id: string; at: string } | null> {
+  async recordTerminal(
+    job: JobDefinition,
+    trigger: RunTrigger,
+    scheduledFor: number | null,
+    end: RunEnd,
+    options: { claim?: string } = {},
+  ): Promise<{ id: string; at: string } | null> {
     const at = iso(this.clock.now())
     const row = this.row(job, trigger, scheduledFor, {
       finished_at: at,
@@ -144,7 +187,15 @@ export class RunRecorder {
     })
     const inserted = await this.store.batcher.write({ kind: 'insert', row })
     if (!inserted) return null
-    await this.store.batcher.write({ kind: 'outcome', job: job.name, status: end.status, runId: row.id, at, failed: false, succeeded: false })
+    await this.store.batcher.write({
+      kind: 'outcome',
+      job: job.name,
+      status: end.status,
+      runId: row.id,
+      at,
+      failed: false,
+      succeeded: false,
+    })
     return { id: row.id, at }
   }
 

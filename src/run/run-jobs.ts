@@ -37,8 +37,19 @@ export async function runJobs(options: RunJobsOptions, services: RunServices): P
 
   const skipForUpstream = async (job: JobDefinition, failed: RunOutcome): Promise<void> => {
     const summary = `upstream job "${failed.job}" ${UPSTREAM_WORDS[failed.status] ?? failed.status}`
-    const rec = (await recorder.recordTerminal(job, options.trigger, null, { status: 'skipped', reason: 'upstream-failed', attempts: 0, summary }))!
-    const outcome = recordedOutcome(job, options.trigger, null, { status: 'skipped', reason: 'upstream-failed', summary }, rec)
+    const rec = (await recorder.recordTerminal(job, options.trigger, null, {
+      status: 'skipped',
+      reason: 'upstream-failed',
+      attempts: 0,
+      summary,
+    }))!
+    const outcome = recordedOutcome(
+      job,
+      options.trigger,
+      null,
+      { status: 'skipped', reason: 'upstream-failed', summary },
+      rec,
+    )
     outcomes.set(job.name, outcome)
     services.events?.onFinish?.(outcome)
   }
@@ -71,7 +82,8 @@ export async function runJobs(options: RunJobsOptions, services: RunServices): P
     if (options.signal?.aborted && !running.size) break
     // A skip may have unblocked more jobs; only wait when nothing new can start.
     const startable = [...pending].some((name) => waitsFor(selected.get(name)!).every((up) => outcomes.has(up)))
-    if (running.size && (!startable || running.size >= options.maxConcurrent || options.signal?.aborted)) await Promise.race(running.values())
+    if (running.size && (!startable || running.size >= options.maxConcurrent || options.signal?.aborted))
+      await Promise.race(running.values())
     else if (!running.size && !startable && pending.size) break
   }
   return [...outcomes.values()]

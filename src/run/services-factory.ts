@@ -28,14 +28,23 @@ export function defaultInstanceId(): string {
 }
 
 /** Opens the store (migrating it) and builds everything runs need; `close()` releases it all. */
-export async function openRunServices(config: ValidatedConfig, options: ServiceOptions = {}): Promise<RunServices & { close(): Promise<void> }> {
+export async function openRunServices(
+  config: ValidatedConfig,
+  options: ServiceOptions = {},
+): Promise<RunServices & { close(): Promise<void> }> {
   const logger = await createLogger({ level: options.logLevel ?? 'warn' })
   const store = await openStore(config.state)
   const connections = new ConnectionManager(config.connections, config.dir)
   await connections.prepare()
   const clock = options.clock ?? systemClock
   const instance = options.instance ?? defaultInstanceId()
-  const deliverer = new OutboxDeliverer({ store, clock, instance, notifiers: () => config.notifiers, log: toJobLogger(logger) })
+  const deliverer = new OutboxDeliverer({
+    store,
+    clock,
+    instance,
+    notifiers: () => config.notifiers,
+    log: toJobLogger(logger),
+  })
   const queued: QueuedNotice[] = []
   const notifier = new Notifier(config.notifiers, {
     enabled: options.notify ?? true,
@@ -62,8 +71,12 @@ export async function openRunServices(config: ValidatedConfig, options: ServiceO
       // process's own are retried for up to noticeWaitMs. What is still undelivered stays in the outbox.
       if (options.notify !== false) await deliverer.deliverDue()
       if (queued.length) {
-        const { undelivered } = await deliverer.drain(queued.map((q) => q.key), Date.now() + (options.noticeWaitMs ?? DEFAULT_NOTICE_WAIT_MS))
-        if (undelivered) logger.warn(`${undelivered} notice(s) not delivered yet; they stay queued (see \`circadian notices\`)`)
+        const { undelivered } = await deliverer.drain(
+          queued.map((q) => q.key),
+          Date.now() + (options.noticeWaitMs ?? DEFAULT_NOTICE_WAIT_MS),
+        )
+        if (undelivered)
+          logger.warn(`${undelivered} notice(s) not delivered yet; they stay queued (see \`circadian notices\`)`)
       }
       await deliverer.stop()
       await connections.closeAll()

@@ -37,13 +37,24 @@ function listFiles(dir: string, base = ''): string[] {
  * Copies templates/<name> into `target`, filling {{placeholders}}. Refuses to overwrite any existing file
  * unless `force`; on refusal nothing at all is written.
  */
-export function copyTemplate(name: string, target: string, vars: Record<string, string>, force: boolean, pluginRoots: string[] = []): string[] {
+export function copyTemplate(
+  name: string,
+  target: string,
+  vars: Record<string, string>,
+  force: boolean,
+  pluginRoots: string[] = [],
+): string[] {
   const source = name === 'plugin' ? path.join(TEMPLATES_DIR, 'plugin') : templateDirs(pluginRoots).get(name)
-  if (!source) throw new ScaffoldError(`Unknown template "${name}" (available: ${[...templateDirs(pluginRoots).keys()].join(', ')})`)
+  if (!source)
+    throw new ScaffoldError(
+      `Unknown template "${name}" (available: ${[...templateDirs(pluginRoots).keys()].join(', ')})`,
+    )
   const files = listFiles(source).map((rel) => ({ rel: rel.replace(/\.template$/, ''), from: path.join(source, rel) }))
   const clashes = files.filter((f) => existsSync(path.join(target, f.rel)))
   if (clashes.length && !force) {
-    throw new ScaffoldError(`${clashes.map((c) => path.join(target, c.rel)).join(', ')} already exist${clashes.length === 1 ? 's' : ''}; nothing was written (use --force to overwrite)`)
+    throw new ScaffoldError(
+      `${clashes.map((c) => path.join(target, c.rel)).join(', ')} already exist${clashes.length === 1 ? 's' : ''}; nothing was written (use --force to overwrite)`,
+    )
   }
   for (const f of files) {
     const dest = path.join(target, f.rel)

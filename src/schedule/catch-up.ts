@@ -20,7 +20,12 @@ export interface CatchUpDecision {
  * follow the policy: `none` runs none of them; `latest` runs the most recent late one unless a newer
  * occurrence is on time; `all` runs the most recent `maxCatchUp`. Every late occurrence not run is missed.
  */
-export function decideCatchUp(due: readonly number[], now: number, rules: CatchUpRules, dueAt: (occurrence: number) => number = (o) => o): CatchUpDecision {
+export function decideCatchUp(
+  due: readonly number[],
+  now: number,
+  rules: CatchUpRules,
+  dueAt: (occurrence: number) => number = (o) => o,
+): CatchUpDecision {
   // Lateness counts from when the occurrence was due to start: its instant plus its jitter.
   const onTime = due.filter((o) => now - dueAt(o) <= rules.misfireGrace)
   const late = due.filter((o) => now - dueAt(o) > rules.misfireGrace)
@@ -32,7 +37,12 @@ export function decideCatchUp(due: readonly number[], now: number, rules: CatchU
 }
 
 /** Occurrences in (after, until], ascending, at most `limit` (the earliest); `truncated` when there were more. */
-export function occurrencesBetween(next: (after: number) => number | null, after: number, until: number, limit: number): { occurrences: number[]; truncated: boolean } {
+export function occurrencesBetween(
+  next: (after: number) => number | null,
+  after: number,
+  until: number,
+  limit: number,
+): { occurrences: number[]; truncated: boolean } {
   const occurrences: number[] = []
   let cursor = after
   for (;;) {

@@ -201,7 +201,10 @@ describe('nextMatchingWallTime: strictly after, in floating wall time', () => {
 
 describe('calendar rules', () => {
   it('leap day (`0 0 29 2 *`) comes every four years, skipping 2100', () => {
-    expect(walls('0 0 29 2 *', '2026-01-01T00:00:00Z', 2)).toEqual(['2028-02-29T00:00:00.000Z', '2032-02-29T00:00:00.000Z'])
+    expect(walls('0 0 29 2 *', '2026-01-01T00:00:00Z', 2)).toEqual([
+      '2028-02-29T00:00:00.000Z',
+      '2032-02-29T00:00:00.000Z',
+    ])
     expect(walls('0 0 29 2 *', '2096-03-01T00:00:00Z')).toEqual(['2104-02-29T00:00:00.000Z'])
   })
 
@@ -245,7 +248,10 @@ describe('calendar rules', () => {
   })
 
   it('fifth weekday (`5#5`) skips the months with only four Fridays', () => {
-    expect(walls('0 0 * * 5#5', '2026-01-01T00:00:00Z', 2)).toEqual(['2026-01-30T00:00:00.000Z', '2026-05-29T00:00:00.000Z'])
+    expect(walls('0 0 * * 5#5', '2026-01-01T00:00:00Z', 2)).toEqual([
+      '2026-01-30T00:00:00.000Z',
+      '2026-05-29T00:00:00.000Z',
+    ])
   })
 
   it('last weekday of the month (`5L`): the last Friday', () => {
@@ -292,15 +298,24 @@ describe('day rule (Vixie): OR when both day fields are restricted, AND when one
   })
 
   it('`0 0 1 * *` fires only on the 1st', () => {
-    expect(walls('0 0 1 * *', '2026-01-01T00:00:00Z', 2)).toEqual(['2026-02-01T00:00:00.000Z', '2026-03-01T00:00:00.000Z'])
+    expect(walls('0 0 1 * *', '2026-01-01T00:00:00Z', 2)).toEqual([
+      '2026-02-01T00:00:00.000Z',
+      '2026-03-01T00:00:00.000Z',
+    ])
   })
 
   it('`0 0 1-31 * MON` is OR, and 1-31 is every day: it fires daily', () => {
-    expect(walls('0 0 1-31 * MON', '2026-01-01T00:00:00Z', 2)).toEqual(['2026-01-02T00:00:00.000Z', '2026-01-03T00:00:00.000Z'])
+    expect(walls('0 0 1-31 * MON', '2026-01-01T00:00:00Z', 2)).toEqual([
+      '2026-01-02T00:00:00.000Z',
+      '2026-01-03T00:00:00.000Z',
+    ])
   })
 
   it('`0 0 L * MON` fires on the last day OR on Mondays', () => {
-    expect(walls('0 0 L * MON', '2026-01-26T00:00:00Z', 2)).toEqual(['2026-01-31T00:00:00.000Z', '2026-02-02T00:00:00.000Z'])
+    expect(walls('0 0 L * MON', '2026-01-26T00:00:00Z', 2)).toEqual([
+      '2026-01-31T00:00:00.000Z',
+      '2026-02-02T00:00:00.000Z',
+    ])
   })
 
   it('`?` stands for an unrestricted day field', () => {
@@ -312,7 +327,10 @@ describe('day rule (Vixie): OR when both day fields are restricted, AND when one
 describe('names and Sunday', () => {
   it('Sunday is both 0 and 7, and SUN', () => {
     for (const pattern of ['0 0 * * 0', '0 0 * * 7', '0 0 * * SUN', '0 0 * * sun', '@weekly']) {
-      expect(walls(pattern, '2026-01-01T00:00:00Z', 2), pattern).toEqual(['2026-01-04T00:00:00.000Z', '2026-01-11T00:00:00.000Z'])
+      expect(walls(pattern, '2026-01-01T00:00:00Z', 2), pattern).toEqual([
+        '2026-01-04T00:00:00.000Z',
+        '2026-01-11T00:00:00.000Z',
+      ])
     }
   })
 
@@ -331,7 +349,10 @@ describe('names and Sunday', () => {
   })
 
   it('day names in a range: `MON-FRI` skips the weekend', () => {
-    expect(walls('0 9 * * MON-FRI', '2026-01-02T10:00:00Z', 2)).toEqual(['2026-01-05T09:00:00.000Z', '2026-01-06T09:00:00.000Z'])
+    expect(walls('0 9 * * MON-FRI', '2026-01-02T10:00:00Z', 2)).toEqual([
+      '2026-01-05T09:00:00.000Z',
+      '2026-01-06T09:00:00.000Z',
+    ])
   })
 
   it('month names, in lists and any case', () => {

@@ -53,11 +53,14 @@ function parseValue(token: string, spec: FieldSpec): number {
     if (i >= 0) return i + (spec.namesStartAt ?? 0)
   }
   if (!/^\d+$/.test(token)) {
-    const hint = spec.names ? ` (use ${spec.min}-${spec.max} or ${spec.names[0]}-${spec.names[spec.names.length - 1]})` : ''
+    const hint = spec.names
+      ? ` (use ${spec.min}-${spec.max} or ${spec.names[0]}-${spec.names[spec.names.length - 1]})`
+      : ''
     throw new CronSyntaxError(`${spec.name} "${token}" is not a number${hint}`)
   }
   const n = Number(token)
-  if (n < spec.min || n > spec.max) throw new CronSyntaxError(`${spec.name} ${n} is out of range ${spec.min}-${spec.max}`)
+  if (n < spec.min || n > spec.max)
+    throw new CronSyntaxError(`${spec.name} ${n} is out of range ${spec.min}-${spec.max}`)
   return n
 }
 
@@ -71,7 +74,8 @@ function checkItem(item: string, spec: FieldSpec): void {
     const step = body.slice(slash + 1)
     if (!/^\d+$/.test(step)) throw new CronSyntaxError(`${spec.name} step "${step}" is not a number`)
     if (Number(step) === 0) throw new CronSyntaxError(`${spec.name} step must be at least 1`)
-    if (Number(step) > spec.max - spec.min + 1) throw new CronSyntaxError(`${spec.name} step ${step} is larger than the range ${spec.min}-${spec.max}`)
+    if (Number(step) > spec.max - spec.min + 1)
+      throw new CronSyntaxError(`${spec.name} step ${step} is larger than the range ${spec.min}-${spec.max}`)
     body = body.slice(0, slash)
     if (body === '*' || body === '') return
   }
@@ -155,7 +159,8 @@ function parseUncached(source: string): CronExpression {
   const [, minute, hour, dom, , dow] = fields
   // Vixie cron ANDs the two day fields when either starts with '*' (e.g. '*/2'), and ORs them otherwise.
   // croner only recognises a bare '*', so the AND case is asked for explicitly.
-  const domAndDow = (startsWithStar(dom) && dom !== '*' && dom !== '?') || (startsWithStar(dow) && dow !== '*' && dow !== '?')
+  const domAndDow =
+    (startsWithStar(dom) && dom !== '*' && dom !== '?') || (startsWithStar(dow) && dow !== '*' && dow !== '?')
   let matcher: Cron
   try {
     matcher = new Cron(fields.join(' '), { utcOffset: 0, domAndDow, sloppyRanges: true, mode: '6-part' })
@@ -194,10 +199,20 @@ export interface FieldMatch {
  * L, W, # and Vixie's AND/OR) are combined by croner, so `daysMatch` is croner's verdict on the date at the
  * expression's first listed time of day (null when the month itself is not listed).
  */
-export function matchFields(expr: CronExpression, wall: number): { matches: boolean; fields: FieldMatch[]; daysMatch: boolean | null } {
+export function matchFields(
+  expr: CronExpression,
+  wall: number,
+): { matches: boolean; fields: FieldMatch[]; daysMatch: boolean | null } {
   const pattern = new CronPattern(expr.fields.join(' '), undefined, { mode: '6-part', sloppyRanges: true })
   const d = new Date(wall)
-  const values = [d.getUTCSeconds(), d.getUTCMinutes(), d.getUTCHours(), d.getUTCDate(), d.getUTCMonth() + 1, d.getUTCDay()]
+  const values = [
+    d.getUTCSeconds(),
+    d.getUTCMinutes(),
+    d.getUTCHours(),
+    d.getUTCDate(),
+    d.getUTCMonth() + 1,
+    d.getUTCDay(),
+  ]
   const lists = [pattern.second, pattern.minute, pattern.hour, pattern.day, pattern.month, pattern.dayOfWeek]
   const fields = SPECS.map((spec, i) => {
     const index = spec.name === 'day-of-month' || spec.name === 'month' ? values[i] - 1 : values[i]
@@ -207,7 +222,14 @@ export function matchFields(expr: CronExpression, wall: number): { matches: bool
   let daysMatch: boolean | null = matches
   if (!matches) {
     const first = (list: number[]) => list.findIndex(Boolean)
-    const probe = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), first(pattern.hour), first(pattern.minute), first(pattern.second))
+    const probe = Date.UTC(
+      d.getUTCFullYear(),
+      d.getUTCMonth(),
+      d.getUTCDate(),
+      first(pattern.hour),
+      first(pattern.minute),
+      first(pattern.second),
+    )
     daysMatch = fields[4].listed ? expr.matcher.match(new Date(probe)) : null
   }
   return { matches, fields, daysMatch }

@@ -408,7 +408,7 @@ describe('transitions off the quarter hour', () => {
     expect(nextFire('0 3 * * *', 'Antarctica/Casey', '2020-10-03T12:00:00Z')).toBe('2020-10-03T16:01:00.000Z')
   })
 
-  it('fixed job: St. John\'s sprang forward at 00:01 NST (2010-03-14 03:31Z); swallowed 00:30 fires at 03:31Z', () => {
+  it("fixed job: St. John's sprang forward at 00:01 NST (2010-03-14 03:31Z); swallowed 00:30 fires at 03:31Z", () => {
     expect(nextFire('30 0 * * *', 'America/St_Johns', '2010-03-13T12:00:00Z')).toBe('2010-03-14T03:31:00.000Z')
   })
 })
@@ -456,7 +456,8 @@ function referenceField(field: string, index: number): Set<number> {
     let lo: number
     let hi: number
     if (range === '*') [lo, hi] = [min, max]
-    else if (range.includes('-')) [lo, hi] = range.split('-').map((t) => referenceValue(t, names, base)) as [number, number]
+    else if (range.includes('-'))
+      [lo, hi] = range.split('-').map((t) => referenceValue(t, names, base)) as [number, number]
     else [lo, hi] = [referenceValue(range, names, base), stepText ? max : referenceValue(range, names, base)]
     for (let v = lo; v <= hi; v += step) values.add(index === 5 && v === 7 ? 0 : v)
   }
@@ -502,7 +503,14 @@ function timeline(zone: string, start: number, end: number, step: number): { ins
       day: Number(p.day),
       month: Number(p.month),
       weekday: WEEKDAY_NAMES.indexOf(p.weekday),
-      floating: Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second)),
+      floating: Date.UTC(
+        Number(p.year),
+        Number(p.month) - 1,
+        Number(p.day),
+        Number(p.hour),
+        Number(p.minute),
+        Number(p.second),
+      ),
     }
     out.push({ instant, wall })
   }
@@ -547,7 +555,7 @@ function referenceFires(pattern: string, steps: { instant: number; wall: Wall }[
 function productionFires(pattern: string, zone: string, start: number, end: number): number[] {
   const expr = parseCron(pattern)
   const out: number[] = []
-  for (let cursor = start - 1; ; ) {
+  for (let cursor = start - 1; ;) {
     const next = nextCronFire(expr, zone, cursor)
     if (next === null || next > end) return out
     out.push(next)
@@ -626,9 +634,10 @@ describe('cross-check: nextCronFire equals a brute-force Vixie reference around 
         const expected = referenceFires(referencePattern, steps, step)
         const label = `${pattern} in ${zone}`
         checked += expected.length
-        expect(productionFires(pattern, zone, start, end).map((i) => new Date(i).toISOString()), label).toEqual(
-          expected.map((i) => new Date(i).toISOString()),
-        )
+        expect(
+          productionFires(pattern, zone, start, end).map((i) => new Date(i).toISOString()),
+          label,
+        ).toEqual(expected.map((i) => new Date(i).toISOString()))
         // From arbitrary instants (with milliseconds) inside the window, the next fire is the reference's.
         const expr = parseCron(pattern)
         for (let k = 0; k < 40; k++) {
@@ -636,9 +645,10 @@ describe('cross-check: nextCronFire equals a brute-force Vixie reference around 
           const want = expected.find((i) => i > after)
           if (want === undefined) continue
           const got = nextCronFire(expr, zone, after)
-          expect(got === null ? null : new Date(got).toISOString(), `${label} after ${new Date(after).toISOString()}`).toBe(
-            new Date(want).toISOString(),
-          )
+          expect(
+            got === null ? null : new Date(got).toISOString(),
+            `${label} after ${new Date(after).toISOString()}`,
+          ).toBe(new Date(want).toISOString())
         }
       }
     }

@@ -61,7 +61,8 @@ export function nextCronFireExplained(expr: CronExpression, zone: string, after:
     if (!expr.wildcard && previousOffset < offset && segmentStart > after) {
       // A gap opened at segmentStart: wall times [start+prev, start+offset) never happened.
       const swallowed = nextMatchingWallTime(expr, segmentStart + previousOffset - 1)
-      if (swallowed !== null && swallowed < segmentStart + offset) return { instant: segmentStart, wall: swallowed, rule: 'after-gap' }
+      if (swallowed !== null && swallowed < segmentStart + offset)
+        return { instant: segmentStart, wall: swallowed, rule: 'after-gap' }
     }
     let minWall = lowerBound + offset
     if (!expr.wildcard && previousOffset > offset) {

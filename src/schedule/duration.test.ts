@@ -42,9 +42,12 @@ describe('parseDuration', () => {
     expect(parseDuration(text)).toBeNull()
   })
 
-  it.each(['', '   ', 'h', 's5', '5x', '-5m', '5mo', '1hour', '5 minutes', '5m,30s', '5m30', 'PT5M'])('refuses garbage: %j', (text) => {
-    expect(parseDuration(text)).toBeNull()
-  })
+  it.each(['', '   ', 'h', 's5', '5x', '-5m', '5mo', '1hour', '5 minutes', '5m,30s', '5m30', 'PT5M'])(
+    'refuses garbage: %j',
+    (text) => {
+      expect(parseDuration(text)).toBeNull()
+    },
+  )
 })
 
 describe('formatDuration', () => {

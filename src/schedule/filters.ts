@@ -46,7 +46,8 @@ const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Frida
 
 /** Fires whose local time of day falls in [from, to), wrapping midnight when to <= from. */
 export function betweenFilter(window: TimeWindow, zone: string): FireFilter {
-  const inWindow = (minute: number) => (window.from < window.to ? minute >= window.from && minute < window.to : minute >= window.from || minute < window.to)
+  const inWindow = (minute: number) =>
+    window.from < window.to ? minute >= window.from && minute < window.to : minute >= window.from || minute < window.to
   return filter((instant) => {
     const wall = wallTimeOf(zone, instant)
     const day = startOfLocalDay(wall)
@@ -55,7 +56,12 @@ export function betweenFilter(window: TimeWindow, zone: string): FireFilter {
     // Outside: the window opens next at `from`, today or tomorrow.
     const open = minute < window.from ? day + window.from * MINUTE : day + DAY + window.from * MINUTE
     const local = new Date(wall).toISOString().slice(11, 16)
-    return { rule: 'between', detail: `${local} is outside the window ${window.text}`, resumeAt: instantAtOrAfterWall(zone, open), date: localDate(wall) }
+    return {
+      rule: 'between',
+      detail: `${local} is outside the window ${window.text}`,
+      resumeAt: instantAtOrAfterWall(zone, open),
+      date: localDate(wall),
+    }
   })
 }
 
@@ -66,21 +72,38 @@ export function daysFilter(days: DaysOfWeek, zone: string): FireFilter {
     const wall = wallTimeOf(zone, instant)
     const weekday = new Date(wall).getUTCDay()
     if (allowed.has(weekday)) return null
-    return { rule: 'days', detail: `${WEEKDAYS[weekday]} ${localDate(wall)} is not one of the days ${days.text}`, resumeAt: instantAtOrAfterWall(zone, startOfLocalDay(wall) + DAY), date: localDate(wall) }
+    return {
+      rule: 'days',
+      detail: `${WEEKDAYS[weekday]} ${localDate(wall)} is not one of the days ${days.text}`,
+      resumeAt: instantAtOrAfterWall(zone, startOfLocalDay(wall) + DAY),
+      date: localDate(wall),
+    }
   })
 }
 
 /** No fires on these local dates (skip list and/or the public holidays of `calendar`, e.g. 'DE-BY'). */
-export function calendarFilter(skip: readonly string[], isHoliday: HolidayCheck | null, zone: string, calendar = ''): FireFilter {
+export function calendarFilter(
+  skip: readonly string[],
+  isHoliday: HolidayCheck | null,
+  zone: string,
+  calendar = '',
+): FireFilter {
   const skipped = new Set(skip)
   return filter((instant) => {
     const wall = wallTimeOf(zone, instant)
     const date = localDate(wall)
     const resumeAt = () => instantAtOrAfterWall(zone, startOfLocalDay(wall) + DAY)
-    if (skipped.has(date)) return { rule: 'calendar.skip', detail: `${date} is in calendar.skip`, resumeAt: resumeAt(), date }
+    if (skipped.has(date))
+      return { rule: 'calendar.skip', detail: `${date} is in calendar.skip`, resumeAt: resumeAt(), date }
     const holiday = isHoliday?.(date)
     if (!holiday) return null
-    return { rule: 'calendar.holidays', detail: `${date} is a public holiday in ${calendar}: ${holiday}`, resumeAt: resumeAt(), date, holiday: { calendar, name: holiday } }
+    return {
+      rule: 'calendar.holidays',
+      detail: `${date} is a public holiday in ${calendar}: ${holiday}`,
+      resumeAt: resumeAt(),
+      date,
+      holiday: { calendar, name: holiday },
+    }
   })
 }
 

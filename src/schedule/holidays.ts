@@ -1,7 +1,11 @@
 import { lazyRequire } from '../lazy-require.js'
 
 interface HolidaysLib {
-  new (country?: string, state?: string, region?: string): {
+  new (
+    country?: string,
+    state?: string,
+    region?: string,
+  ): {
     init(country: string, state?: string, region?: string): boolean | undefined
     getHolidays(year: number, lang?: string): Array<{ date: string; type: string; name: string }>
     getCountries(): Record<string, string>
@@ -39,7 +43,8 @@ export function holidayCalendar(code: string): HolidayCheck | null {
       let dates = byYear.get(year)
       if (!dates) {
         dates = new Map()
-        for (const h of hd.getHolidays(year, 'en')) if (h.type === 'public' && !dates.has(h.date.slice(0, 10))) dates.set(h.date.slice(0, 10), h.name)
+        for (const h of hd.getHolidays(year, 'en'))
+          if (h.type === 'public' && !dates.has(h.date.slice(0, 10))) dates.set(h.date.slice(0, 10), h.name)
         byYear.set(year, dates)
       }
       return dates.get(localDate) ?? null

@@ -11,7 +11,10 @@ describe('cronTrigger', () => {
     expect(trigger.kind).toBe('cron')
     expect(trigger.text).toBe('0 9 * * 1-5')
     // Friday afternoon -> Monday 09:00 CEST
-    expect(isoList(nextFires(trigger, at('2026-03-27T12:00:00Z'), 2))).toEqual(['2026-03-30T07:00:00.000Z', '2026-03-31T07:00:00.000Z'])
+    expect(isoList(nextFires(trigger, at('2026-03-27T12:00:00Z'), 2))).toEqual([
+      '2026-03-30T07:00:00.000Z',
+      '2026-03-31T07:00:00.000Z',
+    ])
   })
 
   it('accepts an already parsed expression, and a nickname keeps its text', () => {

@@ -11,7 +11,11 @@ export interface Trigger {
   /** What decides the fires, for `circadian explain`: the cron expression and zone of a cron trigger. */
   cron?: { expr: CronExpression; zone: string }
   /** A filtered trigger: its base trigger and filters, and `next` reporting each rejected candidate. */
-  filtered?: { base: Trigger; filters: readonly FireFilter[]; next(after: number, onReject: (candidate: number, rejection: FilterRejection) => void): number | null }
+  filtered?: {
+    base: Trigger
+    filters: readonly FireFilter[]
+    next(after: number, onReject: (candidate: number, rejection: FilterRejection) => void): number | null
+  }
 }
 
 export function cronTrigger(expression: string | CronExpression, zone: string): Trigger {

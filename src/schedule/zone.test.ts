@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { findTransition, formatInZone, instantsOfWallTime, isValidTimeZone, machineTimeZone, offsetAt, wallTimeOf } from './zone.js'
+import {
+  findTransition,
+  formatInZone,
+  instantsOfWallTime,
+  isValidTimeZone,
+  machineTimeZone,
+  offsetAt,
+  wallTimeOf,
+} from './zone.js'
 
 const H = 3_600_000
 const M = 60_000
@@ -61,37 +69,49 @@ describe('wallTimeOf', () => {
 
 describe('findTransition', () => {
   it('finds the Berlin spring-forward and fall-back instants inside a day', () => {
-    expect(new Date(findTransition('Europe/Berlin', at('2026-03-28T12:00:00Z'), at('2026-03-29T12:00:00Z'))).toISOString()).toBe(
-      '2026-03-29T01:00:00.000Z',
-    )
-    expect(new Date(findTransition('Europe/Berlin', at('2026-10-24T12:00:00Z'), at('2026-10-25T12:00:00Z'))).toISOString()).toBe(
-      '2026-10-25T01:00:00.000Z',
-    )
+    expect(
+      new Date(findTransition('Europe/Berlin', at('2026-03-28T12:00:00Z'), at('2026-03-29T12:00:00Z'))).toISOString(),
+    ).toBe('2026-03-29T01:00:00.000Z')
+    expect(
+      new Date(findTransition('Europe/Berlin', at('2026-10-24T12:00:00Z'), at('2026-10-25T12:00:00Z'))).toISOString(),
+    ).toBe('2026-10-25T01:00:00.000Z')
   })
 
   it('finds the Lord Howe half-hour transition at 15:30Z', () => {
-    expect(new Date(findTransition('Australia/Lord_Howe', at('2026-10-03T00:00:00Z'), at('2026-10-04T00:00:00Z'))).toISOString()).toBe(
-      '2026-10-03T15:30:00.000Z',
-    )
+    expect(
+      new Date(
+        findTransition('Australia/Lord_Howe', at('2026-10-03T00:00:00Z'), at('2026-10-04T00:00:00Z')),
+      ).toISOString(),
+    ).toBe('2026-10-03T15:30:00.000Z')
   })
 
   it('returns `to` when `to` is the transition itself', () => {
-    expect(findTransition('Europe/Berlin', at('2026-03-29T00:00:00Z'), at('2026-03-29T01:00:00Z'))).toBe(at('2026-03-29T01:00:00Z'))
+    expect(findTransition('Europe/Berlin', at('2026-03-29T00:00:00Z'), at('2026-03-29T01:00:00Z'))).toBe(
+      at('2026-03-29T01:00:00Z'),
+    )
   })
 
   it('returns the exact transition instant when the bounds carry milliseconds', () => {
-    expect(findTransition('Europe/Berlin', at('2026-03-29T00:00:00.300Z'), at('2026-03-29T02:00:00.700Z'))).toBe(at('2026-03-29T01:00:00Z'))
+    expect(findTransition('Europe/Berlin', at('2026-03-29T00:00:00.300Z'), at('2026-03-29T02:00:00.700Z'))).toBe(
+      at('2026-03-29T01:00:00Z'),
+    )
   })
 
   it('terminates on a window of one to two seconds with milliseconds (used to loop forever)', () => {
-    expect(findTransition('Europe/Berlin', at('2026-03-29T00:59:58.500Z'), at('2026-03-29T01:00:00Z'))).toBe(at('2026-03-29T01:00:00Z'))
-    expect(findTransition('Europe/Berlin', at('2026-03-29T00:59:59.250Z'), at('2026-03-29T01:00:00.999Z'))).toBe(at('2026-03-29T01:00:00Z'))
+    expect(findTransition('Europe/Berlin', at('2026-03-29T00:59:58.500Z'), at('2026-03-29T01:00:00Z'))).toBe(
+      at('2026-03-29T01:00:00Z'),
+    )
+    expect(findTransition('Europe/Berlin', at('2026-03-29T00:59:59.250Z'), at('2026-03-29T01:00:00.999Z'))).toBe(
+      at('2026-03-29T01:00:00Z'),
+    )
   })
 
   it('finds a transition off the quarter hour (Antarctica/Casey 2020-10-03 16:01Z)', () => {
-    expect(new Date(findTransition('Antarctica/Casey', at('2020-10-03T00:00:00Z'), at('2020-10-04T00:00:00Z'))).toISOString()).toBe(
-      '2020-10-03T16:01:00.000Z',
-    )
+    expect(
+      new Date(
+        findTransition('Antarctica/Casey', at('2020-10-03T00:00:00Z'), at('2020-10-04T00:00:00Z')),
+      ).toISOString(),
+    ).toBe('2020-10-03T16:01:00.000Z')
   })
 })
 
@@ -150,7 +170,18 @@ describe('formatInZone', () => {
 describe('isValidTimeZone and machineTimeZone', () => {
   it('accepts IANA names and UTC, refuses the rest', () => {
     // Canonical names, names ICU lists under an older canonical form, and aliases it only knows by lookup.
-    for (const zone of ['Europe/Berlin', 'Australia/Lord_Howe', 'UTC', 'Etc/UTC', 'Etc/GMT+5', 'Asia/Kolkata', 'Asia/Calcutta', 'Europe/Kyiv', 'US/Pacific']) expect(isValidTimeZone(zone), zone).toBe(true)
+    for (const zone of [
+      'Europe/Berlin',
+      'Australia/Lord_Howe',
+      'UTC',
+      'Etc/UTC',
+      'Etc/GMT+5',
+      'Asia/Kolkata',
+      'Asia/Calcutta',
+      'Europe/Kyiv',
+      'US/Pacific',
+    ])
+      expect(isValidTimeZone(zone), zone).toBe(true)
     for (const zone of ['Mars/Olympus', 'Europe/Berln', '']) expect(isValidTimeZone(zone), zone).toBe(false)
     expect(isValidTimeZone('Mars/Olympus')).toBe(false) // the answer is cached, not flipped
   })

@@ -59,16 +59,36 @@ const MAX_CACHED_BLOCKS = 50_000
 
 function computeOffset(zone: string, instant: number): number {
   const whole = Math.floor(instant / 1000) * 1000
-  let year = 0, month = 1, day = 1, hour = 0, minute = 0, second = 0, bc = false
+  let year = 0,
+    month = 1,
+    day = 1,
+    hour = 0,
+    minute = 0,
+    second = 0,
+    bc = false
   for (const p of formatter(zone).formatToParts(new Date(whole))) {
     switch (p.type) {
-      case 'year': year = Number(p.value); break
-      case 'month': month = Number(p.value); break
-      case 'day': day = Number(p.value); break
-      case 'hour': hour = Number(p.value); break
-      case 'minute': minute = Number(p.value); break
-      case 'second': second = Number(p.value); break
-      case 'era': bc = p.value === 'BC'; break
+      case 'year':
+        year = Number(p.value)
+        break
+      case 'month':
+        month = Number(p.value)
+        break
+      case 'day':
+        day = Number(p.value)
+        break
+      case 'hour':
+        hour = Number(p.value)
+        break
+      case 'minute':
+        minute = Number(p.value)
+        break
+      case 'second':
+        second = Number(p.value)
+        break
+      case 'era':
+        bc = p.value === 'BC'
+        break
     }
   }
   if (bc) year = 1 - year

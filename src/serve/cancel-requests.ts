@@ -9,14 +9,24 @@ import type { Dispatcher } from './dispatcher.js'
  * without starting; either ends `interrupted`, reason `cancelled`, not retried. `handled` remembers what was
  * already aborted.
  */
-export async function applyCancelRequests(store: Store, dispatcher: Dispatcher, instance: string, log: JobLogger, handled: Set<string>): Promise<void> {
+export async function applyCancelRequests(
+  store: Store,
+  dispatcher: Dispatcher,
+  instance: string,
+  log: JobLogger,
+  handled: Set<string>,
+): Promise<void> {
   const pending = await store.runControl.pendingCancels(instance)
   const live = new Set(pending.map((p) => p.id))
   for (const id of handled) if (!live.has(id)) handled.delete(id)
   for (const request of pending) {
     if (handled.has(request.id)) continue
     const message = `cancelled by ${request.cancel_by ?? 'someone'}${request.cancel_reason ? `: ${request.cancel_reason}` : ''}`
-    if (!dispatcher.abortRun(request.id, new CancelReason(message)) && !(await dispatcher.cancelWaiting(request.id, message))) continue
+    if (
+      !dispatcher.abortRun(request.id, new CancelReason(message)) &&
+      !(await dispatcher.cancelWaiting(request.id, message))
+    )
+      continue
     handled.add(request.id)
     log.info(`${request.job}: run ${request.id} ${message}`, { job: request.job })
   }

@@ -47,7 +47,9 @@ export function startControlLoop(options: ControlLoopOptions): { stop(): void; t
       }
       const trigger = TRIGGERS.includes(req.trigger as RunTrigger) ? (req.trigger as RunTrigger) : 'manual'
       log.info(`${req.job}: triggered (${trigger})`, { job: req.job })
-      void runtime.trigger(req.job, trigger).then((outcome) => store.control.completeRequest(req.id, outcome?.id ?? null))
+      void runtime
+        .trigger(req.job, trigger)
+        .then((outcome) => store.control.completeRequest(req.id, outcome?.id ?? null))
     }
   }
 
@@ -67,11 +69,16 @@ export function startControlLoop(options: ControlLoopOptions): { stop(): void; t
 
   const poll = setInterval(() => void tick(), options.pollMs ?? 1000)
   const heartbeat = setInterval(() => {
-    store.control.heartbeat(instance, iso()).catch((err) => log.warn(`heartbeat failed: ${err instanceof Error ? err.message : String(err)}`))
+    store.control
+      .heartbeat(instance, iso())
+      .catch((err) => log.warn(`heartbeat failed: ${err instanceof Error ? err.message : String(err)}`))
   }, options.heartbeatMs ?? 5000)
   const recovery = setInterval(() => {
-    runtime.recover().catch((err) => log.warn(`recovery sweep failed: ${err instanceof Error ? err.message : String(err)}`))
-    for (const runId of abortStuckRuns(runtime)) log.warn(`run ${runId} was still running past its timeout and stop grace; aborted`)
+    runtime
+      .recover()
+      .catch((err) => log.warn(`recovery sweep failed: ${err instanceof Error ? err.message : String(err)}`))
+    for (const runId of abortStuckRuns(runtime))
+      log.warn(`run ${runId} was still running past its timeout and stop grace; aborted`)
   }, options.recoveryMs ?? 10_000)
   return {
     tick,

@@ -51,7 +51,10 @@ export class DependencyTracker {
         if (outcome.status === 'succeeded') await this.maybeRun(down)
         else await this.skip(down, outcome)
       } catch (err) {
-        this.ctx.log.error(`dependency check for ${down.name} failed: ${err instanceof Error ? err.message : String(err)}`, { job: down.name })
+        this.ctx.log.error(
+          `dependency check for ${down.name} failed: ${err instanceof Error ? err.message : String(err)}`,
+          { job: down.name },
+        )
       }
     }
   }
@@ -62,7 +65,11 @@ export class DependencyTracker {
 
   private async maybeRun(down: JobDefinition): Promise<void> {
     const knex = this.ctx.store.knex
-    const lastDown = await knex('runs').where({ job: down.name }).whereNotIn('status', ['missed']).orderBy('created_at', 'desc').first('created_at')
+    const lastDown = await knex('runs')
+      .where({ job: down.name })
+      .whereNotIn('status', ['missed'])
+      .orderBy('created_at', 'desc')
+      .first('created_at')
     const since: string = lastDown?.created_at ?? ''
     let cycle = 0
     for (const up of down.after) {
@@ -76,7 +83,13 @@ export class DependencyTracker {
       cycle = Math.max(cycle, this.cycleInstant({ scheduledFor: latest.scheduled_for, finishedAt: latest.finished_at }))
     }
     if (this.ctx.isPaused(down.name)) {
-      await this.ctx.recorder.recordTerminal(down, 'schedule', cycle, { status: 'skipped', reason: 'paused', attempts: 0, summary: 'the job is paused' }, { claim: claimFor(cycle) })
+      await this.ctx.recorder.recordTerminal(
+        down,
+        'schedule',
+        cycle,
+        { status: 'skipped', reason: 'paused', attempts: 0, summary: 'the job is paused' },
+        { claim: claimFor(cycle) },
+      )
       return
     }
     await this.ctx.dispatcher.submit({ job: down, trigger: 'schedule', occurrence: cycle, claim: true })
@@ -85,9 +98,17 @@ export class DependencyTracker {
   private async skip(down: JobDefinition, upstream: RunOutcome): Promise<void> {
     const cycle = this.cycleInstant(upstream)
     const summary = `upstream job "${upstream.job}" ${upstream.status === 'skipped' ? 'was skipped' : upstream.status === 'alert' ? 'raised an alert' : upstream.status.replace('_', ' ')}`
-    const rec = await this.ctx.recorder.recordTerminal(down, 'schedule', cycle, { status: 'skipped', reason: 'upstream-failed', attempts: 0, summary }, { claim: claimFor(cycle) })
+    const rec = await this.ctx.recorder.recordTerminal(
+      down,
+      'schedule',
+      cycle,
+      { status: 'skipped', reason: 'upstream-failed', attempts: 0, summary },
+      { claim: claimFor(cycle) },
+    )
     if (!rec) return
     // The skip is itself an outcome: jobs waiting for this one are skipped in turn.
-    await this.onOutcome(recordedOutcome(down, 'schedule', cycle, { status: 'skipped', reason: 'upstream-failed', summary }, rec))
+    await this.onOutcome(
+      recordedOutcome(down, 'schedule', cycle, { status: 'skipped', reason: 'upstream-failed', summary }, rec),
+    )
   }
 }

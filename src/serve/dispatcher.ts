@@ -83,7 +83,11 @@ export class Dispatcher {
     if (!dispatch.chained && (activeRuns || waitingForJob)) {
       const policy = job.core.overlap
       if (policy === 'skip' || (policy === 'queue' && waitingForJob >= 1)) {
-        await this.skip(dispatch, 'overlap', policy === 'queue' ? 'a run of this job was running and another was already waiting' : OVERLAP_SUMMARY)
+        await this.skip(
+          dispatch,
+          'overlap',
+          policy === 'queue' ? 'a run of this job was running and another was already waiting' : OVERLAP_SUMMARY,
+        )
         return null
       }
       if (policy === 'replace') for (const a of this.active.get(job.name) ?? []) a.controller.abort('replaced')
@@ -97,12 +101,21 @@ export class Dispatcher {
     try {
       // Another instance running this job counts too: overlap holds across instances (it cannot be replaced
       // or queued from here, so 'queue' and 'replace' skip in that case).
-      if (!dispatch.chained && !activeRuns && !waitingForJob && job.core.overlap !== 'allow' && (await this.options.othersRunning?.())?.has(job.name)) {
+      if (
+        !dispatch.chained &&
+        !activeRuns &&
+        !waitingForJob &&
+        job.core.overlap !== 'allow' &&
+        (await this.options.othersRunning?.())?.has(job.name)
+      ) {
         if (reserved) this.unreserve(job)
         await this.skip(dispatch, 'overlap', 'a run of this job is still in progress on another instance')
         return null
       }
-      run = await this.options.recorder.start(job, dispatch.trigger, dispatch.occurrence, { claim: dispatch.claim, queued: !reserved })
+      run = await this.options.recorder.start(job, dispatch.trigger, dispatch.occurrence, {
+        claim: dispatch.claim,
+        queued: !reserved,
+      })
     } finally {
       const left = (this.submitting.get(job.name) ?? 1) - 1
       if (left) this.submitting.set(job.name, left)
@@ -123,7 +136,9 @@ export class Dispatcher {
   /** Starts (when a slot is free) a run whose row already exists: a queued run taken over from a lost process. */
   resume(dispatch: Dispatch, run: RecordedRun): Promise<RunOutcome | null> {
     if (!this.accepting) return Promise.resolve(null)
-    return new Promise((resolve) => this.enqueueWaiting({ dispatch: { ...dispatch, chained: true }, run, seq: ++this.seq, resolve }))
+    return new Promise((resolve) =>
+      this.enqueueWaiting({ dispatch: { ...dispatch, chained: true }, run, seq: ++this.seq, resolve }),
+    )
   }
 
   private enqueueWaiting(w: Waiting): void {
@@ -145,9 +160,25 @@ export class Dispatcher {
 
   private async skip(dispatch: Dispatch, reason: string, summary: string): Promise<void> {
     const claim = dispatch.claim && dispatch.occurrence !== null ? claimFor(dispatch.occurrence) : undefined
-    const rec = await this.options.recorder.recordTerminal(dispatch.job, dispatch.trigger, dispatch.occurrence, { status: 'skipped', reason, attempts: 0, summary }, { claim })
+    const rec = await this.options.recorder.recordTerminal(
+      dispatch.job,
+      dispatch.trigger,
+      dispatch.occurrence,
+      { status: 'skipped', reason, attempts: 0, summary },
+      { claim },
+    )
     if (rec) dispatch.onRecorded?.(rec.id, 'skipped')
-    if (rec) this.options.onOutcome(recordedOutcome(dispatch.job, dispatch.trigger, dispatch.occurrence, { status: 'skipped', reason, summary }, rec), dispatch)
+    if (rec)
+      this.options.onOutcome(
+        recordedOutcome(
+          dispatch.job,
+          dispatch.trigger,
+          dispatch.occurrence,
+          { status: 'skipped', reason, summary },
+          rec,
+        ),
+        dispatch,
+      )
   }
 
   private reserve(job: JobDefinition): boolean {
@@ -177,22 +208,30 @@ export class Dispatcher {
     // Its row committed after shutdown began (a slot was reserved before): shutdown's wait and abortAll have
     // already looked at the running runs, so it must not start work now; it is recorded interrupted (0 attempts).
     if (!this.accepting) controller.abort('interrupted')
-    const request: RunRequest = { trigger: dispatch.trigger, scheduledFor: dispatch.occurrence, signal: controller.signal, recorded: run, priorAttempts: dispatch.priorAttempts }
+    const request: RunRequest = {
+      trigger: dispatch.trigger,
+      scheduledFor: dispatch.occurrence,
+      signal: controller.signal,
+      recorded: run,
+      priorAttempts: dispatch.priorAttempts,
+    }
     const done = this.options.execute(job, request)
     const entry: Active = { controller, done, runId: run.id, startedAt: Date.now() }
     const set = this.active.get(job.name) ?? new Set()
     set.add(entry)
     this.active.set(job.name, set)
     this.jobOf.set(run.id, job)
-    return done.finally(() => {
-      set.delete(entry)
-      this.jobOf.delete(run.id)
-      if (!set.size) this.active.delete(job.name)
-      this.unreserve(job)
-    }).then((outcome) => {
-      this.options.onOutcome(outcome, dispatch)
-      return outcome
-    })
+    return done
+      .finally(() => {
+        set.delete(entry)
+        this.jobOf.delete(run.id)
+        if (!set.size) this.active.delete(job.name)
+        this.unreserve(job)
+      })
+      .then((outcome) => {
+        this.options.onOutcome(outcome, dispatch)
+        return outcome
+      })
   }
 
   /** Starts waiting runs while there are slots: highest priority first, then earliest scheduled time. */
@@ -200,13 +239,19 @@ export class Dispatcher {
     // Called whenever a run ends: with no slot free (or nothing waiting) it must cost nothing, however many wait.
     if (!this.accepting || !this.waiting.length || this.running >= this.options.maxConcurrent) return
     if (this.unsorted) {
-      this.waiting.sort((a, b) => b.dispatch.job.core.priority - a.dispatch.job.core.priority || (a.dispatch.occurrence ?? Infinity) - (b.dispatch.occurrence ?? Infinity) || a.seq - b.seq)
+      this.waiting.sort(
+        (a, b) =>
+          b.dispatch.job.core.priority - a.dispatch.job.core.priority ||
+          (a.dispatch.occurrence ?? Infinity) - (b.dispatch.occurrence ?? Infinity) ||
+          a.seq - b.seq,
+      )
       this.unsorted = false
     }
-    for (let i = 0; i < this.waiting.length && this.running < this.options.maxConcurrent; ) {
+    for (let i = 0; i < this.waiting.length && this.running < this.options.maxConcurrent;) {
       const w = this.waiting[i]
       const job = w.dispatch.job
-      const blockedByOverlap = !w.dispatch.chained && job.core.overlap === 'queue' && (this.active.get(job.name)?.size ?? 0) > 0
+      const blockedByOverlap =
+        !w.dispatch.chained && job.core.overlap === 'queue' && (this.active.get(job.name)?.size ?? 0) > 0
       if (blockedByOverlap || !this.reserve(job)) {
         i++
         continue
@@ -222,7 +267,13 @@ export class Dispatcher {
     for (const set of this.active.values()) {
       for (const a of set) {
         const job = this.jobOf.get(a.runId)
-        if (job) out.push({ job, runId: a.runId, startedAt: a.startedAt, abort: (reason: string) => a.controller.abort(reason) })
+        if (job)
+          out.push({
+            job,
+            runId: a.runId,
+            startedAt: a.startedAt,
+            abort: (reason: string) => a.controller.abort(reason),
+          })
       }
     }
     return out

@@ -32,7 +32,10 @@ export async function readiness(ctx: HealthContext) {
   const checks: Record<string, string> = { config: 'loaded' }
   let ok = true
   try {
-    await Promise.race([ctx.store.knex.raw('select 1'), new Promise((_, reject) => setTimeout(() => reject(new Error('no answer within 2s')), 2000))])
+    await Promise.race([
+      ctx.store.knex.raw('select 1'),
+      new Promise((_, reject) => setTimeout(() => reject(new Error('no answer within 2s')), 2000)),
+    ])
     checks.store = 'reachable'
     const pending = await pendingMigrations(ctx.store.knex, ctx.store.database.schema)
     checks.migrations = pending.length ? `pending: ${pending.join(', ')}` : 'current'
@@ -65,8 +68,15 @@ export function runBudget(job: JobDefinition): number | null {
 }
 
 /** Running rows (any instance) past their job's timeout and stop grace: they should have been aborted. */
-export async function stuckRuns(store: Store, jobs: Map<string, JobDefinition>, now = Date.now()): Promise<Array<{ id: string; job: string; instance: string | null; startedAt: string }>> {
-  const running: Array<{ id: string; job: string; instance: string | null; started_at: string }> = await store.knex('runs').where({ status: 'running' }).select('id', 'job', 'instance', 'started_at')
+export async function stuckRuns(
+  store: Store,
+  jobs: Map<string, JobDefinition>,
+  now = Date.now(),
+): Promise<Array<{ id: string; job: string; instance: string | null; startedAt: string }>> {
+  const running: Array<{ id: string; job: string; instance: string | null; started_at: string }> = await store
+    .knex('runs')
+    .where({ status: 'running' })
+    .select('id', 'job', 'instance', 'started_at')
   return running
     .filter((r) => {
       const budget = jobs.get(r.job) ? runBudget(jobs.get(r.job)!) : null
@@ -94,7 +104,10 @@ function reportsHealth(job: JobDefinition): boolean {
 }
 
 /** Jobs that report health (their type says so) whose last run alerted or failed, with its summary. */
-export async function unhealthyChecks(store: Store, jobs: Map<string, JobDefinition>): Promise<Array<{ job: string; status: string; summary: string | null; at: string | null }>> {
+export async function unhealthyChecks(
+  store: Store,
+  jobs: Map<string, JobDefinition>,
+): Promise<Array<{ job: string; status: string; summary: string | null; at: string | null }>> {
   const checks = [...jobs.values()].filter((j) => j.core.enabled && reportsHealth(j))
   const last = await Promise.all(checks.map(async (j) => ({ job: j.name, run: await store.runs.lastWorked(j.name) })))
   return last
@@ -104,7 +117,10 @@ export async function unhealthyChecks(store: Store, jobs: Map<string, JobDefinit
 
 /** "Invalid config in FILE (2 problems):\n  path: message\n…" → "path: message (and 1 more)". */
 function firstProblem(error: string): string {
-  const lines = error.split('\n').map((l) => l.trim()).filter(Boolean)
+  const lines = error
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
   if (lines.length < 2) return lines[0] ?? error
   const more = lines.length - 2
   return `${lines[1]}${more > 0 ? ` (and ${more} more)` : ''}`
@@ -119,7 +135,13 @@ export async function healthSummary(ctx: HealthContext, now = Date.now(), detail
   const live = liveness(ctx, now)
   if (!live.ok) reasons.push(`the scheduler loop has not run for ${live.lastLoopAgeSeconds}s`)
   const ready = await readiness(ctx)
-  if (!ready.ok) reasons.push(`not ready: ${Object.entries(ready.checks).filter(([, v]) => !['loaded', 'reachable', 'current'].includes(v)).map(([k, v]) => `${k} ${v}`).join('; ')}`)
+  if (!ready.ok)
+    reasons.push(
+      `not ready: ${Object.entries(ready.checks)
+        .filter(([, v]) => !['loaded', 'reachable', 'current'].includes(v))
+        .map(([k, v]) => `${k} ${v}`)
+        .join('; ')}`,
+    )
   let openBreakers: string[] = []
   let deadLetters = 0
   let stuck: Awaited<ReturnType<typeof stuckRuns>> = []
@@ -128,25 +150,40 @@ export async function healthSummary(ctx: HealthContext, now = Date.now(), detail
   if (ready.checks.store === 'reachable') {
     notices = await ctx.store.outbox.backlog()
     failingChecks = await unhealthyChecks(ctx.store, ctx.runtime.config.jobs)
-    openBreakers = (await ctx.store.breakers.all()).filter((b) => b.state !== 'closed').map((b) => `${b.name} (${b.state.replace('_', '-')})`)
+    openBreakers = (await ctx.store.breakers.all())
+      .filter((b) => b.state !== 'closed')
+      .map((b) => `${b.name} (${b.state.replace('_', '-')})`)
     deadLetters = await ctx.store.deadLetters.unresolvedCount()
     stuck = await stuckRuns(ctx.store, ctx.runtime.config.jobs, now)
   }
   if (openBreakers.length) reasons.push(`circuit open: ${openBreakers.join(', ')}`)
-  for (const c of failingChecks) reasons.push(`health check ${c.job} ${c.status.replace('_', ' ')}${detail && c.summary ? `: ${c.summary}` : ''}`)
-  if (notices.oldest && now - Date.parse(notices.oldest) > NOTICE_BACKLOG_MS) reasons.push(`${notices.pending} notice(s) undelivered, the oldest since ${notices.oldest}`)
-  if (stuck.length) reasons.push(`${stuck.length} run(s) stuck past their timeout${detail ? `: ${stuck.map((s) => `${s.job} ${s.id}`).join(', ')}` : ''}`)
+  for (const c of failingChecks)
+    reasons.push(`health check ${c.job} ${c.status.replace('_', ' ')}${detail && c.summary ? `: ${c.summary}` : ''}`)
+  if (notices.oldest && now - Date.parse(notices.oldest) > NOTICE_BACKLOG_MS)
+    reasons.push(`${notices.pending} notice(s) undelivered, the oldest since ${notices.oldest}`)
+  if (stuck.length)
+    reasons.push(
+      `${stuck.length} run(s) stuck past their timeout${detail ? `: ${stuck.map((s) => `${s.job} ${s.id}`).join(', ')}` : ''}`,
+    )
   const memoryMb = Math.round(process.memoryUsage().rss / 1024 / 1024)
-  if (ctx.thresholds.memoryMb && memoryMb > ctx.thresholds.memoryMb) reasons.push(`memory ${memoryMb} MB is over ${ctx.thresholds.memoryMb} MB`)
+  if (ctx.thresholds.memoryMb && memoryMb > ctx.thresholds.memoryMb)
+    reasons.push(`memory ${memoryMb} MB is over ${ctx.thresholds.memoryMb} MB`)
   let diskFreeMb: number | null = null
-  const dir = ctx.store.database.filename && ctx.store.database.filename !== ':memory:' ? path.dirname(ctx.store.database.filename) : ctx.runtime.config.dir
+  const dir =
+    ctx.store.database.filename && ctx.store.database.filename !== ':memory:'
+      ? path.dirname(ctx.store.database.filename)
+      : ctx.runtime.config.dir
   try {
     const fs = await statfs(dir)
     diskFreeMb = Math.round((fs.bavail * fs.bsize) / 1024 / 1024)
-    if (ctx.thresholds.diskFreeMb && diskFreeMb < ctx.thresholds.diskFreeMb) reasons.push(`disk free ${diskFreeMb} MB is under ${ctx.thresholds.diskFreeMb} MB`)
+    if (ctx.thresholds.diskFreeMb && diskFreeMb < ctx.thresholds.diskFreeMb)
+      reasons.push(`disk free ${diskFreeMb} MB is under ${ctx.thresholds.diskFreeMb} MB`)
   } catch {}
-  const reloadError = detail ? ctx.reloadError() : ctx.reloadError() && 'the config on disk is invalid (details need the token)'
-  if (reloadError) reasons.push(`the config on disk is invalid and was not applied${detail ? `: ${firstProblem(reloadError)}` : ''}`)
+  const reloadError = detail
+    ? ctx.reloadError()
+    : ctx.reloadError() && 'the config on disk is invalid (details need the token)'
+  if (reloadError)
+    reasons.push(`the config on disk is invalid and was not applied${detail ? `: ${firstProblem(reloadError)}` : ''}`)
   return {
     status: reasons.length ? ('degraded' as const) : ('ok' as const),
     reasons,

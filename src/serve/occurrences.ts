@@ -19,19 +19,36 @@ export interface OccurrenceContext {
   report(outcome: RunOutcome): void
 }
 
-async function recordAndReport(ctx: OccurrenceContext, job: JobDefinition, trigger: RunTrigger, occurrence: number, end: RunEnd, claim: string): Promise<void> {
+async function recordAndReport(
+  ctx: OccurrenceContext,
+  job: JobDefinition,
+  trigger: RunTrigger,
+  occurrence: number,
+  end: RunEnd,
+  claim: string,
+): Promise<void> {
   const rec = await ctx.recorder.recordTerminal(job, trigger, occurrence, end, { claim })
   if (rec) ctx.report(recordedOutcome(job, trigger, occurrence, end, rec))
 }
 
 const iso = (ms: number) => new Date(ms).toISOString()
 
-async function recordMissed(ctx: OccurrenceContext, job: JobDefinition, missed: number[], truncated: boolean, policy: string): Promise<void> {
+async function recordMissed(
+  ctx: OccurrenceContext,
+  job: JobDefinition,
+  missed: number[],
+  truncated: boolean,
+  policy: string,
+): Promise<void> {
   const reason = `too late to start (misfireGrace ${formatDuration(job.core.misfireGrace)}) and catchUp is '${policy}'`
   const summary = `not run: ${reason}`
   const individually = missed.slice(-MISSED_ROWS)
   const folded = missed.slice(0, missed.length - individually.length)
-  await Promise.all(individually.map((o) => recordAndReport(ctx, job, 'schedule', o, { status: 'missed', reason: 'late', attempts: 0, summary }, claimFor(o))))
+  await Promise.all(
+    individually.map((o) =>
+      recordAndReport(ctx, job, 'schedule', o, { status: 'missed', reason: 'late', attempts: 0, summary }, claimFor(o)),
+    ),
+  )
   if (folded.length || truncated) {
     const [from, to] = [folded[0] ?? individually[0], folded[folded.length - 1] ?? individually[0]]
     const count = truncated ? `${folded.length} or more` : String(folded.length)
@@ -39,7 +56,13 @@ async function recordMissed(ctx: OccurrenceContext, job: JobDefinition, missed: 
       job,
       'schedule',
       from,
-      { status: 'missed', reason: 'late', attempts: 0, summary: `${count} occurrences from ${iso(from)} to ${iso(to)} not run: ${reason}`, data: { count: folded.length, truncated, from: iso(from), to: iso(to) } },
+      {
+        status: 'missed',
+        reason: 'late',
+        attempts: 0,
+        summary: `${count} occurrences from ${iso(from)} to ${iso(to)} not run: ${reason}`,
+        data: { count: folded.length, truncated, from: iso(from), to: iso(to) },
+      },
       { claim: `@${iso(from)}..${iso(to)}`.slice(0, 64) },
     )
   }
@@ -50,9 +73,20 @@ async function recordMissed(ctx: OccurrenceContext, job: JobDefinition, missed: 
  * `missed`; a paused job's occurrences are recorded `skipped` (paused). Every occurrence ends as exactly one
  * claimed row, and the job's watermark moves past the last of them.
  */
-export async function handleDueOccurrences(ctx: OccurrenceContext, job: JobDefinition, occurrences: number[], now: number, truncated = false): Promise<void> {
+export async function handleDueOccurrences(
+  ctx: OccurrenceContext,
+  job: JobDefinition,
+  occurrences: number[],
+  now: number,
+  truncated = false,
+): Promise<void> {
   if (!occurrences.length) return
-  const decision = decideCatchUp(occurrences, now, { catchUp: job.core.catchUp, maxCatchUp: job.core.maxCatchUp, misfireGrace: job.core.misfireGrace }, (o) => o + jitterDelay(job.name, o, job.core.jitter))
+  const decision = decideCatchUp(
+    occurrences,
+    now,
+    { catchUp: job.core.catchUp, maxCatchUp: job.core.maxCatchUp, misfireGrace: job.core.misfireGrace },
+    (o) => o + jitterDelay(job.name, o, job.core.jitter),
+  )
   const last = occurrences[occurrences.length - 1]
   const toRun: Array<{ occurrence: number; trigger: RunTrigger }> = [
     ...decision.catchUp.map((o) => ({ occurrence: o, trigger: 'catchup' as const })),
@@ -60,10 +94,20 @@ export async function handleDueOccurrences(ctx: OccurrenceContext, job: JobDefin
   ].sort((a, b) => a.occurrence - b.occurrence)
 
   const writes: Array<Promise<unknown>> = []
-  if (decision.missed.length || truncated) writes.push(recordMissed(ctx, job, decision.missed, truncated, job.core.catchUp))
+  if (decision.missed.length || truncated)
+    writes.push(recordMissed(ctx, job, decision.missed, truncated, job.core.catchUp))
   if (ctx.isPaused(job.name)) {
     for (const { occurrence, trigger } of toRun) {
-      writes.push(recordAndReport(ctx, job, trigger, occurrence, { status: 'skipped', reason: 'paused', attempts: 0, summary: 'the job is paused' }, claimFor(occurrence)))
+      writes.push(
+        recordAndReport(
+          ctx,
+          job,
+          trigger,
+          occurrence,
+          { status: 'skipped', reason: 'paused', attempts: 0, summary: 'the job is paused' },
+          claimFor(occurrence),
+        ),
+      )
     }
     toRun.length = 0
   }
@@ -71,7 +115,10 @@ export async function handleDueOccurrences(ctx: OccurrenceContext, job: JobDefin
   // Runs are dispatched without waiting for these writes: each run's claim makes it exactly-once anyway,
   // and waiting would make every fire late by a database round trip.
   const written = Promise.all(writes)
-  if (toRun.length > 1) ctx.log.info(`${job.name}: ${toRun.length} occurrences due at once; running them one after another`, { job: job.name })
+  if (toRun.length > 1)
+    ctx.log.info(`${job.name}: ${toRun.length} occurrences due at once; running them one after another`, {
+      job: job.name,
+    })
   // Several due at once (a catch-up) run one after another: they are the same job's successive cycles. Only
   // a run that follows one of them that ran here is chained (exempt from the overlap policy): after one that
   // was skipped (the job still running from before) or claimed elsewhere, the next is checked like any fire,

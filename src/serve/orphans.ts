@@ -9,7 +9,12 @@ import type { Store } from '../state/store.js'
  * group (see killOrphanGroup), and kept in `actions` ('orphan-killed'). Returns a sentence for the run's
  * error, or null when there was nothing to say.
  */
-export async function stopOrphanGroup(row: RunRowWithControl, store: Store, log: JobLogger, at: string): Promise<string | null> {
+export async function stopOrphanGroup(
+  row: RunRowWithControl,
+  store: Store,
+  log: JobLogger,
+  at: string,
+): Promise<string | null> {
   if (!row.pgid || !row.proc_start) return null
   if (row.host !== os.hostname()) {
     return row.host ? `its process group ${row.pgid} was on host ${row.host}, which this instance cannot reach` : null
@@ -25,6 +30,7 @@ export async function stopOrphanGroup(row: RunRowWithControl, store: Store, log:
     log.info(`${row.job}: run ${row.id}: pid ${row.pgid} now belongs to another process; left alone`, { job: row.job })
     return `its process group ${row.pgid} had ended (the pid now belongs to another process, left alone)`
   }
-  if (verdict.kind === 'unverifiable') return `its process group ${row.pgid} could not be checked (another boot); left alone`
+  if (verdict.kind === 'unverifiable')
+    return `its process group ${row.pgid} could not be checked (another boot); left alone`
   return null
 }

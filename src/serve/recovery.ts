@@ -43,7 +43,10 @@ async function deadLocalOwners(ctx: RecoveryContext): Promise<string[]> {
  */
 export async function recoverExpiredRuns(ctx: RecoveryContext): Promise<number> {
   const now = ctx.clock.now()
-  const expired = [...(await ctx.store.control.expiredRuns(iso(now))), ...(await ctx.store.control.runsOf(await deadLocalOwners(ctx)))]
+  const expired = [
+    ...(await ctx.store.control.expiredRuns(iso(now))),
+    ...(await ctx.store.control.runsOf(await deadLocalOwners(ctx))),
+  ]
   let recovered = 0
   const seen = new Set<string>()
   for (const row of expired as RunRowWithControl[]) {
@@ -63,14 +66,41 @@ export async function recoverExpiredRuns(ctx: RecoveryContext): Promise<number> 
     const attempts = (await ctx.store.control.attemptCount(row.id)) + (row.status === 'running' ? 1 : 0)
     // The occurrence's claim moves aside, so a retry can claim it again.
     const released = { ...run.row, claim: row.claim ? `${row.claim}#${row.id}`.slice(0, 64) : null }
-    const abandoned = { ...released, status: 'interrupted' as const, reason: 'process-lost', finished_at: iso(now), attempts, lease_until: null, error: `the process running it (${row.instance}) stopped before it finished${orphan ? `; ${orphan}` : ''}` }
+    const abandoned = {
+      ...released,
+      status: 'interrupted' as const,
+      reason: 'process-lost',
+      finished_at: iso(now),
+      attempts,
+      lease_until: null,
+      error: `the process running it (${row.instance}) stopped before it finished${orphan ? `; ${orphan}` : ''}`,
+    }
     await ctx.store.batcher.write({ kind: 'update', row: abandoned })
-    await ctx.store.batcher.write({ kind: 'outcome', job: row.job, status: 'interrupted', runId: row.id, at: iso(now), failed: false, succeeded: false })
-    ctx.log.warn(`${row.job}: run ${row.id} on ${row.instance} was lost (its process is gone); recorded interrupted`, { job: row.job })
+    await ctx.store.batcher.write({
+      kind: 'outcome',
+      job: row.job,
+      status: 'interrupted',
+      runId: row.id,
+      at: iso(now),
+      failed: false,
+      succeeded: false,
+    })
+    ctx.log.warn(`${row.job}: run ${row.id} on ${row.instance} was lost (its process is gone); recorded interrupted`, {
+      job: row.job,
+    })
     const allowed = job?.core.retry?.attempts ?? 1
     if (job && row.claim && occurrence !== null && attempts < allowed) {
-      ctx.log.info(`${row.job}: retrying the occurrence ${row.scheduled_for} (attempt ${attempts + 1} of ${allowed})`, { job: row.job })
-      void ctx.dispatcher.submit({ job, trigger: 'catchup', occurrence, claim: true, chained: true, priorAttempts: attempts })
+      ctx.log.info(`${row.job}: retrying the occurrence ${row.scheduled_for} (attempt ${attempts + 1} of ${allowed})`, {
+        job: row.job,
+      })
+      void ctx.dispatcher.submit({
+        job,
+        trigger: 'catchup',
+        occurrence,
+        claim: true,
+        chained: true,
+        priorAttempts: attempts,
+      })
     }
   }
   return recovered

@@ -62,7 +62,10 @@ export class ServeRuntime extends EventEmitter<RuntimeEvents> {
     this.recorder = new RunRecorder(options.store, options.clock, options.instance)
     this.services = this.servicesFor(options.config)
     options.store.batcher.onTransientError = (err, attempt) => {
-      if (attempt === 0) this.log.warn(`the state store is unreachable (${err instanceof Error ? err.message : String(err)}); writes are kept and retried`)
+      if (attempt === 0)
+        this.log.warn(
+          `the state store is unreachable (${err instanceof Error ? err.message : String(err)}); writes are kept and retried`,
+        )
     }
     this.dispatcher = new Dispatcher({
       maxConcurrent: options.config.maxConcurrent,
@@ -84,7 +87,9 @@ export class ServeRuntime extends EventEmitter<RuntimeEvents> {
     this.scheduler = new Scheduler(options.clock, {
       onDue: (due) => this.track(this.onDue(due)),
       onClockJump: ({ expected, actual }) =>
-        this.log.warn(`the clock jumped ${Math.round((actual - expected) / 1000)}s (suspend or time change); due occurrences follow the catch-up rules`),
+        this.log.warn(
+          `the clock jumped ${Math.round((actual - expected) / 1000)}s (suspend or time change); due occurrences follow the catch-up rules`,
+        ),
     })
   }
 
@@ -117,7 +122,13 @@ export class ServeRuntime extends EventEmitter<RuntimeEvents> {
       clock: this.options.clock,
       instance: this.options.instance,
       connections,
-      notifier: new Notifier(config.notifiers, { enabled: this.options.notify, log: this.log, store: this.options.store, clock: this.options.clock, onQueued: () => this.options.onNoticeQueued?.() }),
+      notifier: new Notifier(config.notifiers, {
+        enabled: this.options.notify,
+        log: this.log,
+        store: this.options.store,
+        clock: this.options.clock,
+        onQueued: () => this.options.onNoticeQueued?.(),
+      }),
       breakers: new Breakers(this.options.store, this.options.clock, config.resources),
       logger: this.options.logger,
       configDir: config.dir,
@@ -126,20 +137,33 @@ export class ServeRuntime extends EventEmitter<RuntimeEvents> {
           this.options.logger.info({ job, run: runId }, 'run started')
           this.emit('started', { job, runId })
         },
-        onRetry: (job, r) => this.options.logger.info({ job, attempt: r.attempt, delayMs: r.delayMs }, `retrying: ${r.error}`),
+        onRetry: (job, r) =>
+          this.options.logger.info({ job, attempt: r.attempt, delayMs: r.delayMs }, `retrying: ${r.error}`),
       },
     }
   }
 
   /** Background work (handling occurrences, dependency checks) is tracked so errors are logged and shutdown can wait. */
   private track(p: Promise<unknown>): void {
-    const tracked = p.catch((err) => this.log.error(`scheduler error: ${err instanceof Error ? err.message : String(err)}`)).finally(() => this.inflight.delete(tracked))
+    const tracked = p
+      .catch((err) => this.log.error(`scheduler error: ${err instanceof Error ? err.message : String(err)}`))
+      .finally(() => this.inflight.delete(tracked))
     this.inflight.add(tracked)
   }
 
   private onOutcome(outcome: RunOutcome): void {
     this.emit('outcome', outcome)
-    this.options.logger[outcomeLevel(outcome)]({ job: outcome.job, run: outcome.id, status: outcome.status, reason: outcome.reason, attempts: outcome.attempts, error: outcome.error }, outcomeMessage(outcome))
+    this.options.logger[outcomeLevel(outcome)](
+      {
+        job: outcome.job,
+        run: outcome.id,
+        status: outcome.status,
+        reason: outcome.reason,
+        attempts: outcome.attempts,
+        error: outcome.error,
+      },
+      outcomeMessage(outcome),
+    )
     this.track(this.dependencies.onOutcome(outcome))
   }
 
@@ -154,7 +178,10 @@ export class ServeRuntime extends EventEmitter<RuntimeEvents> {
     try {
       await this.handleDue(job, due)
     } catch (err) {
-      this.log.warn(`${job.name}: handling its due occurrences failed (${err instanceof Error ? err.message : String(err)}); they will be re-read from the store`, { job: job.name })
+      this.log.warn(
+        `${job.name}: handling its due occurrences failed (${err instanceof Error ? err.message : String(err)}); they will be re-read from the store`,
+        { job: job.name },
+      )
       this.resyncLater(job.name)
     }
   }
@@ -169,7 +196,8 @@ export class ServeRuntime extends EventEmitter<RuntimeEvents> {
         .get(name)
         .then((state) => {
           const job = this.config.jobs.get(name)
-          if (job) this.scheduler.schedule(job, state?.watermark ? Date.parse(state.watermark) : this.options.clock.now())
+          if (job)
+            this.scheduler.schedule(job, state?.watermark ? Date.parse(state.watermark) : this.options.clock.now())
         })
         .catch(() => this.resyncLater(name, Math.min(30_000, delayMs * 2)))
     }, delayMs).unref()
@@ -177,7 +205,13 @@ export class ServeRuntime extends EventEmitter<RuntimeEvents> {
 
   private async handleDue(job: JobDefinition, due: DueOccurrences): Promise<void> {
     await handleDueOccurrences(
-      { recorder: this.recorder, dispatcher: this.dispatcher, isPaused: (j) => this.paused.has(j), log: this.log, report: (o) => this.onOutcome(o) },
+      {
+        recorder: this.recorder,
+        dispatcher: this.dispatcher,
+        isPaused: (j) => this.paused.has(j),
+        log: this.log,
+        report: (o) => this.onOutcome(o),
+      },
       job,
       due.occurrences,
       due.now,
@@ -206,7 +240,15 @@ export class ServeRuntime extends EventEmitter<RuntimeEvents> {
   }
 
   async recover(): Promise<number> {
-    return recoverExpiredRuns({ store: this.options.store, recorder: this.recorder, dispatcher: this.dispatcher, jobs: () => this.config.jobs, instance: this.options.instance, clock: this.options.clock, log: this.log })
+    return recoverExpiredRuns({
+      store: this.options.store,
+      recorder: this.recorder,
+      dispatcher: this.dispatcher,
+      jobs: () => this.config.jobs,
+      instance: this.options.instance,
+      clock: this.options.clock,
+      log: this.log,
+    })
   }
 
   /** Applies a new, valid config as a diff: a changed schedule continues from now and never re-fires the past. */
@@ -235,7 +277,12 @@ export class ServeRuntime extends EventEmitter<RuntimeEvents> {
     const job = this.config.jobs.get(jobName)
     if (!job) return null
     if (this.paused.has(jobName)) {
-      const end = { status: 'skipped' as const, reason: 'paused', attempts: 0, summary: 'the job is paused (resume it to run it)' }
+      const end = {
+        status: 'skipped' as const,
+        reason: 'paused',
+        attempts: 0,
+        summary: 'the job is paused (resume it to run it)',
+      }
       const rec = await this.recorder.recordTerminal(job, trigger, null, end)
       if (!rec) return null
       onRecorded?.(rec.id, 'skipped')
@@ -266,7 +313,11 @@ export class ServeRuntime extends EventEmitter<RuntimeEvents> {
   async shutdown(graceMs: number, abortNow = false): Promise<void> {
     this.scheduler.stop()
     const now = this.options.clock.now()
-    await Promise.all(this.jobs().filter((j) => j.trigger && !j.core.enabled).map((j) => this.recorder.advanceWatermark(j.name, now)))
+    await Promise.all(
+      this.jobs()
+        .filter((j) => j.trigger && !j.core.enabled)
+        .map((j) => this.recorder.advanceWatermark(j.name, now)),
+    )
     this.dispatcher.stopAccepting()
     if (abortNow || !(await this.dispatcher.idle(graceMs))) {
       this.dispatcher.abortAll('interrupted')
@@ -280,12 +331,22 @@ export class ServeRuntime extends EventEmitter<RuntimeEvents> {
 
 /** One log line per outcome: a run that did not do its work (or alerted) is a warning, the rest information. */
 function outcomeLevel(outcome: RunOutcome): 'info' | 'warn' {
-  return outcome.status === 'failed' || outcome.status === 'timed_out' || outcome.status === 'alert' || outcome.status === 'interrupted' ? 'warn' : 'info'
+  return outcome.status === 'failed' ||
+    outcome.status === 'timed_out' ||
+    outcome.status === 'alert' ||
+    outcome.status === 'interrupted'
+    ? 'warn'
+    : 'info'
 }
 
 function outcomeMessage(o: RunOutcome): string {
   const status = o.status.replace('_', ' ')
   const reason = o.status === 'skipped' && o.reason ? ` (${o.reason})` : ''
-  const detail = o.error && o.error !== o.status ? `: ${o.error.split('\n')[0]}` : o.status === 'alert' && o.summary ? `: ${o.summary.split('\n')[0]}` : ''
+  const detail =
+    o.error && o.error !== o.status
+      ? `: ${o.error.split('\n')[0]}`
+      : o.status === 'alert' && o.summary
+        ? `: ${o.summary.split('\n')[0]}`
+        : ''
   return `run ${status}${reason}${detail}`
 }

@@ -105,7 +105,13 @@ export class Scheduler {
       return
     }
     this.pendingOccurrence.set(job.name, occurrence)
-    const fire: QueuedFire = { job: job.name, occurrence, dueAt: occurrence + jitterDelay(job.name, occurrence, job.core.jitter), generation: entry.generation, following: undefined }
+    const fire: QueuedFire = {
+      job: job.name,
+      occurrence,
+      dueAt: occurrence + jitterDelay(job.name, occurrence, job.core.jitter),
+      generation: entry.generation,
+      following: undefined,
+    }
     this.queue.push(fire)
     this.lookahead.push(fire)
     if (!this.lookaheadScheduled) {
@@ -122,7 +128,8 @@ export class Scheduler {
     for (; i < this.lookahead.length && (i & 63 || performance.now() < until); i++) {
       const fire = this.lookahead[i]
       const entry = this.jobs.get(fire.job)
-      if (fire.following === undefined && entry?.generation === fire.generation) fire.following = entry.job.trigger?.next(fire.occurrence) ?? null
+      if (fire.following === undefined && entry?.generation === fire.generation)
+        fire.following = entry.job.trigger?.next(fire.occurrence) ?? null
     }
     this.lookahead = i >= this.lookahead.length ? [] : this.lookahead.slice(i)
     if (this.lookahead.length) setImmediate(() => this.workLookahead())
@@ -147,7 +154,10 @@ export class Scheduler {
     const now = this.clock.now()
     this.lastProgressAt = now
     // Only a wake-up planned for the future can be late because of the clock (not one for an old due fire).
-    if (this.plannedWake > this.armedAt && (now - this.plannedWake > JUMP_THRESHOLD_MS || this.plannedWake - now > JUMP_THRESHOLD_MS)) {
+    if (
+      this.plannedWake > this.armedAt &&
+      (now - this.plannedWake > JUMP_THRESHOLD_MS || this.plannedWake - now > JUMP_THRESHOLD_MS)
+    ) {
       this.events.onClockJump?.({ expected: this.plannedWake, actual: now })
     }
     const due = new Map<string, { entry: Entry; fire: QueuedFire }>()
@@ -158,7 +168,9 @@ export class Scheduler {
       due.set(head.job, { entry, fire: head })
     }
     // Handed over highest priority first, so when slots are short the dispatcher sees them in that order.
-    const ordered = [...due.values()].sort((a, b) => b.entry.job.core.priority - a.entry.job.core.priority || a.fire.occurrence - b.fire.occurrence)
+    const ordered = [...due.values()].sort(
+      (a, b) => b.entry.job.core.priority - a.entry.job.core.priority || a.fire.occurrence - b.fire.occurrence,
+    )
     const handed: DueOccurrences[] = []
     for (const { entry, fire } of ordered) {
       const occurrences = [fire.occurrence]

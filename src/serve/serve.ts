@@ -63,8 +63,22 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   let reloadError: string | null = null
   // The outbox is delivered in the background, by whichever instance claims each notice first.
   let currentNotifiers = () => options.config.notifiers
-  const deliverer = new OutboxDeliverer({ store, clock, instance: options.instance, notifiers: () => currentNotifiers(), log })
-  const runtime = new ServeRuntime({ config: options.config, store, clock, logger: options.logger, instance: options.instance, notify: options.notify ?? true, onNoticeQueued: () => deliverer.wake() })
+  const deliverer = new OutboxDeliverer({
+    store,
+    clock,
+    instance: options.instance,
+    notifiers: () => currentNotifiers(),
+    log,
+  })
+  const runtime = new ServeRuntime({
+    config: options.config,
+    store,
+    clock,
+    logger: options.logger,
+    instance: options.instance,
+    notify: options.notify ?? true,
+    onNoticeQueued: () => deliverer.wake(),
+  })
 
   // The port first: a serve that cannot listen must leave nothing behind (no instance row shown as STALE, no run).
   let http: HttpServer | null = null
@@ -77,25 +91,47 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
     allowedHosts: runtime.config.serve.http?.allowedHosts ?? [],
   })
   if (httpConfig) {
-    const metrics = new ServeMetrics(store, options.version, () => new Map([...runtime.config.jobs.values()].map((j) => [j.name, j.type])))
+    const metrics = new ServeMetrics(
+      store,
+      options.version,
+      () => new Map([...runtime.config.jobs.values()].map((j) => [j.name, j.type])),
+    )
     runtime.on('outcome', (o) => metrics.observe(o))
     deliverer.onDelivery = (status, count) => metrics.noticeDelivery(status, count)
-    const health: HealthContext = { runtime, store, instance: options.instance, startedAt: clock.now(), reloadError: () => reloadError, thresholds: options.config.serve.health }
+    const health: HealthContext = {
+      runtime,
+      store,
+      instance: options.instance,
+      startedAt: clock.now(),
+      reloadError: () => reloadError,
+      thresholds: options.config.serve.health,
+    }
     const extendHttp = options.extendHttp
     const extend: ExtendHttp | undefined = extendHttp && ((app, httpPolicy) => extendHttp(app, httpPolicy, health))
     try {
       http = await startHttp({ port: httpConfig.port, host: httpConfig.host, policy, health, metrics, log, extend })
       bound = { host: httpConfig.host, port: Number(new URL(http.url).port) }
     } catch (err) {
-      log.error(`cannot listen on ${httpConfig.host}:${httpConfig.port}: ${err instanceof Error ? err.message : String(err)}`)
+      log.error(
+        `cannot listen on ${httpConfig.host}:${httpConfig.port}: ${err instanceof Error ? err.message : String(err)}`,
+      )
       await store.close()
       throw err
     }
   }
 
-  await store.control.registerInstance({ id: options.instance, host: os.hostname(), pid: process.pid, version: options.version, started_at: iso(), heartbeat_at: iso() })
+  await store.control.registerInstance({
+    id: options.instance,
+    host: os.hostname(),
+    pid: process.pid,
+    version: options.version,
+    started_at: iso(),
+    heartbeat_at: iso(),
+  })
   recordLastValidState(options.config.file, options.config.state)
-  const stopLeases = keepLeases(store, options.instance, clock, (err) => log.warn(`lease renewal failed: ${err instanceof Error ? err.message : String(err)}`))
+  const stopLeases = keepLeases(store, options.instance, clock, (err) =>
+    log.warn(`lease renewal failed: ${err instanceof Error ? err.message : String(err)}`),
+  )
   currentNotifiers = () => runtime.config.notifiers
   const recovered = await runtime.recover()
   if (recovered) log.info(`recovered ${recovered} run(s) left by stopped processes`)
@@ -106,7 +142,13 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   // History past the retention rules goes in the background, in small batches (one instance at a time).
   const pruneConnections = new ConnectionManager(options.config.connections, options.config.dir)
   await pruneConnections.prepare()
-  const retention = startRetentionLoop({ store, instance: options.instance, targets: () => retentionTargets(runtime.config, pruneConnections, log, () => clock.now()), defaults: () => runtime.config.retention, log })
+  const retention = startRetentionLoop({
+    store,
+    instance: options.instance,
+    targets: () => retentionTargets(runtime.config, pruneConnections, log, () => clock.now()),
+    defaults: () => runtime.config.retention,
+    log,
+  })
   const stateFile = guardStateFile(options.config.state, (problem) => {
     runtime.storeProblem = problem
     if (problem) log.error(problem)
@@ -129,7 +171,10 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
       .catch((err) => {
         reloadError = err instanceof Error ? err.message : String(err)
         const issues = err instanceof ConfigError ? err.issues.map((i) => `${i.path}: ${i.message}`) : undefined
-        log.error(`config change rejected; still running the previous config: ${reloadError}`, issues ? { issues } : undefined)
+        log.error(
+          `config change rejected; still running the previous config: ${reloadError}`,
+          issues ? { issues } : undefined,
+        )
       })
   })
   if (options.watch !== false) watcher.watch(options.config.sources)

@@ -10,7 +10,11 @@ export const STATE_FILE_CHECK_MS = 2000
  * to a file nobody can open, while the CLI makes a fresh one. `onChange` is told the problem (a sentence)
  * or null when the very same file (device and inode) is back.
  */
-export function guardStateFile(database: DatabaseConfig, onChange: (problem: string | null) => void, intervalMs = STATE_FILE_CHECK_MS): { stop(): void } {
+export function guardStateFile(
+  database: DatabaseConfig,
+  onChange: (problem: string | null) => void,
+  intervalMs = STATE_FILE_CHECK_MS,
+): { stop(): void } {
   const filename = database.client === 'better-sqlite3' ? database.filename : undefined
   if (!filename || filename === ':memory:') return { stop() {} }
   const identity = (): { dev: number; ino: number } | null => {

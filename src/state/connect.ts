@@ -88,14 +88,28 @@ export function knexConfig(db: DatabaseConfig, ownDatabase = false): Knex.Config
   }
   const pool = { min: db.pool?.min ?? 0, max: db.pool?.max ?? 10 }
   if (db.client === 'pg') {
-    return { client: 'pg', log: quietKnexLog, connection: db.connection as Knex.StaticConnectionConfig, searchPath: db.schema ? [db.schema] : undefined, pool }
+    return {
+      client: 'pg',
+      log: quietKnexLog,
+      connection: db.connection as Knex.StaticConnectionConfig,
+      searchPath: db.schema ? [db.schema] : undefined,
+      pool,
+    }
   }
   const connection = typeof db.connection === 'string' ? { uri: db.connection } : db.connection
-  return { client: 'mysql2', log: quietKnexLog, connection: { ...(connection as object), supportBigNumbers: true, dateStrings: true } as Knex.StaticConnectionConfig, pool }
+  return {
+    client: 'mysql2',
+    log: quietKnexLog,
+    connection: {
+      ...(connection as object),
+      supportBigNumbers: true,
+      dateStrings: true,
+    } as Knex.StaticConnectionConfig,
+    pool,
+  }
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
-
 
 /** Opens a knex instance and proves the database answers, with a clear, redacted error if not. */
 export async function openKnex(db: DatabaseConfig, ownDatabase = false): Promise<Knex> {

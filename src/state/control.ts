@@ -52,7 +52,9 @@ export class ControlRepository {
   }
 
   async addRequest(row: Omit<RequestRow, 'id' | 'handled_at' | 'handled_by' | 'run_id'>): Promise<number> {
-    const [id] = await this.knex('requests').insert({ ...row, handled_at: null, handled_by: null, run_id: null }, ['id'])
+    const [id] = await this.knex('requests').insert({ ...row, handled_at: null, handled_by: null, run_id: null }, [
+      'id',
+    ])
     return typeof id === 'object' ? (id as { id: number }).id : Number(id)
   }
 
@@ -62,7 +64,10 @@ export class ControlRepository {
 
   /** Takes a request for this instance; false when another instance took it first. */
   async claimRequest(id: number, by: string, at: string): Promise<boolean> {
-    const n = await this.knex('requests').where({ id }).whereNull('handled_at').update({ handled_at: at, handled_by: by })
+    const n = await this.knex('requests')
+      .where({ id })
+      .whereNull('handled_at')
+      .update({ handled_at: at, handled_by: by })
     return Number(n) === 1
   }
 
@@ -76,11 +81,21 @@ export class ControlRepository {
    */
   async setPaused(job: string, paused: boolean, at: string, reason?: string, by?: string): Promise<void> {
     const stored = paused && reason ? redactThenTruncate(reason, PAUSE_REASON_MAX) : null
-    await this.knex('job_state').insert({ job, paused: false, consecutive_failures: 0, updated_at: at }).onConflict('job').ignore()
+    await this.knex('job_state')
+      .insert({ job, paused: false, consecutive_failures: 0, updated_at: at })
+      .onConflict('job')
+      .ignore()
     await this.knex('job_state')
       .where({ job })
       .update({ paused, paused_at: paused ? at : null, pause_reason: stored, updated_at: at })
-    if (by) await this.knex('actions').insert({ job, action: paused ? 'pause' : 'resume', detail: `by ${by}${stored ? `: ${stored}` : ''}`, run_id: null, created_at: at })
+    if (by)
+      await this.knex('actions').insert({
+        job,
+        action: paused ? 'pause' : 'resume',
+        detail: `by ${by}${stored ? `: ${stored}` : ''}`,
+        run_id: null,
+        created_at: at,
+      })
   }
 
   async pausedJobs(): Promise<Set<string>> {
@@ -95,13 +110,20 @@ export class ControlRepository {
 
   /** Running or queued rows whose owner stopped vouching for them. */
   async expiredRuns(now: string, limit = 500): Promise<RunRow[]> {
-    return this.knex('runs').whereIn('status', ['running', 'queued']).andWhere('lease_until', '<', now).orderBy('created_at').limit(limit)
+    return this.knex('runs')
+      .whereIn('status', ['running', 'queued'])
+      .andWhere('lease_until', '<', now)
+      .orderBy('created_at')
+      .limit(limit)
   }
 
   /** Running or queued rows owned by these instances, whatever their lease says. */
   async runsOf(instances: string[]): Promise<RunRow[]> {
     if (!instances.length) return []
-    return this.knex('runs').whereIn('status', ['running', 'queued']).whereIn('instance', instances).orderBy('created_at')
+    return this.knex('runs')
+      .whereIn('status', ['running', 'queued'])
+      .whereIn('instance', instances)
+      .orderBy('created_at')
   }
 
   /** Instances that own running or queued rows. */

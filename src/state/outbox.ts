@@ -26,7 +26,10 @@ export interface NoticeRow {
   coalesced_into: string | null
 }
 
-export type NewNotice = Pick<NoticeRow, 'key' | 'notifier' | 'job' | 'run_id' | 'event' | 'body' | 'created_at' | 'next_attempt_at' | 'expires_at'>
+export type NewNotice = Pick<
+  NoticeRow,
+  'key' | 'notifier' | 'job' | 'run_id' | 'event' | 'body' | 'created_at' | 'next_attempt_at' | 'expires_at'
+>
 
 const normalize = (r: NoticeRow): NoticeRow => ({ ...r, id: Number(r.id), attempts: Number(r.attempts) })
 
@@ -55,50 +58,96 @@ export class OutboxRepository {
       .whereIn('status', UNDELIVERED)
       .andWhere((q) => q.whereNull('claim_until').orWhere('claim_until', '<', now))
       .update({ claimed_by: token, claim_until: until })
-    const rows = await this.knex('notices').whereIn('id', ids).andWhere({ claimed_by: token, claim_until: until }).select('id')
+    const rows = await this.knex('notices')
+      .whereIn('id', ids)
+      .andWhere({ claimed_by: token, claim_until: until })
+      .select('id')
     return new Set(rows.map((r: { id: number }) => Number(r.id)))
   }
 
   async release(ids: number[], token: string): Promise<void> {
     if (!ids.length) return
-    await this.knex('notices').whereIn('id', ids).andWhere({ claimed_by: token }).update({ claimed_by: null, claim_until: null })
+    await this.knex('notices')
+      .whereIn('id', ids)
+      .andWhere({ claimed_by: token })
+      .update({ claimed_by: null, claim_until: null })
   }
 
   /** `head` was delivered, carrying `others` with it (a coalesced backlog). */
   async markSent(head: number, others: number[], headKey: string, at: string, token: string): Promise<void> {
     await this.knex.transaction(async (trx) => {
-      await trx('notices').where({ id: head, claimed_by: token }).update({ status: 'sent', sent_at: at, attempts: trx.raw('attempts + 1'), claimed_by: null, claim_until: null, last_error: null })
-      if (others.length) await trx('notices').whereIn('id', others).andWhere({ claimed_by: token }).update({ status: 'sent', sent_at: at, coalesced_into: headKey, claimed_by: null, claim_until: null })
+      await trx('notices')
+        .where({ id: head, claimed_by: token })
+        .update({
+          status: 'sent',
+          sent_at: at,
+          attempts: trx.raw('attempts + 1'),
+          claimed_by: null,
+          claim_until: null,
+          last_error: null,
+        })
+      if (others.length)
+        await trx('notices')
+          .whereIn('id', others)
+          .andWhere({ claimed_by: token })
+          .update({ status: 'sent', sent_at: at, coalesced_into: headKey, claimed_by: null, claim_until: null })
     })
   }
 
-  async markFailed(ids: number[], error: string, nextAttemptAt: string, token: string, countAttempt = true): Promise<void> {
+  async markFailed(
+    ids: number[],
+    error: string,
+    nextAttemptAt: string,
+    token: string,
+    countAttempt = true,
+  ): Promise<void> {
     if (!ids.length) return
     await this.knex('notices')
       .whereIn('id', ids)
       .andWhere({ claimed_by: token })
-      .update({ status: 'failed', last_error: error, next_attempt_at: nextAttemptAt, claimed_by: null, claim_until: null, ...(countAttempt ? { attempts: this.knex.raw('attempts + 1') } : {}) })
+      .update({
+        status: 'failed',
+        last_error: error,
+        next_attempt_at: nextAttemptAt,
+        claimed_by: null,
+        claim_until: null,
+        ...(countAttempt ? { attempts: this.knex.raw('attempts + 1') } : {}),
+      })
   }
 
   /** Rate-limited: tried later, not counted as a failed attempt. */
   async defer(ids: number[], nextAttemptAt: string, reason: string, token: string): Promise<void> {
     if (!ids.length) return
-    await this.knex('notices').whereIn('id', ids).andWhere({ claimed_by: token }).update({ next_attempt_at: nextAttemptAt, last_error: reason, claimed_by: null, claim_until: null })
+    await this.knex('notices')
+      .whereIn('id', ids)
+      .andWhere({ claimed_by: token })
+      .update({ next_attempt_at: nextAttemptAt, last_error: reason, claimed_by: null, claim_until: null })
   }
 
   async expire(ids: number[], token: string): Promise<void> {
     if (!ids.length) return
-    await this.knex('notices').whereIn('id', ids).andWhere({ claimed_by: token }).update({ status: 'expired', claimed_by: null, claim_until: null })
+    await this.knex('notices')
+      .whereIn('id', ids)
+      .andWhere({ claimed_by: token })
+      .update({ status: 'expired', claimed_by: null, claim_until: null })
   }
 
   /** Deliveries through a notifier since `since` (a coalesced backlog is one delivery). */
   async sentSince(notifier: string, since: string): Promise<{ count: number; oldest: string | null }> {
-    const row = await this.knex('notices').where({ notifier, status: 'sent' }).whereNull('coalesced_into').andWhere('sent_at', '>=', since).count({ n: '*' }).min({ oldest: 'sent_at' }).first()
+    const row = await this.knex('notices')
+      .where({ notifier, status: 'sent' })
+      .whereNull('coalesced_into')
+      .andWhere('sent_at', '>=', since)
+      .count({ n: '*' })
+      .min({ oldest: 'sent_at' })
+      .first()
     return { count: Number(row?.n ?? 0), oldest: (row?.oldest as string | null) ?? null }
   }
 
   async list(options: { status?: NoticeStatus; limit?: number } = {}): Promise<NoticeRow[]> {
-    const q = this.knex('notices').orderBy('id', 'desc').limit(options.limit ?? 100)
+    const q = this.knex('notices')
+      .orderBy('id', 'desc')
+      .limit(options.limit ?? 100)
     if (options.status) q.where({ status: options.status })
     return (await q).map(normalize)
   }
@@ -125,14 +174,24 @@ export class OutboxRepository {
       await this.knex('notices')
         .where({ id: r.id })
         .whereIn('status', ['failed', 'expired'])
-        .update({ status: 'pending', next_attempt_at: now, expires_at: expiresAt(r.notifier), claimed_by: null, claim_until: null })
+        .update({
+          status: 'pending',
+          next_attempt_at: now,
+          expires_at: expiresAt(r.notifier),
+          claimed_by: null,
+          claim_until: null,
+        })
     }
     return rows.length
   }
 
   /** Undelivered notices, and when the oldest of them was written. */
   async backlog(): Promise<{ pending: number; oldest: string | null }> {
-    const row = await this.knex('notices').whereIn('status', UNDELIVERED).count({ n: '*' }).min({ oldest: 'created_at' }).first()
+    const row = await this.knex('notices')
+      .whereIn('status', UNDELIVERED)
+      .count({ n: '*' })
+      .min({ oldest: 'created_at' })
+      .first()
     return { pending: Number(row?.n ?? 0), oldest: (row?.oldest as string | null) ?? null }
   }
 }

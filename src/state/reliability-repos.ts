@@ -48,21 +48,35 @@ export class BreakerRepository {
   }
 
   async all(): Promise<BreakerRow[]> {
-    return (await this.knex('breakers').orderBy('name')).map((r: BreakerRow) => ({ ...r, failures: Number(r.failures) }))
+    return (await this.knex('breakers').orderBy('name')).map((r: BreakerRow) => ({
+      ...r,
+      failures: Number(r.failures),
+    }))
   }
 
   async ensure(name: string, at: string): Promise<void> {
-    await this.knex('breakers').insert({ name, state: 'closed', failures: 0, opened_at: null, trial_run_id: null, updated_at: at }).onConflict('name').ignore()
+    await this.knex('breakers')
+      .insert({ name, state: 'closed', failures: 0, opened_at: null, trial_run_id: null, updated_at: at })
+      .onConflict('name')
+      .ignore()
   }
 
   /** Moves the breaker from `from` (as last seen, by updated_at) to `changes`; false if someone else moved it first. */
-  async transition(name: string, from: Pick<BreakerRow, 'state' | 'updated_at'>, changes: Partial<BreakerRow>): Promise<boolean> {
-    const n = await this.knex('breakers').where({ name, state: from.state, updated_at: from.updated_at }).update(changes)
+  async transition(
+    name: string,
+    from: Pick<BreakerRow, 'state' | 'updated_at'>,
+    changes: Partial<BreakerRow>,
+  ): Promise<boolean> {
+    const n = await this.knex('breakers')
+      .where({ name, state: from.state, updated_at: from.updated_at })
+      .update(changes)
     return Number(n) === 1
   }
 
   async reset(name: string, at: string): Promise<boolean> {
-    const n = await this.knex('breakers').where({ name }).update({ state: 'closed', failures: 0, opened_at: null, trial_run_id: null, updated_at: at })
+    const n = await this.knex('breakers')
+      .where({ name })
+      .update({ state: 'closed', failures: 0, opened_at: null, trial_run_id: null, updated_at: at })
     return Number(n) === 1
   }
 }
@@ -77,7 +91,10 @@ export class DeadLetterRepository {
 
   async list(options: { includeResolved?: boolean; job?: string; limit?: number } = {}): Promise<DeadLetterRow[]> {
     // Unresolved letters first (they need someone), newest first within each group.
-    const q = this.knex('dead_letters').orderByRaw('case when resolved_at is null then 0 else 1 end').orderBy('id', 'desc').limit(options.limit ?? 100)
+    const q = this.knex('dead_letters')
+      .orderByRaw('case when resolved_at is null then 0 else 1 end')
+      .orderBy('id', 'desc')
+      .limit(options.limit ?? 100)
     if (!options.includeResolved) q.whereNull('resolved_at')
     if (options.job) q.where({ job: options.job })
     return (await q).map(normalizeLetter)
@@ -120,7 +137,11 @@ export class NotificationRepository {
   }
 
   async sentSince(notifier: string, since: string): Promise<number> {
-    const row = await this.knex('notifications').where({ notifier, status: 'sent' }).andWhere('created_at', '>=', since).count({ n: '*' }).first()
+    const row = await this.knex('notifications')
+      .where({ notifier, status: 'sent' })
+      .andWhere('created_at', '>=', since)
+      .count({ n: '*' })
+      .first()
     return Number(row?.n ?? 0)
   }
 
@@ -141,7 +162,10 @@ export class ActionRepository {
     return row?.created_at ?? null
   }
 
-  async list(job?: string, limit = 100): Promise<Array<{ job: string; action: string; detail: string | null; run_id: string | null; created_at: string }>> {
+  async list(
+    job?: string,
+    limit = 100,
+  ): Promise<Array<{ job: string; action: string; detail: string | null; run_id: string | null; created_at: string }>> {
     const q = this.knex('actions').orderBy('id', 'desc').limit(limit)
     if (job) q.where({ job })
     return q

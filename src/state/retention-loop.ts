@@ -11,7 +11,10 @@ export interface RetentionLoopOptions {
   /** Read at each prune (serve reloads its config). */
   targets: () => PruneTarget[]
   defaults: () => RunPolicy & { pruneEvery: number }
-  log: { info(msg: string, extra?: Record<string, unknown>): void; warn(msg: string, extra?: Record<string, unknown>): void }
+  log: {
+    info(msg: string, extra?: Record<string, unknown>): void
+    warn(msg: string, extra?: Record<string, unknown>): void
+  }
   onPruned?: (report: PruneReport) => void
   /** Rows per delete; small, so a write transaction is short. */
   batchSize?: number
@@ -23,7 +26,10 @@ export interface RetentionLoopOptions {
  * serve's background pruning: every `pruneEvery`, one instance at a time (a lease row), in small batches
  * with pauses between them, so fires and run writes never wait behind it. Stopping aborts it between batches.
  */
-export function startRetentionLoop(options: RetentionLoopOptions): { stop(): Promise<void>; pruneNow(): Promise<PruneReport | null> } {
+export function startRetentionLoop(options: RetentionLoopOptions): {
+  stop(): Promise<void>
+  pruneNow(): Promise<PruneReport | null>
+} {
   const repo = new RetentionRepository(options.store.knex)
   const controller = new AbortController()
   let timer: NodeJS.Timeout | null = null
@@ -40,9 +46,13 @@ export function startRetentionLoop(options: RetentionLoopOptions): { stop(): Pro
         batchSize: options.batchSize ?? 200,
         pauseMs: options.pauseMs ?? 20,
         signal: controller.signal,
-        onError: (what, err) => options.log.warn(`retention: ${what} failed: ${err instanceof Error ? err.message : String(err)}`),
+        onError: (what, err) =>
+          options.log.warn(`retention: ${what} failed: ${err instanceof Error ? err.message : String(err)}`),
       })
-      if (report.totals.runs || report.totals.plugin) options.log.info(`retention: pruned ${report.totals.runs} run(s), ${report.totals.plugin} plugin row(s)`, { pruned: report.totals })
+      if (report.totals.runs || report.totals.plugin)
+        options.log.info(`retention: pruned ${report.totals.runs} run(s), ${report.totals.plugin} plugin row(s)`, {
+          pruned: report.totals,
+        })
       options.onPruned?.(report)
       return report
     } finally {
@@ -64,11 +74,14 @@ export function startRetentionLoop(options: RetentionLoopOptions): { stop(): Pro
 
   const schedule = (ms: number) => {
     // setTimeout takes at most 2^31-1 ms (~24.8 days); a longer pruneEvery waits that long, then again.
-    timer = setTimeout(() => {
-      void pruneNow().finally(() => {
-        if (!controller.signal.aborted) schedule(options.defaults().pruneEvery)
-      })
-    }, Math.min(ms, 2_147_483_647))
+    timer = setTimeout(
+      () => {
+        void pruneNow().finally(() => {
+          if (!controller.signal.aborted) schedule(options.defaults().pruneEvery)
+        })
+      },
+      Math.min(ms, 2_147_483_647),
+    )
     timer.unref?.()
   }
   schedule(Math.min(60_000, options.defaults().pruneEvery))

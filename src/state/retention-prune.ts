@@ -38,7 +38,15 @@ export interface PruneReport {
   dryRun: boolean
   jobs: Array<{ job: string; cutoff: string | null } & PruneCounts & { plugin: number }>
   totals: PruneCounts & { plugin: number }
-  other: { noticesSent: number; noticesExpired: number; deadLettersResolved: number; deadLettersUnresolved: number; notifications: number; actions: number; requests: number }
+  other: {
+    noticesSent: number
+    noticesExpired: number
+    deadLettersResolved: number
+    deadLettersUnresolved: number
+    notifications: number
+    actions: number
+    requests: number
+  }
   space: 'incremental' | 'vacuumed' | 'none' | 'not-sqlite' | 'skipped'
 }
 
@@ -50,13 +58,22 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 export async function pruneStore(store: Store, options: PruneOptions): Promise<PruneReport> {
   const repo = new RetentionRepository(store.knex)
   const batch = options.batchSize ?? 500
-  const pause = (): Promise<void> => (options.pauseMs ? sleep(options.pauseMs) : new Promise<void>((r) => setImmediate(r)))
+  const pause = (): Promise<void> =>
+    options.pauseMs ? sleep(options.pauseMs) : new Promise<void>((r) => setImmediate(r))
   const aborted = () => options.signal?.aborted === true
   const report: PruneReport = {
     dryRun: options.dryRun,
     jobs: [],
     totals: { runs: 0, run_attempts: 0, notifications: 0, notices: 0, plugin: 0 },
-    other: { noticesSent: 0, noticesExpired: 0, deadLettersResolved: 0, deadLettersUnresolved: 0, notifications: 0, actions: 0, requests: 0 },
+    other: {
+      noticesSent: 0,
+      noticesExpired: 0,
+      deadLettersResolved: 0,
+      deadLettersUnresolved: 0,
+      notifications: 0,
+      actions: 0,
+      requests: 0,
+    },
     space: 'skipped',
   }
   const configured = new Map(options.targets.map((t) => [t.job, t]))
@@ -92,11 +109,24 @@ export async function pruneStore(store: Store, options: PruneOptions): Promise<P
     report.totals.plugin += plugin
   }
   if (!aborted()) {
-    const older = (table: string, column: string, keepMs: number, where: Parameters<RetentionRepository['pruneOlder']>[3]) => repo.pruneOlder(table, column, iso(options.now - keepMs), where, options.dryRun, batch, pause)
-    report.other.noticesSent = await older('notices', 'sent_at', OUTBOX_SENT_KEEP_MS, (q) => q.where({ status: 'sent' }))
-    report.other.noticesExpired = await older('notices', 'expires_at', OUTBOX_EXPIRED_KEEP_MS, (q) => q.where({ status: 'expired' }))
-    report.other.deadLettersResolved = await older('dead_letters', 'resolved_at', RESOLVED_LETTER_KEEP_MS, (q) => q.whereNotNull('resolved_at'))
-    report.other.deadLettersUnresolved = await older('dead_letters', 'failed_at', options.defaults.maxAge, (q) => q.whereNull('resolved_at'))
+    const older = (
+      table: string,
+      column: string,
+      keepMs: number,
+      where: Parameters<RetentionRepository['pruneOlder']>[3],
+    ) => repo.pruneOlder(table, column, iso(options.now - keepMs), where, options.dryRun, batch, pause)
+    report.other.noticesSent = await older('notices', 'sent_at', OUTBOX_SENT_KEEP_MS, (q) =>
+      q.where({ status: 'sent' }),
+    )
+    report.other.noticesExpired = await older('notices', 'expires_at', OUTBOX_EXPIRED_KEEP_MS, (q) =>
+      q.where({ status: 'expired' }),
+    )
+    report.other.deadLettersResolved = await older('dead_letters', 'resolved_at', RESOLVED_LETTER_KEEP_MS, (q) =>
+      q.whereNotNull('resolved_at'),
+    )
+    report.other.deadLettersUnresolved = await older('dead_letters', 'failed_at', options.defaults.maxAge, (q) =>
+      q.whereNull('resolved_at'),
+    )
     report.other.notifications = await older('notifications', 'created_at', options.defaults.maxAge, () => {})
     report.other.actions = await older('actions', 'created_at', options.defaults.maxAge, () => {})
     report.other.requests = await older('requests', 'created_at', REQUEST_KEEP_MS, (q) => q.whereNotNull('handled_at'))

@@ -35,7 +35,14 @@ export class RetentionRepository {
    * Null when the job has no more than keepPerJob runs.
    */
   async cutoff(job: string, policy: RunPolicy, now: number): Promise<string | null> {
-    const boundary = await this.knex('runs').where({ job }).orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).offset(policy.keepPerJob - 1).first('created_at')
+    const boundary = await this.knex('runs')
+      .where({ job })
+      .orderBy([
+        { column: 'created_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .offset(policy.keepPerJob - 1)
+      .first('created_at')
     if (!boundary) return null
     const byAge = iso(now - policy.maxAge)
     return boundary.created_at < byAge ? boundary.created_at : byAge
@@ -44,16 +51,40 @@ export class RetentionRepository {
   /** The newest run of each status the job has had: kept whatever their age (status and breakers stay true). */
   async protectedRuns(job: string, statuses: readonly string[]): Promise<Set<string>> {
     const ids = await Promise.all(
-      statuses.map((status) => this.knex('runs').where({ job, status }).orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).first('id')),
+      statuses.map((status) =>
+        this.knex('runs')
+          .where({ job, status })
+          .orderBy([
+            { column: 'created_at', order: 'desc' },
+            { column: 'id', order: 'desc' },
+          ])
+          .first('id'),
+      ),
     )
     return new Set(ids.filter(Boolean).map((r: { id: string }) => r.id))
   }
 
   /** The next batch of prunable run ids of a job, oldest first (never running or queued ones). */
-  async candidates(job: string, before: string, limit: number, afterId?: { created_at: string; id: string }): Promise<Array<{ id: string; created_at: string }>> {
+  async candidates(
+    job: string,
+    before: string,
+    limit: number,
+    afterId?: { created_at: string; id: string },
+  ): Promise<Array<{ id: string; created_at: string }>> {
     const q = this.knex('runs').where({ job }).andWhere('created_at', '<', before).whereNotIn('status', ACTIVE)
-    if (afterId) q.andWhere((w) => w.where('created_at', '>', afterId.created_at).orWhere((x) => x.where('created_at', afterId.created_at).andWhere('id', '>', afterId.id)))
-    return q.orderBy([{ column: 'created_at', order: 'asc' }, { column: 'id', order: 'asc' }]).limit(limit).select('id', 'created_at')
+    if (afterId)
+      q.andWhere((w) =>
+        w
+          .where('created_at', '>', afterId.created_at)
+          .orWhere((x) => x.where('created_at', afterId.created_at).andWhere('id', '>', afterId.id)),
+      )
+    return q
+      .orderBy([
+        { column: 'created_at', order: 'asc' },
+        { column: 'id', order: 'asc' },
+      ])
+      .limit(limit)
+      .select('id', 'created_at')
   }
 
   /** Deletes runs with their attempts, delivery log rows and delivered or expired notices, in one transaction. */
@@ -62,7 +93,9 @@ export class RetentionRepository {
     return this.knex.transaction(async (trx) => {
       const run_attempts = Number(await trx('run_attempts').whereIn('run_id', ids).delete())
       const notifications = Number(await trx('notifications').whereIn('run_id', ids).delete())
-      const notices = Number(await trx('notices').whereIn('run_id', ids).whereIn('status', ['sent', 'expired']).delete())
+      const notices = Number(
+        await trx('notices').whereIn('run_id', ids).whereIn('status', ['sent', 'expired']).delete(),
+      )
       const runs = Number(await trx('runs').whereIn('id', ids).delete())
       return { runs, run_attempts, notifications, notices }
     })
@@ -84,7 +117,15 @@ export class RetentionRepository {
    * Rows of a table older than `before` on `column` (with `where`), deleted `limit` at a time by primary
    * key `id`; dry: counted. For tables whose rows have their own rule (outbox, dead letters, logs).
    */
-  async pruneOlder(table: string, column: string, before: string, where: (q: Knex.QueryBuilder) => void, dryRun: boolean, limit: number, pause: () => Promise<void>): Promise<number> {
+  async pruneOlder(
+    table: string,
+    column: string,
+    before: string,
+    where: (q: Knex.QueryBuilder) => void,
+    dryRun: boolean,
+    limit: number,
+    pause: () => Promise<void>,
+  ): Promise<number> {
     const base = () => {
       const q = this.knex(table).where(column, '<', before)
       where(q)
@@ -106,7 +147,10 @@ export class RetentionRepository {
    */
   async takeLease(holder: string, now: number, ttlMs: number): Promise<boolean> {
     const key = { namespace: 'circadian', key: 'retention-lease' }
-    await this.knex('kv').insert({ ...key, value: JSON.stringify(''), updated_at: iso(0) }).onConflict(['namespace', 'key']).ignore()
+    await this.knex('kv')
+      .insert({ ...key, value: JSON.stringify(''), updated_at: iso(0) })
+      .onConflict(['namespace', 'key'])
+      .ignore()
     const n = await this.knex('kv')
       .where(key)
       .andWhere((q) => q.where('updated_at', '<', iso(now - ttlMs)).orWhere('value', JSON.stringify(holder)))
@@ -115,7 +159,9 @@ export class RetentionRepository {
   }
 
   async releaseLease(holder: string): Promise<void> {
-    await this.knex('kv').where({ namespace: 'circadian', key: 'retention-lease', value: JSON.stringify(holder) }).update({ updated_at: iso(0) })
+    await this.knex('kv')
+      .where({ namespace: 'circadian', key: 'retention-lease', value: JSON.stringify(holder) })
+      .update({ updated_at: iso(0) })
   }
 
   /** SQLite: give freed pages back to the file system (auto_vacuum=INCREMENTAL); reports the mode found. */

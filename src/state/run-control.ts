@@ -28,7 +28,9 @@ export class RunControlRepository {
   constructor(private readonly knex: Knex) {}
 
   async recordProcess(runId: string, process: { pgid: number; host: string; procStart: string | null }): Promise<void> {
-    await this.knex('runs').where({ id: runId }).update({ pgid: process.pgid, host: process.host, proc_start: process.procStart })
+    await this.knex('runs')
+      .where({ id: runId })
+      .update({ pgid: process.pgid, host: process.host, proc_start: process.procStart })
   }
 
   /** Asks for a running or queued run to stop; false when it is not running or queued (any more). */

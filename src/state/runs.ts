@@ -1,6 +1,16 @@
 import type { Knex } from 'knex'
 
-export const RUN_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'alert', 'skipped', 'timed_out', 'interrupted', 'missed'] as const
+export const RUN_STATUSES = [
+  'queued',
+  'running',
+  'succeeded',
+  'failed',
+  'alert',
+  'skipped',
+  'timed_out',
+  'interrupted',
+  'missed',
+] as const
 export type RunStatus = (typeof RUN_STATUSES)[number]
 export const TERMINAL_STATUSES: readonly RunStatus[] = RUN_STATUSES.filter((s) => s !== 'running' && s !== 'queued')
 
@@ -62,7 +72,12 @@ export class RunRepository {
     const q = this.knex('runs').select('*')
     if (query.job) q.where('job', query.job)
     if (query.status) q.where('status', query.status)
-    const order = query.job ? [{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }] : [{ column: 'id', order: 'desc' }]
+    const order = query.job
+      ? [
+          { column: 'created_at', order: 'desc' },
+          { column: 'id', order: 'desc' },
+        ]
+      : [{ column: 'id', order: 'desc' }]
     const rows = await q.orderBy(order).limit(query.limit ?? 20)
     return rows.map((r) => normalize(r)!)
   }
@@ -72,7 +87,10 @@ export class RunRepository {
     const row = await this.knex('runs')
       .where({ job })
       .whereNotIn('status', ['running', 'queued', 'skipped', 'missed'])
-      .orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }])
+      .orderBy([
+        { column: 'created_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
       .first()
     return normalize(row)
   }

@@ -6,7 +6,12 @@ import { JobStateRepository } from './job-state.js'
 import { KeyValueRepository } from './kv.js'
 import { migrateToLatest } from './migrate.js'
 import { OutboxRepository } from './outbox.js'
-import { ActionRepository, BreakerRepository, DeadLetterRepository, NotificationRepository } from './reliability-repos.js'
+import {
+  ActionRepository,
+  BreakerRepository,
+  DeadLetterRepository,
+  NotificationRepository,
+} from './reliability-repos.js'
 import { RunControlRepository } from './run-control.js'
 import { RunRepository } from './runs.js'
 import { WriteBatcher } from './write-batch.js'

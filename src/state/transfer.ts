@@ -28,11 +28,19 @@ export interface ExportHeader {
 
 /** The whole state as JSON lines: a header, then one `{ table, row }` line per row. */
 export async function* exportState(knex: Knex): AsyncGenerator<string> {
-  const header: ExportHeader = { circadian: 'state', version: 1, exportedAt: new Date().toISOString(), migrations: MIGRATIONS.map((m) => m.name) }
+  const header: ExportHeader = {
+    circadian: 'state',
+    version: 1,
+    exportedAt: new Date().toISOString(),
+    migrations: MIGRATIONS.map((m) => m.name),
+  }
   yield JSON.stringify(header)
   for (const table of TABLES) {
     for (let offset = 0; ; offset += PAGE) {
-      const rows: Array<Record<string, unknown>> = await knex(table.name).orderBy(table.key.map((column) => ({ column }))).limit(PAGE).offset(offset)
+      const rows: Array<Record<string, unknown>> = await knex(table.name)
+        .orderBy(table.key.map((column) => ({ column })))
+        .limit(PAGE)
+        .offset(offset)
       for (const row of rows) {
         for (const b of table.booleans ?? []) row[b] = Boolean(row[b])
         yield JSON.stringify({ table: table.name, row })
@@ -46,7 +54,10 @@ export async function* exportState(knex: Knex): AsyncGenerator<string> {
  * Reads an export into this store (already migrated). Rows whose key exists are left as they are, so an
  * import can be repeated. Returns rows read and inserted per table.
  */
-export async function importState(knex: Knex, lines: AsyncIterable<string>): Promise<Record<string, { read: number; inserted: number }>> {
+export async function importState(
+  knex: Knex,
+  lines: AsyncIterable<string>,
+): Promise<Record<string, { read: number; inserted: number }>> {
   const counts: Record<string, { read: number; inserted: number }> = {}
   const pending = new Map<string, Array<Record<string, unknown>>>()
   const byName = new Map(TABLES.map((t) => [t.name, t]))
@@ -72,13 +83,18 @@ export async function importState(knex: Knex, lines: AsyncIterable<string>): Pro
       throw new UserError(`line ${lineNo}: not JSON (an export has one JSON object per line)`)
     }
     if (!sawHeader) {
-      if (parsed.circadian !== 'state') throw new UserError(`line ${lineNo}: not a circadian state export (the first line should be its header)`)
-      if (parsed.version !== 1) throw new UserError(`line ${lineNo}: export version ${parsed.version} is not supported (expected 1)`)
+      if (parsed.circadian !== 'state')
+        throw new UserError(`line ${lineNo}: not a circadian state export (the first line should be its header)`)
+      if (parsed.version !== 1)
+        throw new UserError(`line ${lineNo}: export version ${parsed.version} is not supported (expected 1)`)
       sawHeader = true
       continue
     }
     const table = parsed.table ? byName.get(parsed.table) : undefined
-    if (!table || !parsed.row || typeof parsed.row !== 'object') throw new UserError(`line ${lineNo}: expected { "table": one of ${TABLES.map((t) => t.name).join(', ')}, "row": {...} }`)
+    if (!table || !parsed.row || typeof parsed.row !== 'object')
+      throw new UserError(
+        `line ${lineNo}: expected { "table": one of ${TABLES.map((t) => t.name).join(', ')}, "row": {...} }`,
+      )
     counts[table.name] ??= { read: 0, inserted: 0 }
     counts[table.name].read++
     const list = pending.get(table.name) ?? []
@@ -92,7 +108,10 @@ export async function importState(knex: Knex, lines: AsyncIterable<string>): Pro
   if (knex.client.config.client === 'pg') {
     // Ids were kept; move PostgreSQL's sequences past them.
     for (const t of TABLES.filter((x) => x.serial)) {
-      await knex.raw(`select setval(pg_get_serial_sequence(?, 'id'), greatest(coalesce((select max(id) from ??), 0), 1))`, [t.name, t.name])
+      await knex.raw(
+        `select setval(pg_get_serial_sequence(?, 'id'), greatest(coalesce((select max(id) from ??), 0), 1))`,
+        [t.name, t.name],
+      )
     }
   }
   return counts

@@ -17,7 +17,8 @@ const CODES = new Set([
   '53300',
 ])
 
-const MESSAGES = /connection terminated|terminating connection|the database system is (starting up|shutting down|in recovery mode)|timeout acquiring a connection|connection is in closed state|cannot enqueue .* after fatal error|server closed the connection|socket hang up|database is locked|connection lost|knex: Timeout/i
+const MESSAGES =
+  /connection terminated|terminating connection|the database system is (starting up|shutting down|in recovery mode)|timeout acquiring a connection|connection is in closed state|cannot enqueue .* after fatal error|server closed the connection|socket hang up|database is locked|connection lost|knex: Timeout/i
 
 export function isTransientDbError(err: unknown): boolean {
   const e = err as { code?: string; message?: string; errno?: string } | null

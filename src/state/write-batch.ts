@@ -86,7 +86,8 @@ export class WriteBatcher {
   }
 
   private async apply(plan: ReturnType<typeof planBatch>): Promise<Set<string>> {
-    if (this.knex.client.config.client !== 'better-sqlite3') return this.knex.transaction((trx) => applyWithKnex(trx, plan))
+    if (this.knex.client.config.client !== 'better-sqlite3')
+      return this.knex.transaction((trx) => applyWithKnex(trx, plan))
     const db = (await this.knex.client.acquireConnection()) as SqliteDatabase
     try {
       return applyWithSqlite(db, plan)

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { cronToWords } from '../../src/serve/dashboard/cron-words.js'
 
 const cases = (table: Array<[string, string]>) => {
-  for (const [expression, words] of table) it(`${expression} → ${words}`, () => expect(cronToWords(expression)).toBe(words))
+  for (const [expression, words] of table)
+    it(`${expression} → ${words}`, () => expect(cronToWords(expression)).toBe(words))
 }
 
 describe('cronToWords: sub-daily schedules', () => {

@@ -57,7 +57,17 @@ afterAll(async () => {
 describe('the Cancel button on a running run', () => {
   it('asks for a reason and the token, stops the process tree, and the row turns interrupted (cancelled) live', async () => {
     expect((await box.run(['trigger', 'long'])).code).toBe(0)
-    await until(() => { try { return readFileSync(path.join(box.dir, 'child.pid'), 'utf8').trim().length > 0 } catch { return false } }, SLOW, 'the child to start')
+    await until(
+      () => {
+        try {
+          return readFileSync(path.join(box.dir, 'child.pid'), 'utf8').trim().length > 0
+        } catch {
+          return false
+        }
+      },
+      SLOW,
+      'the child to start',
+    )
     const child = Number(readFileSync(path.join(box.dir, 'child.pid'), 'utf8'))
     const [{ id }] = rows(`select id from runs where job = 'long'`)
     await page.goto(`http://127.0.0.1:${port}/#/jobs/long`)
@@ -85,13 +95,20 @@ describe('the Cancel button on a running run', () => {
     await dialog.getByLabel('Token').fill(TOKEN)
     await dialog.getByRole('button', { name: 'Use token' }).click()
 
-    await expect.poll(() => page.locator('.notice-ok .notice-text').textContent(), { timeout: SLOW }).toBe(`Run ${id} of long was cancelled: it ended interrupted (cancelled).`)
+    await expect
+      .poll(() => page.locator('.notice-ok .notice-text').textContent(), { timeout: SLOW })
+      .toBe(`Run ${id} of long was cancelled: it ended interrupted (cancelled).`)
     await row.locator('.badge-interrupted').waitFor({ timeout: SLOW })
     expect(await row.locator('td.status').textContent()).toContain('cancelled')
     expect(await row.locator('button[data-action="cancel"]').count()).toBe(0)
     await until(() => !alive(child), 5000, 'the child process to be gone')
     const [run] = rows(`select status, reason, error, attempts from runs where id = ?`, id)
-    expect(run).toMatchObject({ status: 'interrupted', reason: 'cancelled', attempts: 1, error: 'cancelled by api: wrong input file' })
+    expect(run).toMatchObject({
+      status: 'interrupted',
+      reason: 'cancelled',
+      attempts: 1,
+      error: 'cancelled by api: wrong input file',
+    })
     await page.waitForTimeout(1000)
     expect(readFileSync(path.join(box.dir, 'attempts.log'), 'utf8').trim().split('\n')).toHaveLength(1)
     expect(pageErrors).toEqual([])

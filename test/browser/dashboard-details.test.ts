@@ -19,7 +19,8 @@ let browser: Browser
 let page: Page
 const pageErrors: string[] = []
 
-const api = async <T>(p: string): Promise<T> => (await (await fetch(`${base}${p}`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as T
+const api = async <T>(p: string): Promise<T> =>
+  (await (await fetch(`${base}${p}`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as T
 type Step = { step: string; verdict: string; detail: string }
 type Run = { id: string; status: string; reason: string | null; scheduledFor: string | null }
 const goto = async (hash: string, title: string) => {
@@ -47,7 +48,9 @@ beforeAll(async () => {
       },
     }`),
   )
-  const paused = await box.run(['pause', 'held', '--reason', 'warehouse migration'], { env: { CIRCADIAN_TOKEN: TOKEN } })
+  const paused = await box.run(['pause', 'held', '--reason', 'warehouse migration'], {
+    env: { CIRCADIAN_TOKEN: TOKEN },
+  })
   expect(paused.code, paused.stderr).toBe(0)
   serve = (await startServeHttp(box, { CIRCADIAN_TOKEN: TOKEN }, SLOW)).child
   browser = await launchChromium()
@@ -98,16 +101,24 @@ describe('dashboard details, in headless Chromium against a real serve', () => {
 
   it('"Next 24 hours" of a 5-second job says what serve computed, and marks only those slots', async () => {
     await goto('#/jobs/five', 'five')
-    const detail = await api<{ timeline: { fires: string[]; truncated: boolean; from: string } }>('/api/dashboard/jobs/five')
+    const detail = await api<{ timeline: { fires: string[]; truncated: boolean; from: string } }>(
+      '/api/dashboard/jobs/five',
+    )
     expect(detail.timeline.truncated).toBe(true)
     const last = detail.timeline.fires.at(-1)!
     const summary = page.locator('.timeline-summary')
-    await expect.poll(() => summary.textContent(), { timeout: SLOW }).toMatch(/^The first 1,500 fires in the next 24 hours, from \d{4}-\d\d-\d\d \d\d:\d\d:\d\d up to \d{4}-\d\d-\d\d \d\d:\d\d:\d\d \(UTC\); later fires are not computed here\.$/)
+    await expect
+      .poll(() => summary.textContent(), { timeout: SLOW })
+      .toMatch(
+        /^The first 1,500 fires in the next 24 hours, from \d{4}-\d\d-\d\d \d\d:\d\d:\d\d up to \d{4}-\d\d-\d\d \d\d:\d\d:\d\d \(UTC\); later fires are not computed here\.$/,
+      )
     const upTo = /up to (\S+ \S+)/.exec((await summary.textContent())!)![1]
     // The page may have read the timeline a moment before or after the test did: within a few seconds.
     expect(Math.abs(Date.parse(`${upTo.replace(' ', 'T')}Z`) - Date.parse(last))).toBeLessThanOrEqual(10_000)
     // 1,500 fires five seconds apart: about 125 minutes, 25 or 26 five-minute slots of the day's 288, all marked.
-    const marks = await page.locator('.timeline-mark').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-slot'))))
+    const marks = await page
+      .locator('.timeline-mark')
+      .evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-slot'))))
     const lastSlot = Math.floor((Date.parse(upTo.replace(' ', 'T') + 'Z') - Date.parse(detail.timeline.from)) / 300_000)
     expect(marks.length).toBeGreaterThanOrEqual(25)
     expect(marks.length).toBeLessThanOrEqual(27)
@@ -120,7 +131,9 @@ describe('dashboard details, in headless Chromium against a real serve', () => {
     const legend = () => page.locator('.chart .u-legend').textContent()
     await expect.poll(legend, { timeout: SLOW }).not.toContain('--')
     expect(await legend()).not.toMatch(/Duration\s*—/)
-    const runs = (await api<{ runs: Array<{ startedAt: string | null; status: string }> }>('/api/jobs/five/runs?limit=1')).runs
+    const runs = (
+      await api<{ runs: Array<{ startedAt: string | null; status: string }> }>('/api/jobs/five/runs?limit=1')
+    ).runs
     expect(runs.length).toBe(1)
     expect(await legend()).toMatch(/Started\s*\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/)
     const box = (await page.locator('.chart .u-over').boundingBox())!
@@ -131,7 +144,10 @@ describe('dashboard details, in headless Chromium against a real serve', () => {
 
   it('"Why?" on a paused skip and on the next fire shows the same steps as the API', async () => {
     await goto('#/jobs/held', 'held')
-    const skipped = await waitFor(async () => (await api<{ runs: Run[] }>('/api/jobs/held/runs?limit=5')).runs.find((r) => r.status === 'skipped'), SLOW)
+    const skipped = await waitFor(
+      async () => (await api<{ runs: Run[] }>('/api/jobs/held/runs?limit=5')).runs.find((r) => r.status === 'skipped'),
+      SLOW,
+    )
     expect(skipped.reason).toBe('paused')
     const row = page.locator(`table.runs tr[data-run="${skipped.id}"]`)
     await row.waitFor({ timeout: SLOW })
@@ -146,7 +162,9 @@ describe('dashboard details, in headless Chromium against a real serve', () => {
     await why.locator('summary').click()
     await expect.poll(async () => (await shownSteps(why)).length, { timeout: SLOW }).toBeGreaterThan(1)
     const { job } = await api<{ job: { nextFire: string } }>('/api/dashboard/jobs/nightly')
-    const fromApi = asShown((await api<{ steps: Step[] }>(`/api/jobs/nightly/explain?at=${encodeURIComponent(job.nextFire)}`)).steps)
+    const fromApi = asShown(
+      (await api<{ steps: Step[] }>(`/api/jobs/nightly/explain?at=${encodeURIComponent(job.nextFire)}`)).steps,
+    )
     expect(await shownSteps(why)).toEqual(fromApi)
     expect(fromApi.some((s) => s.startsWith('PASS occurrence:'))).toBe(true)
   })

@@ -36,7 +36,10 @@ const jobRow = (name: string, p: Page = page) => p.locator(`table.jobs tr[data-j
 const goto = async (hash: string) => {
   // Navigating by the fragment, as the page's own links do: no reload.
   await page.evaluate((h) => (location.hash = h), hash)
-  await page.locator('h1').filter({ hasText: hash === '#/' ? 'Jobs' : decodeURIComponent(hash.slice('#/jobs/'.length)) }).waitFor({ timeout: SLOW })
+  await page
+    .locator('h1')
+    .filter({ hasText: hash === '#/' ? 'Jobs' : decodeURIComponent(hash.slice('#/jobs/'.length)) })
+    .waitFor({ timeout: SLOW })
 }
 /** Answers the token dialog the page opens. */
 const giveToken = async (value: string) => {
@@ -46,12 +49,25 @@ const giveToken = async (value: string) => {
   await dialog.getByRole('button', { name: 'Use token' }).click()
 }
 const newestRunId = () => page.locator('table.runs tbody tr').first().getAttribute('data-run', { timeout: SLOW })
-type ApiRun = { id: string; status: string; trigger: string; startedAt: string | null; finishedAt: string | null; output: { stdout?: string } | null }
-const apiRuns = async (job: string, limit = 5) => (await api<{ runs: ApiRun[] }>(`/api/jobs/${job}/runs?limit=${limit}`)).runs
+type ApiRun = {
+  id: string
+  status: string
+  trigger: string
+  startedAt: string | null
+  finishedAt: string | null
+  output: { stdout?: string } | null
+}
+const apiRuns = async (job: string, limit = 5) =>
+  (await api<{ runs: ApiRun[] }>(`/api/jobs/${job}/runs?limit=${limit}`)).runs
 /** When (browser clock, ms) the page first showed run `id`, and first showed it with each status. */
-const seen = (id: string) => page.evaluate((runId) => (window as unknown as { seenRuns: Record<string, Record<string, number>> }).seenRuns[runId] ?? null, id)
+const seen = (id: string) =>
+  page.evaluate(
+    (runId) => (window as unknown as { seenRuns: Record<string, Record<string, number>> }).seenRuns[runId] ?? null,
+    id,
+  )
 /** Records how long after `since` (an instant serve wrote) the page showed it; serve and Chromium share this machine's clock. */
-const measure = (what: string, shownAt: number, since: string) => latencies.push({ what, ms: shownAt - Date.parse(since) })
+const measure = (what: string, shownAt: number, since: string) =>
+  latencies.push({ what, ms: shownAt - Date.parse(since) })
 const BERLIN = 'Europe/Berlin'
 /**
  * nightly runs at 02:00 in Berlin, the hour Berlin's clocks change, unless that is less than half an hour
@@ -85,7 +101,11 @@ const DASH_SECRET = 'dash-secret-value-5f1c2e'
  * is left out on the fire's own day; a day's fires change when one passes), so a page drawn just before a step
  * matches one and a page drawn just after matches the other, whenever the test runs.
  */
-async function expectDrawn<T>(read: () => Promise<T>, expected: (t: number) => T | Promise<T>, since: number): Promise<void> {
+async function expectDrawn<T>(
+  read: () => Promise<T>,
+  expected: (t: number) => T | Promise<T>,
+  since: number,
+): Promise<void> {
   await expect
     .poll(
       async () => {
@@ -99,7 +119,12 @@ async function expectDrawn<T>(read: () => Promise<T>, expected: (t: number) => T
 }
 
 /** A next-fire cell: the fire's time in `zone` (with its date unless it is on that day at `t`), then how far away it is. */
-async function expectFireShown(cell: Locator, fire: (t: number) => number | Promise<number>, zone: string, since: number): Promise<void> {
+async function expectFireShown(
+  cell: Locator,
+  fire: (t: number) => number | Promise<number>,
+  zone: string,
+  since: number,
+): Promise<void> {
   const timePart = async () => {
     const text = (await cell.textContent()) ?? ''
     const m = /^(.*) (in \d+ (d|h|min|s)( \d+ (h|min|s))?|now)$/.exec(text)
@@ -148,7 +173,10 @@ beforeAll(async () => {
 }, 60_000)
 
 afterAll(async () => {
-  if (latencies.length) console.log(`dashboard live-update latencies (serve wrote → page showed):\n${latencies.map((l) => `  ${l.what}: ${l.ms} ms`).join('\n')}`)
+  if (latencies.length)
+    console.log(
+      `dashboard live-update latencies (serve wrote → page showed):\n${latencies.map((l) => `  ${l.what}: ${l.ms} ms`).join('\n')}`,
+    )
   await browser?.close()
   if (serve && serve.exitCode === null) serve.kill('SIGKILL')
   box?.cleanup()
@@ -156,7 +184,9 @@ afterAll(async () => {
 
 describe('the dashboard, in headless Chromium against a real serve', () => {
   it('warns about a malformed panel at start and serves the page with its own script, styles and a strict CSP', async () => {
-    expect(serveOutput()).toContain(`warning: plugin ${PANEL_PLUGIN}: a dashboard panel needs an id of letters, digits, "-" and "_"; it is not shown`)
+    expect(serveOutput()).toContain(
+      `warning: plugin ${PANEL_PLUGIN}: a dashboard panel needs an id of letters, digits, "-" and "_"; it is not shown`,
+    )
     const res = await fetch(`${base}/`)
     expect(res.headers.get('content-security-policy')).toContain("script-src 'self'")
     const html = await res.text()
@@ -168,9 +198,15 @@ describe('the dashboard, in headless Chromium against a real serve', () => {
   it('lists every job: schedule in words and as cron, zone, next fire, last status badge, failures, paused, running', async () => {
     await jobRow('tick').waitFor({ timeout: SLOW })
     await expect.poll(() => jobRow('flaky').locator('.last-run').textContent(), { timeout: SLOW }).toContain('failed')
-    await expect.poll(async () => Number(await jobRow('flaky').locator('.failures').textContent()), { timeout: SLOW }).toBeGreaterThan(0)
+    await expect
+      .poll(async () => Number(await jobRow('flaky').locator('.failures').textContent()), { timeout: SLOW })
+      .toBeGreaterThan(0)
     await expect.poll(() => jobRow('tick').locator('.last-run').textContent(), { timeout: SLOW }).toContain('succeeded')
-    expect(await page.locator('table.jobs tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-job')).sort())).toEqual(JOBS)
+    expect(
+      await page
+        .locator('table.jobs tbody tr')
+        .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-job')).sort()),
+    ).toEqual(JOBS)
 
     const tick = jobRow('tick')
     expect(await tick.locator('.schedule-words').textContent()).toBe('every second')
@@ -190,14 +226,21 @@ describe('the dashboard, in headless Chromium against a real serve', () => {
     expect(await jobRow('report').locator('.last-run .badge').textContent()).toContain('no runs yet')
 
     const health = page.locator('#health')
-    await expect.poll(() => health.textContent(), { timeout: SLOW }).toMatch(/Instances: \S+ \(heartbeat \d+ s ago, this one\)/)
+    await expect
+      .poll(() => health.textContent(), { timeout: SLOW })
+      .toMatch(/Instances: \S+ \(heartbeat \d+ s ago, this one\)/)
     expect(await health.textContent()).toMatch(/Dead letters: \d+.*Config: loaded/)
-    expect(await page.$$eval('input, select', (els) => els.filter((e) => !(e as HTMLInputElement).labels?.length).map((e) => e.id))).toEqual([])
+    expect(
+      await page.$$eval('input, select', (els) =>
+        els.filter((e) => !(e as HTMLInputElement).labels?.length).map((e) => e.id),
+      ),
+    ).toEqual([])
     await shot('jobs.png')
   })
 
   it('filters by text, type and status', async () => {
-    const shown = () => page.locator('table.jobs tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-job')).sort())
+    const shown = () =>
+      page.locator('table.jobs tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-job')).sort())
     await page.getByLabel('Search').fill('nigh')
     await expect.poll(shown, { timeout: SLOW }).toEqual(['nightly'])
     expect(await page.locator('.count').textContent()).toBe(`1 of ${JOBS.length} jobs`)
@@ -209,8 +252,12 @@ describe('the dashboard, in headless Chromium against a real serve', () => {
     await page.getByLabel('Search').fill('')
     await page.getByLabel('Status').selectOption({ label: 'Last run failed' })
     await expect.poll(shown, { timeout: SLOW }).toContain('flaky')
-    expect(await page.locator('table.jobs tbody tr .last-run').allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining('failed')]))
-    expect((await page.locator('table.jobs tbody tr .last-run').allTextContents()).every((t) => t.includes('failed'))).toBe(true)
+    expect(await page.locator('table.jobs tbody tr .last-run').allTextContents()).toEqual(
+      expect.arrayContaining([expect.stringContaining('failed')]),
+    )
+    expect(
+      (await page.locator('table.jobs tbody tr .last-run').allTextContents()).every((t) => t.includes('failed')),
+    ).toBe(true)
     await page.getByLabel('Status').selectOption({ label: 'No runs yet' })
     await expect.poll(shown, { timeout: SLOW }).toEqual(expect.arrayContaining(['leaky', 'nightly', 'report']))
     expect(await shown()).not.toContain('tick')
@@ -264,7 +311,11 @@ describe('the dashboard, in headless Chromium against a real serve', () => {
     // Live redraws keep an opened output open.
     const next = await waitFor(async () => {
       const runs = await apiRuns('tick', 1)
-      return runs[0] && runs[0].id !== done.id && Date.parse(runs[0].startedAt ?? '') > Date.parse(done.startedAt!) + 1500 ? runs[0] : undefined
+      return runs[0] &&
+        runs[0].id !== done.id &&
+        Date.parse(runs[0].startedAt ?? '') > Date.parse(done.startedAt!) + 1500
+        ? runs[0]
+        : undefined
     }, SLOW)
     await page.locator(`table.runs tr[data-run="${next.id}"]`).waitFor({ timeout: SLOW })
     expect(await row.locator('details').getAttribute('open')).toBe('')
@@ -272,10 +323,16 @@ describe('the dashboard, in headless Chromium against a real serve', () => {
     // uPlot draws the durations; the timeline lists the next day's fires, computed by serve.
     await page.locator('.chart .uplot canvas').first().waitFor({ timeout: SLOW })
     expect(await page.locator('.chart-summary').textContent()).toMatch(/^\d+ runs?: median \d+/)
-    expect(await page.locator('.chart').getAttribute('aria-label')).toMatch(/^Chart of run durations\. \d+ runs?: median/)
+    expect(await page.locator('.chart').getAttribute('aria-label')).toMatch(
+      /^Chart of run durations\. \d+ runs?: median/,
+    )
     // serve lists the first 1,500 fires (25 minutes of an every-second job): the words and the marks say so.
-    expect(await page.locator('.timeline-summary').textContent()).toMatch(/^The first 1,500 fires in the next 24 hours, from .* up to .*; later fires are not computed here\.$/)
-    const marks = await page.locator('.timeline-mark').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-slot'))))
+    expect(await page.locator('.timeline-summary').textContent()).toMatch(
+      /^The first 1,500 fires in the next 24 hours, from .* up to .*; later fires are not computed here\.$/,
+    )
+    const marks = await page
+      .locator('.timeline-mark')
+      .evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-slot'))))
     expect(marks).toEqual([...Array(marks.length).keys()])
     expect(marks.length).toBeGreaterThanOrEqual(5)
     expect(marks.length).toBeLessThanOrEqual(7)
@@ -285,7 +342,10 @@ describe('the dashboard, in headless Chromium against a real serve', () => {
 
   it('a failing job shows its error and stderr; the daily job its one fire on the timeline', async () => {
     await goto('#/jobs/flaky')
-    const failed = page.locator('table.runs tbody tr').filter({ has: page.locator('.badge-failed') }).first()
+    const failed = page
+      .locator('table.runs tbody tr')
+      .filter({ has: page.locator('.badge-failed') })
+      .first()
     await failed.waitFor({ timeout: SLOW })
     const id = (await failed.getAttribute('data-run'))!
     const row = page.locator(`table.runs tr[data-run="${id}"]`)
@@ -323,7 +383,8 @@ describe('the dashboard, in headless Chromium against a real serve', () => {
     // leaky runs until the test creates the file `release` (or for a minute at most): the page is seen with
     // the run under way, however slow the machine.
     const release = path.join(box.dir, 'release')
-    const trigger = async () => expect((await box.run(['trigger', 'leaky'], { env: { CIRCADIAN_TOKEN: TOKEN, DASH_SECRET } })).code).toBe(0)
+    const trigger = async () =>
+      expect((await box.run(['trigger', 'leaky'], { env: { CIRCADIAN_TOKEN: TOKEN, DASH_SECRET } })).code).toBe(0)
     await goto('#/')
     await trigger()
     await expect.poll(() => jobRow('leaky').locator('.running').textContent(), { timeout: SLOW }).toBe('▶ running')
@@ -373,10 +434,17 @@ describe('the dashboard, in headless Chromium against a real serve', () => {
     expect(await page.locator('#prompt-input').getAttribute('type')).toBe('password')
     await shot('token-dialog.png')
     await giveToken(TOKEN)
-    await expect.poll(() => page.locator('.notice-ok .notice-text').textContent(), { timeout: SLOW }).toMatch(/^Triggered report: run \w+/)
-    const apiRows = () => page.locator('table.runs tbody tr').filter({ has: page.locator('td[data-label="Trigger"]', { hasText: /^api$/ }) })
+    await expect
+      .poll(() => page.locator('.notice-ok .notice-text').textContent(), { timeout: SLOW })
+      .toMatch(/^Triggered report: run \w+/)
+    const apiRows = () =>
+      page
+        .locator('table.runs tbody tr')
+        .filter({ has: page.locator('td[data-label="Trigger"]', { hasText: /^api$/ }) })
     await expect.poll(() => apiRows().count(), { timeout: SLOW }).toBe(1)
-    await expect.poll(() => apiRows().first().locator('.status').textContent(), { timeout: SLOW }).toContain('succeeded')
+    await expect
+      .poll(() => apiRows().first().locator('.status').textContent(), { timeout: SLOW })
+      .toContain('succeeded')
     expect(await apiRows().first().locator('td[data-label="Summary / error"]').textContent()).toBe('report done')
 
     // The second time, from the keyboard: no dialog, the token kept for the tab is used.
@@ -396,16 +464,25 @@ describe('the dashboard, in headless Chromium against a real serve', () => {
     await goto('#/jobs/nightly')
     // Straight from the page's origin, without the token: serve refuses it.
     const bare = await page.evaluate(async () => {
-      const res = await fetch('api/jobs/nightly/pause', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })
+      const res = await fetch('api/jobs/nightly/pause', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      })
       return { status: res.status, body: (await res.json()) as { error: string } }
     })
-    expect(bare).toEqual({ status: 401, body: { error: 'a valid bearer token is required for this (Authorization: Bearer <serve.token>)' } })
+    expect(bare).toEqual({
+      status: 401,
+      body: { error: 'a valid bearer token is required for this (Authorization: Bearer <serve.token>)' },
+    })
     expect((await apiJob('nightly')).paused).toBe(false)
 
     await page.getByRole('button', { name: 'Pause' }).click()
     await giveToken('wrong-token-0000000000000000')
     const refusal = page.locator('.notice-error[role="alert"] .notice-text')
-    await expect.poll(() => refusal.textContent(), { timeout: SLOW }).toContain('Pause nightly refused: a valid bearer token is required')
+    await expect
+      .poll(() => refusal.textContent(), { timeout: SLOW })
+      .toContain('Pause nightly refused: a valid bearer token is required')
     expect(await page.evaluate(() => sessionStorage.getItem('circadian.token'))).toBeNull()
     expect((await apiJob('nightly')).paused).toBe(false)
     await shot('refused.png')
@@ -433,7 +510,10 @@ describe('the dashboard, in headless Chromium against a real serve', () => {
     await shot('paused.png')
 
     // A pause made elsewhere (the CLI, through the store) reaches the open page too.
-    expect((await box.run(['pause', 'poll', '--reason', 'maintenance'], { env: { CIRCADIAN_TOKEN: TOKEN, DASH_SECRET } })).code).toBe(0)
+    expect(
+      (await box.run(['pause', 'poll', '--reason', 'maintenance'], { env: { CIRCADIAN_TOKEN: TOKEN, DASH_SECRET } }))
+        .code,
+    ).toBe(0)
     await expect.poll(() => jobRow('poll').locator('.next-fire').textContent(), { timeout: SLOW }).toBe('— paused')
     expect(await jobRow('poll').locator('.paused').textContent()).toContain('paused (maintenance)')
 
@@ -446,7 +526,12 @@ describe('the dashboard, in headless Chromium against a real serve', () => {
     const listed = Date.now()
     await goto('#/')
     // Every 5 minutes in UTC: the time alone, or with the date when the next fire is after midnight UTC.
-    await expectFireShown(jobRow('poll').locator('.next-fire'), async () => Date.parse((await apiJob('poll')).nextFire!), 'UTC', listed)
+    await expectFireShown(
+      jobRow('poll').locator('.next-fire'),
+      async () => Date.parse((await apiJob('poll')).nextFire!),
+      'UTC',
+      listed,
+    )
   })
 
   it('the health strip shows the open breaker and dead letters, and a rejected config change until it is fixed', async () => {
@@ -462,15 +547,25 @@ describe('the dashboard, in headless Chromium against a real serve', () => {
     const original = CONFIG(Number(new URL(base).port))
     box.write('circadian.config.ts', original.replace(`schedule: '${NIGHTLY_CRON}'`, "schedule: '0 25 * * *'"))
     const config = health.locator('.health-item').filter({ hasText: 'Config:' })
-    await expect.poll(() => config.textContent(), { timeout: SLOW }).toBe('Config: change rejected, still running the previous one')
+    await expect
+      .poll(() => config.textContent(), { timeout: SLOW })
+      .toBe('Config: change rejected, still running the previous one')
     await health.getByText('Why the config change was rejected').click()
     expect(await health.locator('.reload-error pre').textContent()).toContain('jobs.nightly.schedule')
     // Opened details stay open while the strip is redrawn (it is, every few seconds).
-    await page.evaluate(() => (document.querySelector('#health .reload-error') as HTMLElement & { drawnBefore?: boolean }).drawnBefore = true)
-    await page.waitForFunction(() => {
-      const details = document.querySelector<HTMLDetailsElement & { drawnBefore?: boolean }>('#health .reload-error')
-      return details !== null && !details.drawnBefore
-    }, null, { timeout: SLOW })
+    await page.evaluate(
+      () =>
+        ((document.querySelector('#health .reload-error') as HTMLElement & { drawnBefore?: boolean }).drawnBefore =
+          true),
+    )
+    await page.waitForFunction(
+      () => {
+        const details = document.querySelector<HTMLDetailsElement & { drawnBefore?: boolean }>('#health .reload-error')
+        return details !== null && !details.drawnBefore
+      },
+      null,
+      { timeout: SLOW },
+    )
     expect(await health.locator('.reload-error').getAttribute('open')).toBe('')
     await shot('health-rejected.png')
 
@@ -483,18 +578,34 @@ describe('the dashboard, in headless Chromium against a real serve', () => {
     const panel = page.locator('section[data-panel="test-acks"]')
     await panel.locator('tr[data-key="report"]').waitFor({ timeout: SLOW })
     expect(await panel.locator('h2').textContent()).toBe('Acknowledgements')
-    expect(await panel.locator('thead th').allTextContents()).toEqual(['job', 'lastStatus', 'acknowledged', 'note', 'Actions'])
-    expect(await panel.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-key')))).toEqual(JOBS)
+    expect(await panel.locator('thead th').allTextContents()).toEqual([
+      'job',
+      'lastStatus',
+      'acknowledged',
+      'note',
+      'Actions',
+    ])
+    expect(await panel.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-key')))).toEqual(
+      JOBS,
+    )
     const report = panel.locator('tr[data-key="report"]')
-    await expect.poll(() => report.locator('td[data-label="lastStatus"]').textContent(), { timeout: SLOW }).toBe('succeeded')
-    expect(await page.locator('section[data-panel="test-broken"] [role="alert"]').textContent()).toBe('This panel failed: cannot reach the alert store')
+    await expect
+      .poll(() => report.locator('td[data-label="lastStatus"]').textContent(), { timeout: SLOW })
+      .toBe('succeeded')
+    expect(await page.locator('section[data-panel="test-broken"] [role="alert"]').textContent()).toBe(
+      'This panel failed: cannot reach the alert store',
+    )
 
     await report.getByRole('button', { name: 'Acknowledge report' }).click()
     const dialog = page.locator('dialog.prompt[open]')
     await dialog.getByLabel('Note').fill('looked at it')
     await dialog.getByRole('button', { name: 'Acknowledge' }).click()
-    await expect.poll(() => page.locator('.notice-ok .notice-text').textContent(), { timeout: SLOW }).toBe('report acknowledged')
-    await expect.poll(() => report.locator('td[data-label="acknowledged"]').textContent(), { timeout: SLOW }).toBe('yes')
+    await expect
+      .poll(() => page.locator('.notice-ok .notice-text').textContent(), { timeout: SLOW })
+      .toBe('report acknowledged')
+    await expect
+      .poll(() => report.locator('td[data-label="acknowledged"]').textContent(), { timeout: SLOW })
+      .toBe('yes')
     expect(await report.locator('td[data-label="note"]').textContent()).toBe('looked at it')
     await shot('panel.png')
 
@@ -502,7 +613,11 @@ describe('the dashboard, in headless Chromium against a real serve', () => {
     await expect.poll(() => report.locator('td[data-label="acknowledged"]').textContent(), { timeout: SLOW }).toBe('no')
 
     // The action endpoint is guarded like the API's mutations.
-    const refused = await fetch(`${base}/api/dashboard/panels/test-acks/actions/clear`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ key: 'report' }) })
+    const refused = await fetch(`${base}/api/dashboard/panels/test-acks/actions/clear`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ key: 'report' }),
+    })
     expect(refused.status).toBe(401)
   })
 
@@ -525,7 +640,15 @@ describe('the dashboard, in headless Chromium against a real serve', () => {
       })
       expect(layout).toEqual({ row: 'block', label: '"Type"', headHidden: true, overflow: 0 })
       // Text stays readable: nothing under 12 px, and the buttons are big enough to tap.
-      const smallest = await phone.evaluate(() => Math.min(...[...document.querySelectorAll('main *')].filter((e) => e.childNodes.length && [...e.childNodes].some((n) => n.nodeType === 3 && n.textContent!.trim())).map((e) => parseFloat(getComputedStyle(e).fontSize))))
+      const smallest = await phone.evaluate(() =>
+        Math.min(
+          ...[...document.querySelectorAll('main *')]
+            .filter(
+              (e) => e.childNodes.length && [...e.childNodes].some((n) => n.nodeType === 3 && n.textContent!.trim()),
+            )
+            .map((e) => parseFloat(getComputedStyle(e).fontSize)),
+        ),
+      )
       expect(smallest).toBeGreaterThanOrEqual(12)
       await shot('phone-jobs.png', phone)
       await phone.evaluate(() => (location.hash = '#/jobs/flaky'))
@@ -533,7 +656,9 @@ describe('the dashboard, in headless Chromium against a real serve', () => {
       await phone.locator('.chart .uplot canvas').first().waitFor({ timeout: SLOW })
       expect(await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBe(0)
       // Measured in one go inside the page: live redraws replace the buttons, and a detached one measures 0.
-      const buttons = await phone.evaluate(() => [...document.querySelectorAll('.job-actions button')].map((e) => e.getBoundingClientRect().height))
+      const buttons = await phone.evaluate(() =>
+        [...document.querySelectorAll('.job-actions button')].map((e) => e.getBoundingClientRect().height),
+      )
       expect(buttons).toHaveLength(2)
       expect(Math.min(...buttons)).toBeGreaterThanOrEqual(36)
       await shot('phone-job.png', phone)
@@ -554,7 +679,10 @@ describe('the dashboard, in headless Chromium against a real serve', () => {
     serve.kill('SIGTERM')
     // An event stream holding the HTTP server open would keep serve from ever exiting: it must exit, and
     // (generously) well within the test's time; the time it took is reported.
-    const code = await Promise.race([exited, new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), 45_000))])
+    const code = await Promise.race([
+      exited,
+      new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), 45_000)),
+    ])
     expect(code).toBe(0)
     latencies.push({ what: 'SIGTERM → serve exited', ms: Date.now() - started })
     expect(serveOutput()).toContain('"msg":"stopped"')

@@ -22,7 +22,15 @@ describe('dashboard panels from the dashboard-panels hook', () => {
   it('a malformed panel, a clashing id or a failing hook costs only that panel, with a warning naming the plugin', () => {
     const gathered = gatherPanels(
       [
-        { plugin: 'a', result: [panel('alerts'), { id: 'no rows', title: 'x' }, panel('untitled', { title: '' }), panel('bad-action', { actions: { silence: { label: 'Silence' } } })] },
+        {
+          plugin: 'a',
+          result: [
+            panel('alerts'),
+            { id: 'no rows', title: 'x' },
+            panel('untitled', { title: '' }),
+            panel('bad-action', { actions: { silence: { label: 'Silence' } } }),
+          ],
+        },
         { plugin: 'b', result: panel('alerts') },
       ],
       [{ plugin: 'c', error: new Error('boom') }],

@@ -12,8 +12,25 @@ export const PANEL_PLUGIN = 'circadian-test-panels'
 export async function linkPanelPlugin(box: Sandbox): Promise<void> {
   const dir = path.join(box.home, 'panel-plugin')
   mkdirSync(path.join(dir, 'hooks'), { recursive: true })
-  writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: PANEL_PLUGIN, version: '1.0.0', type: 'module', oclif: { hooks: { 'dashboard-panels': './hooks/dashboard-panels.js' } } }))
-  writeFileSync(path.join(dir, 'package-lock.json'), JSON.stringify({ name: PANEL_PLUGIN, version: '1.0.0', lockfileVersion: 3, requires: true, packages: { '': { name: PANEL_PLUGIN, version: '1.0.0' } } }))
+  writeFileSync(
+    path.join(dir, 'package.json'),
+    JSON.stringify({
+      name: PANEL_PLUGIN,
+      version: '1.0.0',
+      type: 'module',
+      oclif: { hooks: { 'dashboard-panels': './hooks/dashboard-panels.js' } },
+    }),
+  )
+  writeFileSync(
+    path.join(dir, 'package-lock.json'),
+    JSON.stringify({
+      name: PANEL_PLUGIN,
+      version: '1.0.0',
+      lockfileVersion: 3,
+      requires: true,
+      packages: { '': { name: PANEL_PLUGIN, version: '1.0.0' } },
+    }),
+  )
   writeFileSync(
     path.join(dir, 'hooks', 'dashboard-panels.js'),
     `export default async function () {

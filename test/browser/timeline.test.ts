@@ -8,7 +8,12 @@ const range = (n: number) => [...Array(n).keys()]
 describe("the job page's 24-hour timeline", () => {
   it('lists every fire of a daily job and marks its one 5-minute slot', () => {
     const t = nextDay(cronTrigger('0 2 * * *', 'Europe/Berlin'), NOW)
-    expect(t).toMatchObject({ from: '2026-03-28T12:00:00.000Z', to: '2026-03-29T12:00:00.000Z', truncated: false, slotMinutes: 5 })
+    expect(t).toMatchObject({
+      from: '2026-03-28T12:00:00.000Z',
+      to: '2026-03-29T12:00:00.000Z',
+      truncated: false,
+      slotMinutes: 5,
+    })
     // 02:00 does not exist in Berlin that night (clocks go from 02:00 to 03:00): the job fires right after
     // the gap, 03:00 CEST = 01:00 UTC, 13 h in: slot 156.
     expect(t.fires).toEqual(['2026-03-29T01:00:00.000Z'])
@@ -31,8 +36,15 @@ describe("the job page's 24-hour timeline", () => {
   })
 
   it('an interval, an instant, and no trigger at all', () => {
-    expect(nextDay(intervalTrigger(3_600_000, 'every 1h'), NOW).slots).toEqual(range(24).map((h) => 12 * (h + 1)).filter((s) => s < 288))
-    expect(nextDay(onceTrigger(NOW + 60_000, 'at …'), NOW)).toMatchObject({ fires: ['2026-03-28T12:01:00.000Z'], slots: [0] })
+    expect(nextDay(intervalTrigger(3_600_000, 'every 1h'), NOW).slots).toEqual(
+      range(24)
+        .map((h) => 12 * (h + 1))
+        .filter((s) => s < 288),
+    )
+    expect(nextDay(onceTrigger(NOW + 60_000, 'at …'), NOW)).toMatchObject({
+      fires: ['2026-03-28T12:01:00.000Z'],
+      slots: [0],
+    })
     expect(nextDay(onceTrigger(NOW - 60_000, 'at …'), NOW)).toMatchObject({ fires: [], slots: [], truncated: false })
     expect(nextDay(null, NOW)).toMatchObject({ fires: [], slots: [], truncated: false })
   })

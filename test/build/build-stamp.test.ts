@@ -14,7 +14,13 @@ const mtimes = (files: string[]) => files.map((f) => statSync(path.join(ROOT, f)
 describe('the build stamp', () => {
   it('the built repository is up to date, and building again skips the build and touches nothing', () => {
     expect(staleReason(ROOT), 'run `npm run build` first').toBeNull()
-    const outputs = ['dist/circadian.cjs', 'dist/index.js', 'oclif.manifest.json', 'plugins/batch/dist/hooks-bundle', STAMP]
+    const outputs = [
+      'dist/circadian.cjs',
+      'dist/index.js',
+      'oclif.manifest.json',
+      'plugins/batch/dist/hooks-bundle',
+      STAMP,
+    ]
     const before = mtimes(outputs)
     const out = execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, encoding: 'utf8' })
     expect(out).toContain('dist/ is up to date with the sources')
@@ -24,7 +30,16 @@ describe('the build stamp', () => {
 
   it('covers the sources, the build scripts, the package files and tsconfig, of the core and of every plugin', () => {
     const inputs: string[] = buildInputs(ROOT)
-    for (const file of ['src/index.ts', 'scripts/bundle.mjs', 'bin/load-bundle.js', 'package.json', 'package-lock.json', 'tsconfig.json', 'plugins/batch/src/hooks/job-types.ts', 'plugins/batch/package.json']) {
+    for (const file of [
+      'src/index.ts',
+      'scripts/bundle.mjs',
+      'bin/load-bundle.js',
+      'package.json',
+      'package-lock.json',
+      'tsconfig.json',
+      'plugins/batch/src/hooks/job-types.ts',
+      'plugins/batch/package.json',
+    ]) {
       expect(inputs).toContain(file)
     }
     expect(inputs.some((f) => f.includes('node_modules') || f.startsWith('dist/') || f.startsWith('test/'))).toBe(false)
@@ -34,10 +49,24 @@ describe('the build stamp', () => {
     let copy: string
     beforeAll(() => {
       copy = mkdtempSync(path.join(os.tmpdir(), 'circadian-stamp-'))
-      for (const entry of ['src', 'scripts', 'bin', 'dist', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.check.json', 'oclif.manifest.json']) {
+      for (const entry of [
+        'src',
+        'scripts',
+        'bin',
+        'dist',
+        'package.json',
+        'package-lock.json',
+        'tsconfig.json',
+        'tsconfig.check.json',
+        'oclif.manifest.json',
+      ]) {
         cpSync(path.join(ROOT, entry), path.join(copy, entry), { recursive: true })
       }
-      for (const plugin of ['batch', 'memory', 'sql-alerts']) cpSync(path.join(ROOT, 'plugins', plugin), path.join(copy, 'plugins', plugin), { recursive: true, filter: (f) => !f.includes('node_modules') })
+      for (const plugin of ['batch', 'memory', 'sql-alerts'])
+        cpSync(path.join(ROOT, 'plugins', plugin), path.join(copy, 'plugins', plugin), {
+          recursive: true,
+          filter: (f) => !f.includes('node_modules'),
+        })
       symlinkSync(path.join(ROOT, 'node_modules'), path.join(copy, 'node_modules'), 'dir')
     })
     afterAll(() => rmSync(copy, { recursive: true, force: true }))
@@ -47,7 +76,12 @@ describe('the build stamp', () => {
     })
 
     it('a changed source, build script or plugin source makes the build run', () => {
-      for (const file of ['src/paths.ts', 'scripts/bundle-options.mjs', 'plugins/memory/src/hooks/job-types.ts', 'tsconfig.json']) {
+      for (const file of [
+        'src/paths.ts',
+        'scripts/bundle-options.mjs',
+        'plugins/memory/src/hooks/job-types.ts',
+        'tsconfig.json',
+      ]) {
         const full = path.join(copy, file)
         const original = readFileSync(full, 'utf8')
         writeFileSync(full, `${original}\n`)

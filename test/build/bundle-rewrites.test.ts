@@ -15,7 +15,8 @@ describe('the engine check without semver', () => {
   const ranges = ['>=20', '>=20.0.0', '>= 20.11', '>=20.11.1', '>=20.11.2', '>=21', '>=v20', '>=18.19.0']
 
   it.each(ranges)('%s: agrees with semver for every release version', (range) => {
-    for (const version of versions) expect(plainRangeSatisfies(version, range), `${version} ${range}`).toBe(semver.satisfies(version, range))
+    for (const version of versions)
+      expect(plainRangeSatisfies(version, range), `${version} ${range}`).toBe(semver.satisfies(version, range))
   })
 
   it('leaves other ranges and versions to semver', () => {

@@ -32,18 +32,29 @@ const LONG = `echo attempt >> attempts.log; sleep 300 & echo $! > child.pid; wai
 describe('cancelling a queued run', () => {
   it('ends it interrupted (cancelled) without ever starting it; the running one goes on', async () => {
     // One slot: the second trigger waits (queued) for the first.
-    box.write('circadian.config.ts', tsConfig(`{ maxConcurrent: 1, jobs: { long: { type: 'command', command: '${LONG}', overlap: 'queue', retry: { attempts: 3, delay: '100ms' } } } }`))
+    box.write(
+      'circadian.config.ts',
+      tsConfig(
+        `{ maxConcurrent: 1, jobs: { long: { type: 'command', command: '${LONG}', overlap: 'queue', retry: { attempts: 3, delay: '100ms' } } } }`,
+      ),
+    )
     const s = startServe(box, [], children)
     expect((await box.run(['trigger', 'long'])).code).toBe(0)
     await s.waitFor((l) => l.job === 'long' && l.msg === 'run started')
     expect((await box.run(['trigger', 'long'])).code).toBe(0)
-    await until(() => rows(`select id from runs where status = 'queued'`).length === 1, 10_000, 'the second run to be queued')
+    await until(
+      () => rows(`select id from runs where status = 'queued'`).length === 1,
+      10_000,
+      'the second run to be queued',
+    )
     const [{ id: queued }] = rows(`select id from runs where status = 'queued'`)
     const [{ id: running }] = rows(`select id from runs where status = 'running'`)
 
     const result = await box.run(['cancel', String(queued), '--reason', 'not needed today', '--json'])
     expect(result.code, result.stderr).toBe(0)
-    expect(JSON.parse(result.stdout).runs).toEqual([expect.objectContaining({ id: queued, status: 'interrupted', reason: 'cancelled' })])
+    expect(JSON.parse(result.stdout).runs).toEqual([
+      expect.objectContaining({ id: queued, status: 'interrupted', reason: 'cancelled' }),
+    ])
     const [ended] = rows(`select status, reason, error, attempts, started_at from runs where id = ?`, queued)
     expect(ended).toMatchObject({ status: 'interrupted', reason: 'cancelled', attempts: 0, started_at: null })
     expect(ended.error).toMatch(/^cancelled by cli:.+: not needed today$/)

@@ -32,12 +32,27 @@ const LONG = `echo attempt >> attempts.log; sleep 300 & echo $! > child.pid; wai
 
 async function serveLong(port: number, token = 'tok-Secret-77-abcdefgh') {
   box.env.CIRCADIAN_TOKEN = token
-  box.write('circadian.config.ts', tsConfig(`{ serve: { http: { port: ${port} }, token: env('CIRCADIAN_TOKEN') }, jobs: { long: { type: 'command', command: '${LONG}', retry: { attempts: 3, delay: '100ms' } } } }`))
+  box.write(
+    'circadian.config.ts',
+    tsConfig(
+      `{ serve: { http: { port: ${port} }, token: env('CIRCADIAN_TOKEN') }, jobs: { long: { type: 'command', command: '${LONG}', retry: { attempts: 3, delay: '100ms' } } } }`,
+    ),
+  )
   const s = startServe(box, [], children)
   await s.waitFor((l) => typeof l.msg === 'string' && l.msg.startsWith('HTTP on'))
   expect((await box.run(['trigger', 'long'])).code).toBe(0)
   await s.waitFor((l) => l.job === 'long' && l.msg === 'run started')
-  await until(() => { try { return readFileSync(path.join(box.dir, 'child.pid'), 'utf8').trim().length > 0 } catch { return false } }, 10_000, 'the child to start')
+  await until(
+    () => {
+      try {
+        return readFileSync(path.join(box.dir, 'child.pid'), 'utf8').trim().length > 0
+      } catch {
+        return false
+      }
+    },
+    10_000,
+    'the child to start',
+  )
   return { s, child: Number(readFileSync(path.join(box.dir, 'child.pid'), 'utf8')) }
 }
 
@@ -75,14 +90,26 @@ describe('circadian cancel', () => {
     const { child } = await serveLong(port)
     const [{ id }] = rows(`select id from runs where job = 'long'`)
     const url = `http://127.0.0.1:${port}/api/runs/${id}/cancel`
-    const denied = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ reason: 'x' }) })
+    const denied = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ reason: 'x' }),
+    })
     expect(denied.status).toBe(401)
-    const ok = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer tok-Secret-77-abcdefgh' }, body: JSON.stringify({ reason: 'from the API' }) })
+    const ok = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer tok-Secret-77-abcdefgh' },
+      body: JSON.stringify({ reason: 'from the API' }),
+    })
     expect(ok.status).toBe(200)
     expect(await ok.json()).toMatchObject({ id, status: 'interrupted', reason: 'cancelled', cancelled: true })
     await until(() => !alive(child), 5000, 'the child process to be gone')
     expect(rows(`select error from runs where id = ?`, id)[0].error).toBe('cancelled by api: from the API')
-    const again = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer tok-Secret-77-abcdefgh' }, body: '{}' })
+    const again = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer tok-Secret-77-abcdefgh' },
+      body: '{}',
+    })
     expect(again.status).toBe(409)
   }, 60_000)
 })

@@ -1,6 +1,16 @@
 import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -29,7 +39,10 @@ function load(): number {
   return Number(execFileSync(process.execPath, ['--input-type=module', '-e', script], { env, encoding: 'utf8' }))
 }
 
-const userCaches = () => (existsSync(path.join(cacheHome, 'circadian')) ? readdirSync(path.join(cacheHome, 'circadian')).filter((f) => f.endsWith('.v8cache')) : [])
+const userCaches = () =>
+  existsSync(path.join(cacheHome, 'circadian'))
+    ? readdirSync(path.join(cacheHome, 'circadian')).filter((f) => f.endsWith('.v8cache'))
+    : []
 const pathKey = () => createHash('sha1').update(bundle).digest('hex').slice(0, 16)
 
 describe('the V8 code cache of the CLI bundle', () => {
@@ -62,7 +75,10 @@ describe('the V8 code cache of the CLI bundle', () => {
   it('adopts the cache the build left beside the bundle (named by its content) as its own, byte for byte', () => {
     load()
     const [made] = userCaches()
-    const shipped = path.join(path.dirname(bundle), `circadian-${createHash('sha1').update(readFileSync(bundle, 'utf8')).digest('hex').slice(0, 16)}.v8cache`)
+    const shipped = path.join(
+      path.dirname(bundle),
+      `circadian-${createHash('sha1').update(readFileSync(bundle, 'utf8')).digest('hex').slice(0, 16)}.v8cache`,
+    )
     copyFileSync(path.join(cacheHome, 'circadian', made), shipped)
     rmSync(cacheHome, { recursive: true })
 

@@ -16,7 +16,12 @@ interface Example {
 }
 
 function runnableExamples(): Example[] {
-  const files = ['README.md', ...readdirSync(path.join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)]
+  const files = [
+    'README.md',
+    ...readdirSync(path.join(ROOT, 'docs'))
+      .filter((f) => f.endsWith('.md'))
+      .map((f) => `docs/${f}`),
+  ]
   const examples: Example[] = []
   for (const file of files) {
     const lines = readFileSync(path.join(ROOT, file), 'utf8').split('\n')

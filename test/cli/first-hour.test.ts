@@ -14,7 +14,10 @@ const NO_STACK = /\n\s+at .+:\d+:\d+/
 
 describe('loading a config', () => {
   it('a module without a default export names what it found, exit 2', async () => {
-    box.write('circadian.config.ts', `import { defineConfig } from 'circadian'\nexport const config = defineConfig({ jobs: {} })\nexport const other = 1\n`)
+    box.write(
+      'circadian.config.ts',
+      `import { defineConfig } from 'circadian'\nexport const config = defineConfig({ jobs: {} })\nexport const other = 1\n`,
+    )
     const r = await box.run(['validate'])
     expect(r.code).toBe(2)
     expect(r.stderr).toContain('has no default export (found: config, other)')
@@ -46,10 +49,17 @@ describe('loading a config', () => {
 
 describe('validation messages', () => {
   it('priority lists its forms; a list item points at its index; a YAML boolean is "a boolean"; impossible dates are refused', async () => {
-    box.write('circadian.config.ts', tsConfig(`{ jobs: { a: { type: 'command', command: ['echo', 1], priority: 'URGENT', calendar: { skip: ['2026-02-30', '2026-02-28', '2026-13-01', 'x'] } }, b: { type: 'command', command: 'x', priority: 'hihg' } } }`))
+    box.write(
+      'circadian.config.ts',
+      tsConfig(
+        `{ jobs: { a: { type: 'command', command: ['echo', 1], priority: 'URGENT', calendar: { skip: ['2026-02-30', '2026-02-28', '2026-13-01', 'x'] } }, b: { type: 'command', command: 'x', priority: 'hihg' } } }`,
+      ),
+    )
     const r = await box.run(['validate'])
     expect(r.code).toBe(2)
-    expect(r.stderr).toContain('jobs.a.priority: "URGENT" is not a priority: write LOW, NORMAL, HIGH or CRITICAL, or an integer')
+    expect(r.stderr).toContain(
+      'jobs.a.priority: "URGENT" is not a priority: write LOW, NORMAL, HIGH or CRITICAL, or an integer',
+    )
     expect(r.stderr).toContain('jobs.a.command[1]: must be a string (got a number)')
     expect(r.stderr).toContain('jobs.a.calendar.skip[0]: "2026-02-30" is not a date (no such day in that month)')
     expect(r.stderr).not.toContain('skip[1]')
@@ -71,7 +81,10 @@ describe('validation messages', () => {
 describe('dead letters and plugins', () => {
   it('dlq show/replay with an id that is not a number: usage error, exit 2', async () => {
     box.write('circadian.config.ts', tsConfig(`{ jobs: { a: { type: 'command', command: 'true' } } }`))
-    for (const command of [['dlq', 'show', 'abc'], ['dlq', 'replay', 'abc']]) {
+    for (const command of [
+      ['dlq', 'show', 'abc'],
+      ['dlq', 'replay', 'abc'],
+    ]) {
       const r = await box.run(command)
       expect(r.code, command.join(' ')).toBe(2)
       expect(r.stderr).toContain('"abc" is not a dead letter id')
@@ -80,7 +93,12 @@ describe('dead letters and plugins', () => {
   })
 
   it('dlq show: options are redacted as data, so a secret that JSON escapes cannot break the quoting', async () => {
-    box.write('circadian.config.ts', tsConfig(`{ jobs: { a: { type: 'command', command: 'exit 1', env: { TOKEN: env('TOKEN', { default: 'abc\\\\def\\\\' }) } } } }`))
+    box.write(
+      'circadian.config.ts',
+      tsConfig(
+        `{ jobs: { a: { type: 'command', command: 'exit 1', env: { TOKEN: env('TOKEN', { default: 'abc\\\\def\\\\' }) } } } }`,
+      ),
+    )
     expect((await box.run(['run', 'a'])).code).toBe(3)
     // Now the same text is a secret (read from the environment): the stored option must print as [redacted].
     const r = await box.run(['dlq', 'show', '1'], { env: { TOKEN: 'abc\\def\\' } })
@@ -92,11 +110,16 @@ describe('dead letters and plugins', () => {
   it('a plugin whose hook has a syntax error is named with its file and line', async () => {
     const dir = path.join(box.dir, '..', 'broken-syntax')
     expect((await box.run(['plugins', 'new', dir])).code).toBe(0)
-    writeFileSync(path.join(dir, 'hooks', 'job-types.js'), `export default async function () {\n  return [\n    {{ nope\n  ]\n}\n`)
+    writeFileSync(
+      path.join(dir, 'hooks', 'job-types.js'),
+      `export default async function () {\n  return [\n    {{ nope\n  ]\n}\n`,
+    )
     expect((await box.run(['plugins', 'link', dir])).code).toBe(0)
     box.write('circadian.config.ts', tsConfig(`{ jobs: { c: { type: 'command', command: 'true' } } }`))
     const r = await box.run(['validate'])
     expect(r.code).toBe(0)
-    expect(r.stderr).toMatch(/warning: plugin circadian-plugin-broken-syntax: its job-types hook failed: syntax error: .+ \(.*broken-syntax\/hooks\/job-types\.js:3:\d+\)/)
+    expect(r.stderr).toMatch(
+      /warning: plugin circadian-plugin-broken-syntax: its job-types hook failed: syntax error: .+ \(.*broken-syntax\/hooks\/job-types\.js:3:\d+\)/,
+    )
   })
 })

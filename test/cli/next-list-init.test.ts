@@ -11,15 +11,23 @@ afterEach(() => box.cleanup())
 
 describe('read-only commands exit as soon as they are done', () => {
   it('a large --json output reaches a pipe whole, and an invalid config still exits 2', async () => {
-    const jobs = Array.from({ length: 3000 }, (_, i) => `j${i}: { type: 'command', schedule: '*/5 * * * *', command: 'echo ${'x'.repeat(40)} ${i}' }`).join(', ')
+    const jobs = Array.from(
+      { length: 3000 },
+      (_, i) => `j${i}: { type: 'command', schedule: '*/5 * * * *', command: 'echo ${'x'.repeat(40)} ${i}' }`,
+    ).join(', ')
     box.write('circadian.config.ts', tsConfig(`{ timezone: 'UTC', jobs: { ${jobs} } }`))
     const list = await box.run(['list', '--json'])
     expect(list.code).toBe(0)
     expect(list.stdout.length).toBeGreaterThan(200_000)
     expect(JSON.parse(list.stdout).jobs).toHaveLength(3000)
     const next = await box.run(['next', '--count', '5', '--json'])
-    expect(JSON.parse(next.stdout).jobs.map((j: { fires: string[] }) => j.fires.length)).toEqual(new Array(3000).fill(5))
-    box.write('circadian.config.ts', tsConfig(`{ jobs: { bad: { type: 'command', schedule: '0 25 * * *', command: 'x' } } }`))
+    expect(JSON.parse(next.stdout).jobs.map((j: { fires: string[] }) => j.fires.length)).toEqual(
+      new Array(3000).fill(5),
+    )
+    box.write(
+      'circadian.config.ts',
+      tsConfig(`{ jobs: { bad: { type: 'command', schedule: '0 25 * * *', command: 'x' } } }`),
+    )
     const invalid = await box.run(['validate', '--json'])
     expect(invalid.code).toBe(2)
     expect(JSON.parse(invalid.stdout).valid).toBe(false)
@@ -28,26 +36,57 @@ describe('read-only commands exit as soon as they are done', () => {
 
 describe('circadian next', () => {
   it('--json prints exactly {jobs:[{job, timezone, fires}]} with UTC instants', async () => {
-    box.write('circadian.config.ts', tsConfig(`{ timezone: 'Europe/Berlin', jobs: { c01: { type: 'command', schedule: '0 9 * * 1-5', command: 'x' }, nyc: { type: 'command', timezone: 'America/New_York', schedule: '30 8 1 * *', command: 'x' } } }`))
+    box.write(
+      'circadian.config.ts',
+      tsConfig(
+        `{ timezone: 'Europe/Berlin', jobs: { c01: { type: 'command', schedule: '0 9 * * 1-5', command: 'x' }, nyc: { type: 'command', timezone: 'America/New_York', schedule: '30 8 1 * *', command: 'x' } } }`,
+      ),
+    )
     const r = await box.run(['next', 'c01', 'nyc', '--from', '2026-01-01T00:00:00Z', '--count', '3', '--json'])
     expect(r.code).toBe(0)
     expect(JSON.parse(r.stdout)).toEqual({
       jobs: [
-        { job: 'c01', timezone: 'Europe/Berlin', fires: ['2026-01-01T08:00:00.000Z', '2026-01-02T08:00:00.000Z', '2026-01-05T08:00:00.000Z'] },
-        { job: 'nyc', timezone: 'America/New_York', fires: ['2026-01-01T13:30:00.000Z', '2026-02-01T13:30:00.000Z', '2026-03-01T13:30:00.000Z'] },
+        {
+          job: 'c01',
+          timezone: 'Europe/Berlin',
+          fires: ['2026-01-01T08:00:00.000Z', '2026-01-02T08:00:00.000Z', '2026-01-05T08:00:00.000Z'],
+        },
+        {
+          job: 'nyc',
+          timezone: 'America/New_York',
+          fires: ['2026-01-01T13:30:00.000Z', '2026-02-01T13:30:00.000Z', '2026-03-01T13:30:00.000Z'],
+        },
       ],
     })
   })
 
   it('follows the DST rule across the Berlin spring-forward gap', async () => {
-    box.write('circadian.config.ts', tsConfig(`{ timezone: 'Europe/Berlin', jobs: { fixed: { type: 'command', schedule: '30 2 * * *', command: 'x' }, wild: { type: 'command', schedule: '*/30 * * * *', command: 'x' } } }`))
+    box.write(
+      'circadian.config.ts',
+      tsConfig(
+        `{ timezone: 'Europe/Berlin', jobs: { fixed: { type: 'command', schedule: '30 2 * * *', command: 'x' }, wild: { type: 'command', schedule: '*/30 * * * *', command: 'x' } } }`,
+      ),
+    )
     const r = JSON.parse((await box.run(['next', '--from', '2026-03-29T00:00:00Z', '--count', '3', '--json'])).stdout)
-    expect(r.jobs[0].fires).toEqual(['2026-03-29T01:00:00.000Z', '2026-03-30T00:30:00.000Z', '2026-03-31T00:30:00.000Z'])
-    expect(r.jobs[1].fires).toEqual(['2026-03-29T00:30:00.000Z', '2026-03-29T01:00:00.000Z', '2026-03-29T01:30:00.000Z'])
+    expect(r.jobs[0].fires).toEqual([
+      '2026-03-29T01:00:00.000Z',
+      '2026-03-30T00:30:00.000Z',
+      '2026-03-31T00:30:00.000Z',
+    ])
+    expect(r.jobs[1].fires).toEqual([
+      '2026-03-29T00:30:00.000Z',
+      '2026-03-29T01:00:00.000Z',
+      '2026-03-29T01:30:00.000Z',
+    ])
   })
 
-  it('the human form shows the job\'s local time with its offset (--utc: UTC, the same rule as every command); bad input is exit 2', async () => {
-    box.write('circadian.config.ts', tsConfig(`{ jobs: { j: { type: 'command', timezone: 'Asia/Tokyo', schedule: '0 9 * * *', command: 'x' }, manual: { type: 'command', command: 'x' } } }`))
+  it("the human form shows the job's local time with its offset (--utc: UTC, the same rule as every command); bad input is exit 2", async () => {
+    box.write(
+      'circadian.config.ts',
+      tsConfig(
+        `{ jobs: { j: { type: 'command', timezone: 'Asia/Tokyo', schedule: '0 9 * * *', command: 'x' }, manual: { type: 'command', command: 'x' } } }`,
+      ),
+    )
     const r = await box.run(['next', 'j', '--from', '2025-12-31T23:00:00Z', '-n', '1'])
     expect(r.stdout).toContain('  2026-01-01 09:00:00 +09:00')
     const utc = await box.run(['next', 'j', '--from', '2025-12-31T23:00:00Z', '-n', '1', '--utc'])
@@ -71,7 +110,9 @@ describe('circadian list', () => {
       } }`),
     )
     const { jobs } = JSON.parse((await box.run(['list', '--json'])).stdout)
-    expect(jobs.map((j: Record<string, unknown>) => [j.job, j.schedule, j.timezone, j.timezoneSource, j.enabled, j.after])).toEqual([
+    expect(
+      jobs.map((j: Record<string, unknown>) => [j.job, j.schedule, j.timezone, j.timezoneSource, j.enabled, j.after]),
+    ).toEqual([
       ['a', '0 9 * * *', 'Europe/Berlin', 'config', true, []],
       ['b', 'every 1m30s', 'UTC', 'job', true, ['a']],
       ['c', 'at 2099-01-01T00:00:00Z', 'Europe/Berlin', 'config', false, []],

@@ -14,7 +14,10 @@ describe('third-party plugins', () => {
     const dir = path.join(box.dir, '..', 'circadian-plugin-greet')
     const created = await box.run(['plugins', 'new', dir])
     expect(created.code).toBe(0)
-    box.write('circadian.config.ts', tsConfig(`{ jobs: { hi: { type: 'greet', schedule: '0 9 * * *', name: 'world', shout: true } } }`))
+    box.write(
+      'circadian.config.ts',
+      tsConfig(`{ jobs: { hi: { type: 'greet', schedule: '0 9 * * *', name: 'world', shout: true } } }`),
+    )
     const before = await box.run(['validate'])
     expect(before.code).toBe(2)
     expect(before.stderr).toContain('unknown job type "greet"')
@@ -27,7 +30,11 @@ describe('third-party plugins', () => {
     expect((await box.run(['validate'])).code).toBe(0)
     const run = await box.run(['run', 'hi', '--json'])
     expect(run.code).toBe(0)
-    expect(JSON.parse(run.stdout).runs[0]).toMatchObject({ status: 'succeeded', summary: 'HELLO, WORLD', data: { runs: 1 } })
+    expect(JSON.parse(run.stdout).runs[0]).toMatchObject({
+      status: 'succeeded',
+      summary: 'HELLO, WORLD',
+      data: { runs: 1 },
+    })
     // Its key-value state persists between runs.
     expect(JSON.parse((await box.run(['run', 'hi', '--json'])).stdout).runs[0].data).toEqual({ runs: 2 })
 
@@ -53,17 +60,24 @@ describe('third-party plugins', () => {
     box.write('circadian.config.ts', tsConfig(`{ jobs: { s: { type: 'sync', name: 'x' } } }`))
     const r = await box.run(['validate'])
     expect(r.code).toBe(2)
-    expect(r.stderr).toMatch(/job type "sync" is claimed by two plugins: circadian-plugin-plugin-(a|b) and circadian-plugin-plugin-(a|b)/)
+    expect(r.stderr).toMatch(
+      /job type "sync" is claimed by two plugins: circadian-plugin-plugin-(a|b) and circadian-plugin-plugin-(a|b)/,
+    )
   })
 
   it('a plugin whose hook throws is reported by name and the others still load', async () => {
     const dir = path.join(box.dir, '..', 'broken')
     await box.run(['plugins', 'new', dir])
-    writeFileSync(path.join(dir, 'hooks', 'job-types.js'), `export default async function () { throw new Error('cannot reach license server') }\n`)
+    writeFileSync(
+      path.join(dir, 'hooks', 'job-types.js'),
+      `export default async function () { throw new Error('cannot reach license server') }\n`,
+    )
     await box.run(['plugins', 'link', dir])
     box.write('circadian.config.ts', tsConfig(`{ jobs: { c: { type: 'command', command: 'true' } } }`))
     const r = await box.run(['validate'])
     expect(r.code).toBe(0)
-    expect(r.stderr).toContain('warning: plugin circadian-plugin-broken: its job-types hook failed: cannot reach license server')
+    expect(r.stderr).toContain(
+      'warning: plugin circadian-plugin-broken: its job-types hook failed: cannot reach license server',
+    )
   })
 })

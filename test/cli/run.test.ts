@@ -42,7 +42,10 @@ describe('circadian run', () => {
   it('several processes starting at once on a new SQLite state file all run (none sees it locked)', async () => {
     box.write('circadian.config.ts', tsConfig(`{ jobs: { a: { type: 'command', command: 'true' } } }`))
     const results = await Promise.all(Array.from({ length: 4 }, () => box.run(['run', 'a'])))
-    expect(results.map((r) => r.code), results.map((r) => r.stderr).join('\n')).toEqual([0, 0, 0, 0])
+    expect(
+      results.map((r) => r.code),
+      results.map((r) => r.stderr).join('\n'),
+    ).toEqual([0, 0, 0, 0])
     const d = stateDb()
     expect(d.prepare(`select count(*) as n from runs where job = 'a' and status = 'succeeded'`).get()).toEqual({ n: 4 })
     d.close()
@@ -66,7 +69,8 @@ describe('circadian run', () => {
     expect(byJob.score).toMatchObject({ status: 'skipped', reason: 'upstream-failed', attempts: 0 })
     expect(byJob.match).toMatchObject({ status: 'skipped', reason: 'upstream-failed' })
     expect(byJob.other).toMatchObject({ status: 'succeeded', summary: 'fine' })
-    for (const run of runs) expect(Object.keys(run)).toEqual(expect.arrayContaining(['job', 'status', 'startedAt', 'finishedAt', 'attempts']))
+    for (const run of runs)
+      expect(Object.keys(run)).toEqual(expect.arrayContaining(['job', 'status', 'startedAt', 'finishedAt', 'attempts']))
     const rows = stateDb().prepare('select job, status, reason from runs order by job').all()
     expect(rows).toEqual([
       { job: 'import', status: 'failed', reason: 'exit-code' },
@@ -77,10 +81,18 @@ describe('circadian run', () => {
   })
 
   it('exit 1 when a job alerts and none failed', async () => {
-    box.write('circadian.config.ts', tsConfig(`{ jobs: { check: { type: 'command', command: 'echo "5 orders stuck"; exit 1', alertExitCodes: [1] }, ok: { type: 'command', command: 'true' } } }`))
+    box.write(
+      'circadian.config.ts',
+      tsConfig(
+        `{ jobs: { check: { type: 'command', command: 'echo "5 orders stuck"; exit 1', alertExitCodes: [1] }, ok: { type: 'command', command: 'true' } } }`,
+      ),
+    )
     const r = await box.run(['run', '--all', '--json'])
     expect(r.code).toBe(1)
-    expect(JSON.parse(r.stdout).runs.find((x: { job: string }) => x.job === 'check')).toMatchObject({ status: 'alert', summary: '5 orders stuck' })
+    expect(JSON.parse(r.stdout).runs.find((x: { job: string }) => x.job === 'check')).toMatchObject({
+      status: 'alert',
+      summary: '5 orders stuck',
+    })
   })
 
   it('--junit writes one test case per run: alerts as failures, failed runs as errors, skips as skipped', async () => {
@@ -100,11 +112,18 @@ describe('circadian run', () => {
     expect(xml).toContain('<testcase name="stale" classname="command"')
     expect(xml).toContain('<failure type="alert" message="3 &lt; 5 rows">')
     expect(xml).toContain('<error type="failed" message="exit code 9">')
-    expect(xml).toMatch(/<testcase name="after_broken"[^>]*>\s*<skipped message="upstream-failed: upstream job &quot;broken&quot; failed"\/>/)
+    expect(xml).toMatch(
+      /<testcase name="after_broken"[^>]*>\s*<skipped message="upstream-failed: upstream job &quot;broken&quot; failed"\/>/,
+    )
   })
 
   it('retries with backoff and records every attempt', async () => {
-    box.write('circadian.config.ts', tsConfig(`{ jobs: { flaky: { type: 'command', command: 'n=$(cat n 2>/dev/null || echo 0); n=$((n+1)); echo $n > n; [ $n -ge 3 ]', retry: { attempts: 4, delay: '50ms', backoff: 'exponential' } } } }`))
+    box.write(
+      'circadian.config.ts',
+      tsConfig(
+        `{ jobs: { flaky: { type: 'command', command: 'n=$(cat n 2>/dev/null || echo 0); n=$((n+1)); echo $n > n; [ $n -ge 3 ]', retry: { attempts: 4, delay: '50ms', backoff: 'exponential' } } } }`,
+      ),
+    )
     const r = await box.run(['run', 'flaky', '--json'])
     expect(r.code).toBe(0)
     expect(JSON.parse(r.stdout).runs[0]).toMatchObject({ status: 'succeeded', attempts: 3 })
@@ -118,7 +137,12 @@ describe('circadian run', () => {
 
   it('a timeout kills the whole process tree (SIGTERM, then SIGKILL) and records timed_out; exit 3', async () => {
     // The shell starts a child that ignores SIGTERM and records its pid.
-    box.write('circadian.config.ts', tsConfig(`{ jobs: { slow: { type: 'command', command: 'sh -c "trap \\'\\' TERM; echo $$ > child.pid; sleep 60" & wait', timeout: '1s', killGrace: '500ms' } } }`))
+    box.write(
+      'circadian.config.ts',
+      tsConfig(
+        `{ jobs: { slow: { type: 'command', command: 'sh -c "trap \\'\\' TERM; echo $$ > child.pid; sleep 60" & wait', timeout: '1s', killGrace: '500ms' } } }`,
+      ),
+    )
     const started = Date.now()
     const r = await box.run(['run', 'slow', '--json'])
     expect(r.code).toBe(3)
@@ -131,7 +155,9 @@ describe('circadian run', () => {
   it('keeps the last 64 KB of stdout and stderr, with secrets redacted', async () => {
     box.write(
       'circadian.config.ts',
-      tsConfig(`{ jobs: { chatty: { type: 'command', env: { TOKEN: env('API_TOKEN') }, command: 'head -c 200000 /dev/zero | tr "\\\\0" "x"; echo; echo "token=$TOKEN"; echo "db postgres://u:hunter2@db/x" >&2' } } }`),
+      tsConfig(
+        `{ jobs: { chatty: { type: 'command', env: { TOKEN: env('API_TOKEN') }, command: 'head -c 200000 /dev/zero | tr "\\\\0" "x"; echo; echo "token=$TOKEN"; echo "db postgres://u:hunter2@db/x" >&2' } } }`,
+      ),
     )
     const r = await box.run(['run', 'chatty'], { env: { API_TOKEN: 'tok-SECRET-987654' } })
     expect(r.code).toBe(0)
@@ -140,14 +166,21 @@ describe('circadian run', () => {
     expect(Buffer.byteLength(output.stdout)).toBeLessThanOrEqual(64 * 1024 + 100)
     expect(output.stdout).toContain('token=[redacted]')
     expect(output.stderr).toContain('postgres://u:[redacted]@db/x')
-    const file = readFileSync(path.join(box.dir, '.circadian', 'state.db')).toString('latin1') + readFileSync(path.join(box.dir, '.circadian', 'state.db-wal')).toString('latin1')
+    const file =
+      readFileSync(path.join(box.dir, '.circadian', 'state.db')).toString('latin1') +
+      readFileSync(path.join(box.dir, '.circadian', 'state.db-wal')).toString('latin1')
     expect(file).not.toContain('tok-SECRET-987654')
     expect(file).not.toContain('hunter2')
     expect(r.stdout + r.stderr).not.toContain('tok-SECRET-987654')
   })
 
   it('--with-upstream runs what a job waits for; bad selections are usage errors (exit 2)', async () => {
-    box.write('circadian.config.ts', tsConfig(`{ jobs: { a: { type: 'command', command: 'echo a >> o' }, b: { type: 'command', after: ['a'], command: 'echo b >> o' }, c: { type: 'command', command: 'echo c >> o' } } }`))
+    box.write(
+      'circadian.config.ts',
+      tsConfig(
+        `{ jobs: { a: { type: 'command', command: 'echo a >> o' }, b: { type: 'command', after: ['a'], command: 'echo b >> o' }, c: { type: 'command', command: 'echo c >> o' } } }`,
+      ),
+    )
     expect((await box.run(['run', 'b', '--with-upstream'])).code).toBe(0)
     expect(readFileSync(path.join(box.dir, 'o'), 'utf8')).toBe('a\nb\n')
     const unknown = await box.run(['run', 'bb'])
@@ -160,7 +193,11 @@ describe('circadian run', () => {
 
   it('SIGINT interrupts running jobs, records them interrupted, and exits 3', async () => {
     box.write('circadian.config.ts', tsConfig(`{ jobs: { long: { type: 'command', command: 'sleep 30' } } }`))
-    const child = spawn(process.execPath, [BIN, 'run', 'long', '--json'], { cwd: box.dir, env: box.env, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [BIN, 'run', 'long', '--json'], {
+      cwd: box.dir,
+      env: box.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     let stdout = ''
     child.stdout.on('data', (c) => (stdout += c))
     // Interrupt once the run is recorded running (however slow the machine is to get there).
@@ -175,7 +212,8 @@ describe('circadian run', () => {
         d.close()
       }
     }
-    for (const deadline = Date.now() + 30_000; !running() && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 100))
+    for (const deadline = Date.now() + 30_000; !running() && Date.now() < deadline;)
+      await new Promise((r) => setTimeout(r, 100))
     child.kill('SIGINT')
     const code = await new Promise<number | null>((r) => child.on('close', r))
     expect(code).toBe(3)
@@ -183,7 +221,12 @@ describe('circadian run', () => {
   })
 
   it('history lists recorded runs newest first, filtered by job and status', async () => {
-    box.write('circadian.config.ts', tsConfig(`{ jobs: { ok: { type: 'command', command: 'echo fine' }, bad: { type: 'command', command: 'exit 2' } } }`))
+    box.write(
+      'circadian.config.ts',
+      tsConfig(
+        `{ jobs: { ok: { type: 'command', command: 'echo fine' }, bad: { type: 'command', command: 'exit 2' } } }`,
+      ),
+    )
     await box.run(['run', 'ok'])
     await box.run(['run', 'bad'])
     await box.run(['run', 'ok'])

@@ -78,20 +78,29 @@ describe('secrets', () => {
     await run(['list', '--json'])
     await run(['status', '--json'])
 
-    serveProcess = spawn(process.execPath, [BIN, 'serve', '--log-level', 'debug'], { cwd: box.dir, env: { ...box.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    serveProcess = spawn(process.execPath, [BIN, 'serve', '--log-level', 'debug'], {
+      cwd: box.dir,
+      env: { ...box.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     let serveLog = ''
     serveProcess.stdout!.on('data', (c) => (serveLog += c))
     serveProcess.stderr!.on('data', (c) => (serveLog += c))
     await waitFor(() => serveLog.includes('HTTP on'), 20_000)
     await waitFor(() => hook.requests.some((r) => r.url.startsWith('/h') && r.body.includes('chatty')), 20_000)
     // Reads need the token (serve.token is set); lists carry no output, so each run's output route is read too.
-    const read = async (p: string) => (await fetch(`http://127.0.0.1:${port}${p}`, { headers: { authorization: `Bearer ${API_TOKEN}` } })).text()
-    for (const p of ['/api/jobs', '/api/jobs/leaky/runs', '/api/jobs/chatty/runs', '/health', '/metrics']) outputs.push(await read(p))
+    const read = async (p: string) =>
+      (await fetch(`http://127.0.0.1:${port}${p}`, { headers: { authorization: `Bearer ${API_TOKEN}` } })).text()
+    for (const p of ['/api/jobs', '/api/jobs/leaky/runs', '/api/jobs/chatty/runs', '/health', '/metrics'])
+      outputs.push(await read(p))
     for (const job of ['leaky', 'chatty']) {
       const { runs } = JSON.parse(await read(`/api/jobs/${job}/runs`)) as { runs: Array<{ outputUrl: string }> }
       for (const r of runs.slice(0, 3)) outputs.push(await read(r.outputUrl))
     }
-    await fetch(`http://127.0.0.1:${port}/api/jobs/leaky/trigger`, { method: 'POST', headers: { authorization: `Bearer ${API_TOKEN}` } })
+    await fetch(`http://127.0.0.1:${port}/api/jobs/leaky/trigger`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${API_TOKEN}` },
+    })
     await waitFor(() => serveLog.includes('"job":"leaky"') && serveLog.includes('run failed'), 20_000)
     serveProcess.kill('SIGTERM')
     await new Promise((r) => serveProcess!.on('close', r))
@@ -100,11 +109,18 @@ describe('secrets', () => {
     // Every place a secret could have ended up.
     const state = path.join(box.dir, '.circadian')
     const files = readdirSync(state).map((f) => readFileSync(path.join(state, f)).toString('latin1'))
-    const received = [...hook.requests.map((r) => `${r.body}\n${JSON.stringify(r.headers)}`), ...smtp.messages.map((m) => m.raw)]
+    const received = [
+      ...hook.requests.map((r) => `${r.body}\n${JSON.stringify(r.headers)}`),
+      ...smtp.messages.map((m) => m.raw),
+    ]
     expect(hook.requests.length).toBeGreaterThan(0)
     expect(smtp.messages.length).toBeGreaterThan(0)
     for (const secret of [SECRET, HOOK_TOKEN, SMTP_PASSWORD, DB_PASSWORD, API_TOKEN]) {
-      for (const [where, texts] of [['state files', files], ['CLI and serve output', outputs], ['HTTP and SMTP messages', received]] as const) {
+      for (const [where, texts] of [
+        ['state files', files],
+        ['CLI and serve output', outputs],
+        ['HTTP and SMTP messages', received],
+      ] as const) {
         const hits = texts.filter((t) => t.includes(secret)).length
         expect(hits, `${secret} found in ${where}`).toBe(0)
       }
@@ -116,7 +132,12 @@ describe('secrets', () => {
 
   it('literal secrets count by where they sit: a serve.token written into the config is redacted too', async () => {
     const literal = 'literal-serve-token-4455667788'
-    box.write('circadian.config.ts', tsConfig(`{ serve: { token: '${literal}' }, jobs: { echo: { type: 'command', command: 'echo "token is ${literal}" >&2; exit 1' } } }`))
+    box.write(
+      'circadian.config.ts',
+      tsConfig(
+        `{ serve: { token: '${literal}' }, jobs: { echo: { type: 'command', command: 'echo "token is ${literal}" >&2; exit 1' } } }`,
+      ),
+    )
     const r = await box.run(['run', 'echo', '--json'])
     const history = await box.run(['history', '--json'])
     for (const text of [r.stdout, r.stderr, history.stdout]) expect(text).not.toContain(literal)

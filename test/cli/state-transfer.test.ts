@@ -15,7 +15,12 @@ afterEach(async () => {
 
 describe('state export and import', () => {
   it('moves runs, job state, dead letters and breakers from SQLite to PostgreSQL; a second import adds nothing', async () => {
-    box.write('circadian.config.ts', tsConfig(`{ resources: { r: { breaker: { failures: 1, halfOpenAfter: '1h' } } }, jobs: { ok: { type: 'command', command: 'echo fine' }, bad: { type: 'command', command: 'exit 4', resources: ['r'] } } }`))
+    box.write(
+      'circadian.config.ts',
+      tsConfig(
+        `{ resources: { r: { breaker: { failures: 1, halfOpenAfter: '1h' } } }, jobs: { ok: { type: 'command', command: 'echo fine' }, bad: { type: 'command', command: 'exit 4', resources: ['r'] } } }`,
+      ),
+    )
     await box.run(['run', 'ok'])
     await box.run(['run', 'bad'])
     await box.run(['pause', 'ok', '--reason', 'moving'])
@@ -24,7 +29,12 @@ describe('state export and import', () => {
     expect(exported.stderr).toMatch(/exported \d+ row\(s\) to backup.jsonl/)
 
     pg = await createTestDatabase('pg')
-    box.write('pg.config.ts', tsConfig(`{ state: { client: 'pg', connection: '${pg.url}' }, resources: { r: { breaker: { failures: 1, halfOpenAfter: '1h' } } }, jobs: { ok: { type: 'command', command: 'echo fine' }, bad: { type: 'command', command: 'exit 4', resources: ['r'] } } }`))
+    box.write(
+      'pg.config.ts',
+      tsConfig(
+        `{ state: { client: 'pg', connection: '${pg.url}' }, resources: { r: { breaker: { failures: 1, halfOpenAfter: '1h' } } }, jobs: { ok: { type: 'command', command: 'echo fine' }, bad: { type: 'command', command: 'exit 4', resources: ['r'] } } }`,
+      ),
+    )
     const imported = await box.run(['state', 'import', 'backup.jsonl', '--config', 'pg.config.ts', '--json'])
     expect(imported.code).toBe(0)
     const tables = JSON.parse(imported.stdout).tables
@@ -35,14 +45,25 @@ describe('state export and import', () => {
     const after = JSON.parse((await box.run(['history', '--json', '--config', 'pg.config.ts'])).stdout).runs
     expect(after).toEqual(before)
     const status = JSON.parse((await box.run(['status', '--json', '--config', 'pg.config.ts'])).stdout)
-    expect(status.jobs.find((j: { job: string }) => j.job === 'ok')).toMatchObject({ paused: true, pauseReason: 'moving' })
-    expect(JSON.parse((await box.run(['breakers', '--json', '--config', 'pg.config.ts'])).stdout).breakers[0].state).toBe('open')
+    expect(status.jobs.find((j: { job: string }) => j.job === 'ok')).toMatchObject({
+      paused: true,
+      pauseReason: 'moving',
+    })
+    expect(
+      JSON.parse((await box.run(['breakers', '--json', '--config', 'pg.config.ts'])).stdout).breakers[0].state,
+    ).toBe('open')
     // Ids carried over, and PostgreSQL's sequence moved past them: a new dead letter gets the next id.
     await box.run(['run', 'bad', '--config', 'pg.config.ts'])
     await box.run(['breakers', 'reset', 'r', '--config', 'pg.config.ts'])
     await box.run(['run', 'bad', '--config', 'pg.config.ts'])
-    expect(JSON.parse((await box.run(['dlq', 'list', '--json', '--config', 'pg.config.ts'])).stdout).deadLetters.map((l: { id: number }) => l.id)).toEqual([2, 1])
-    const again = JSON.parse((await box.run(['state', 'import', 'backup.jsonl', '--config', 'pg.config.ts', '--json'])).stdout).tables
+    expect(
+      JSON.parse((await box.run(['dlq', 'list', '--json', '--config', 'pg.config.ts'])).stdout).deadLetters.map(
+        (l: { id: number }) => l.id,
+      ),
+    ).toEqual([2, 1])
+    const again = JSON.parse(
+      (await box.run(['state', 'import', 'backup.jsonl', '--config', 'pg.config.ts', '--json'])).stdout,
+    ).tables
     expect(Object.values(again).every((t) => (t as { inserted: number }).inserted === 0)).toBe(true)
   })
 

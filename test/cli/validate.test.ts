@@ -13,7 +13,12 @@ const NO_STACK = /\n\s+at .+:\d+:\d+/
 
 describe('circadian validate', () => {
   it('accepts a valid TypeScript config that imports circadian with no node_modules near it', async () => {
-    box.write('circadian.config.ts', tsConfig(`{ timezone: 'Europe/Berlin', jobs: { hello: { type: 'command', schedule: '0 9 * * 1-5', command: 'echo hi' } } }`))
+    box.write(
+      'circadian.config.ts',
+      tsConfig(
+        `{ timezone: 'Europe/Berlin', jobs: { hello: { type: 'command', schedule: '0 9 * * 1-5', command: 'echo hi' } } }`,
+      ),
+    )
     const r = await box.run(['validate'])
     expect(r.stderr).toBe('')
     expect(r.code).toBe(0)
@@ -56,13 +61,24 @@ describe('circadian validate', () => {
   })
 
   it('--json prints {valid, errors:[{path, message}]} and nothing else on stdout', async () => {
-    box.write('circadian.config.ts', tsConfig(`{ jobs: { r: { type: 'command', schedule: '61 * * * *', command: 'x' } } }`))
+    box.write(
+      'circadian.config.ts',
+      tsConfig(`{ jobs: { r: { type: 'command', schedule: '61 * * * *', command: 'x' } } }`),
+    )
     const r = await box.run(['validate', '--json'])
     expect(r.code).toBe(2)
     const out = JSON.parse(r.stdout)
     expect(out.valid).toBe(false)
-    expect(out.errors).toEqual([{ path: 'jobs.r.schedule', message: '"61 * * * *" is not a valid cron expression (minute 61 is out of range 0-59)' }])
-    const ok = box.write('ok.config.json', JSON.stringify({ jobs: { r: { type: 'command', every: '5m', command: 'x' } } }))
+    expect(out.errors).toEqual([
+      {
+        path: 'jobs.r.schedule',
+        message: '"61 * * * *" is not a valid cron expression (minute 61 is out of range 0-59)',
+      },
+    ])
+    const ok = box.write(
+      'ok.config.json',
+      JSON.stringify({ jobs: { r: { type: 'command', every: '5m', command: 'x' } } }),
+    )
     const v = await box.run(['validate', '--json', '--config', ok])
     expect(v.code).toBe(0)
     expect(JSON.parse(v.stdout)).toMatchObject({ valid: true, jobs: 1 })
@@ -79,7 +95,10 @@ describe('circadian validate', () => {
     const r = await box.run(['validate', '--json'], { env: { SET_VALUE: 'sekrit-value-123' } })
     expect(r.code).toBe(2)
     const errors = JSON.parse(r.stdout).errors
-    expect(errors).toContainEqual({ path: 'connections.wh.connection', message: 'environment variable WAREHOUSE_URL is not set' })
+    expect(errors).toContainEqual({
+      path: 'connections.wh.connection',
+      message: 'environment variable WAREHOUSE_URL is not set',
+    })
     expect(errors).toContainEqual({ path: 'jobs.j.command', message: 'environment variable API_TOKEN is not set' })
     expect(r.stdout + r.stderr).not.toContain('sekrit-value-123')
   })
@@ -89,16 +108,24 @@ describe('circadian validate', () => {
     const sub = path.join(box.dir, 'a', 'b')
     mkdirSync(sub, { recursive: true })
     expect((await box.run(['list', '--json'], { cwd: sub })).stdout).toContain('"top"')
-    const other = box.write('elsewhere/other.config.ts', tsConfig(`{ jobs: { other: { type: 'command', command: 'x' } } }`))
+    const other = box.write(
+      'elsewhere/other.config.ts',
+      tsConfig(`{ jobs: { other: { type: 'command', command: 'x' } } }`),
+    )
     expect((await box.run(['list', '--json', '--config', other], { cwd: sub })).stdout).toContain('"other"')
-    expect((await box.run(['list', '--json'], { cwd: sub, env: { CIRCADIAN_CONFIG: other } })).stdout).toContain('"other"')
+    expect((await box.run(['list', '--json'], { cwd: sub, env: { CIRCADIAN_CONFIG: other } })).stdout).toContain(
+      '"other"',
+    )
     const missing = await box.run(['validate', '--config', 'nope.ts'])
     expect(missing.code).toBe(2)
     expect(missing.stderr).toContain('Config file not found')
   })
 
   it('in one directory, a "circadian" key in package.json wins over circadian.config.* (cosmiconfig\'s own order); a package.json without it does not count', async () => {
-    box.write('package.json', JSON.stringify({ name: 'x', circadian: { jobs: { from_package: { type: 'command', command: 'x' } } } }))
+    box.write(
+      'package.json',
+      JSON.stringify({ name: 'x', circadian: { jobs: { from_package: { type: 'command', command: 'x' } } } }),
+    )
     box.write('circadian.config.ts', tsConfig(`{ jobs: { from_file: { type: 'command', command: 'x' } } }`))
     const r = await box.run(['list', '--json'])
     expect(JSON.parse(r.stdout).jobs.map((j: { job: string }) => j.job)).toEqual(['from_package'])
@@ -111,8 +138,14 @@ describe('circadian validate', () => {
     const cases: Array<[string, string]> = [
       ['package.json', JSON.stringify({ name: 'x', circadian: { jobs: { p: { type: 'command', command: 'x' } } } })],
       ['circadian.config.yaml', 'jobs:\n  y:\n    type: command\n    command: x\n'],
-      ['circadian.config.cjs', `const { defineConfig } = require('circadian'); module.exports = defineConfig({ jobs: { c: { type: 'command', command: 'x' } } })`],
-      ['circadian.config.mts', `import { defineConfig } from 'circadian'\nexport default defineConfig(async () => ({ jobs: { f: { type: 'command' as const, command: 'x' } } }))`],
+      [
+        'circadian.config.cjs',
+        `const { defineConfig } = require('circadian'); module.exports = defineConfig({ jobs: { c: { type: 'command', command: 'x' } } })`,
+      ],
+      [
+        'circadian.config.mts',
+        `import { defineConfig } from 'circadian'\nexport default defineConfig(async () => ({ jobs: { f: { type: 'command' as const, command: 'x' } } }))`,
+      ],
       ['circadian.config.js', `export default Promise.resolve({ jobs: { pr: { type: 'command', command: 'x' } } })`],
     ]
     for (const [file, content] of cases) {
@@ -129,8 +162,16 @@ describe('circadian validate', () => {
   })
 
   it('bundles local imports and resolves node builtins from a TS config', async () => {
-    box.write('jobs/shared.ts', `import os from 'node:os'\nexport const host: string = os.hostname()\nexport const every = (m: number): string => m + 'm'`)
-    box.write('circadian.config.ts', tsConfig(`{ jobs: { local: { type: 'command', every: (await import('./jobs/shared.js')).every(5), command: 'echo ' + (await import('./jobs/shared.js')).host } } }`))
+    box.write(
+      'jobs/shared.ts',
+      `import os from 'node:os'\nexport const host: string = os.hostname()\nexport const every = (m: number): string => m + 'm'`,
+    )
+    box.write(
+      'circadian.config.ts',
+      tsConfig(
+        `{ jobs: { local: { type: 'command', every: (await import('./jobs/shared.js')).every(5), command: 'echo ' + (await import('./jobs/shared.js')).host } } }`,
+      ),
+    )
     const r = await box.run(['list', '--json'])
     expect(r.stderr).toBe('')
     expect(JSON.parse(r.stdout).jobs[0].schedule).toBe('every 5m')

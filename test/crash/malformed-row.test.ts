@@ -19,7 +19,12 @@ afterEach(() => {
 
 /** Three runs of `work`; the middle one's data damaged (not JSON). */
 async function damagedHistory(port?: number): Promise<string> {
-  box.write('circadian.config.ts', tsConfig(`{ ${port ? `serve: { http: { port: ${port} } }, ` : ''}jobs: { work: { type: 'command', command: 'echo done' } } }`))
+  box.write(
+    'circadian.config.ts',
+    tsConfig(
+      `{ ${port ? `serve: { http: { port: ${port} } }, ` : ''}jobs: { work: { type: 'command', command: 'echo done' } } }`,
+    ),
+  )
   for (let i = 0; i < 3; i++) expect((await box.run(['run', 'work'])).code).toBe(0)
   const d = new Database(path.join(box.dir, '.circadian', 'state.db'))
   const ids = (d.prepare(`select id from runs order by id`).all() as Array<{ id: string }>).map((r) => r.id)
@@ -36,7 +41,8 @@ describe('one malformed row', () => {
     const runs = JSON.parse(result.stdout).runs as Array<Record<string, unknown>>
     expect(runs).toHaveLength(3)
     expect(runs.find((r) => r.id === bad)).toMatchObject({ status: 'succeeded', data: null, malformed: ['data'] })
-    for (const r of runs.filter((r) => r.id !== bad)) expect(r).toMatchObject({ data: { exitCode: 0 }, summary: 'done' })
+    for (const r of runs.filter((r) => r.id !== bad))
+      expect(r).toMatchObject({ data: { exitCode: 0 }, summary: 'done' })
     expect(runs.filter((r) => r.malformed)).toHaveLength(1)
     expect((await box.run(['history'])).code).toBe(0)
   })
@@ -52,7 +58,10 @@ describe('one malformed row', () => {
       expect(res.status, url).toBe(200)
       const body = (await res.json()) as { runs: Array<Record<string, unknown>> }
       expect(body.runs, url).toHaveLength(3)
-      expect(body.runs.map((r) => r.id), url).toContain(bad)
+      expect(
+        body.runs.map((r) => r.id),
+        url,
+      ).toContain(bad)
     }
     // The run's own page reads its data: shown as malformed, not a 500.
     const one = await fetch(`http://127.0.0.1:${port}/api/runs/${bad}`)

@@ -52,7 +52,10 @@ const CRASHY = `echo attempt >> attempts.log; if [ -f crashed ]; then exit 5; fi
 
 /** After kill -9, make the lost run a scheduled occurrence (as if the hourly fire had started it): those are retried. */
 function asScheduled(runId: unknown): void {
-  exec(`update runs set trigger = 'schedule', scheduled_for = '2026-01-01T00:00:00.000Z', claim = '@2026-01-01T00:00:00.000Z' where id = ?`, runId)
+  exec(
+    `update runs set trigger = 'schedule', scheduled_for = '2026-01-01T00:00:00.000Z', claim = '@2026-01-01T00:00:00.000Z' where id = ?`,
+    runId,
+  )
 }
 
 async function crashWhileRunning(config: string): Promise<{ run: Record<string, unknown> }> {
@@ -61,7 +64,11 @@ async function crashWhileRunning(config: string): Promise<{ run: Record<string, 
   await s.waitFor(serving)
   expect((await box.run(['trigger', 'work'])).code).toBe(0)
   await s.waitFor((l) => l.job === 'work' && l.msg === 'run started')
-  await until(() => rows(`select pgid from runs where job = 'work' and pgid is not null`).length === 1, 10_000, 'the run row to record its process group')
+  await until(
+    () => rows(`select pgid from runs where job = 'work' and pgid is not null`).length === 1,
+    10_000,
+    'the run row to record its process group',
+  )
   s.child.kill('SIGKILL')
   await s.exited
   const [run] = rows(`select id, status, pgid, host, proc_start from runs where job = 'work'`)
@@ -70,8 +77,14 @@ async function crashWhileRunning(config: string): Promise<{ run: Record<string, 
 
 describe('a crash leaves nothing behind', () => {
   it('kill -9 serve: the restart kills the orphaned process group, records it, and retries with the remaining budget', async () => {
-    const { run } = await crashWhileRunning(`{ jobs: { work: { type: 'command', schedule: '0 * * * *', command: '${CRASHY}', retry: { attempts: 3, delay: '100ms', backoff: 'fixed' } } } }`)
-    expect(run).toMatchObject({ status: 'running', host: expect.any(String), proc_start: expect.stringMatching(/^[0-9a-f-]+:\d+$/) })
+    const { run } = await crashWhileRunning(
+      `{ jobs: { work: { type: 'command', schedule: '0 * * * *', command: '${CRASHY}', retry: { attempts: 3, delay: '100ms', backoff: 'fixed' } } } }`,
+    )
+    expect(run).toMatchObject({
+      status: 'running',
+      host: expect.any(String),
+      proc_start: expect.stringMatching(/^[0-9a-f-]+:\d+$/),
+    })
     const childPid = Number(readFileSync(path.join(box.dir, 'child.pid'), 'utf8'))
     strays.push(childPid)
     expect(alive(childPid)).toBe(true)
@@ -99,22 +112,35 @@ describe('a crash leaves nothing behind', () => {
   }, 90_000)
 
   it('a pid now used by another process (the recorded start time differs) is never killed', async () => {
-    const { run } = await crashWhileRunning(`{ jobs: { work: { type: 'command', schedule: '0 * * * *', command: '${CRASHY}' } } }`)
+    const { run } = await crashWhileRunning(
+      `{ jobs: { work: { type: 'command', schedule: '0 * * * *', command: '${CRASHY}' } } }`,
+    )
     strays.push(Number(readFileSync(path.join(box.dir, 'child.pid'), 'utf8')), Number(run.pgid))
     // Another program that happens to hold the recorded pid: point the row at an unrelated live process group
     // whose start time is not the one recorded.
     const unrelated = spawn('sleep', ['300'], { detached: true, stdio: 'ignore' })
     strays.push(unrelated.pid!)
-    exec(`update runs set pgid = ?, proc_start = ? where id = ?`, unrelated.pid, `${bootId()}:${startTicks(unrelated.pid!) - 7}`, run.id)
+    exec(
+      `update runs set pgid = ?, proc_start = ? where id = ?`,
+      unrelated.pid,
+      `${bootId()}:${startTicks(unrelated.pid!) - 7}`,
+      run.id,
+    )
 
     const next = startServe(box, [], children)
     await next.waitFor((l) => typeof l.msg === 'string' && l.msg.includes('recovered 1 run'))
-    await until(() => rows(`select status from runs where id = ? and status = 'interrupted'`, run.id).length === 1, 10_000, 'the lost run to be recorded')
+    await until(
+      () => rows(`select status from runs where id = ? and status = 'interrupted'`, run.id).length === 1,
+      10_000,
+      'the lost run to be recorded',
+    )
     next.child.kill('SIGTERM')
     await next.exited
     expect(alive(unrelated.pid!)).toBe(true)
     expect(rows(`select * from actions where action = 'orphan-killed'`)).toEqual([])
-    expect(rows(`select error from runs where id = ?`, run.id)[0].error).toContain('the pid now belongs to another process, left alone')
+    expect(rows(`select error from runs where id = ?`, run.id)[0].error).toContain(
+      'the pid now belongs to another process, left alone',
+    )
   }, 90_000)
 
   it("on Linux the command's own process dies with serve at once (parent-death signal), before any restart", async () => {

@@ -24,11 +24,20 @@ const get = async (url: string) => {
 
 async function serveEverySecond() {
   const port = await freePort()
-  box.write('circadian.config.ts', tsConfig(`{ serve: { http: { port: ${port} } }, jobs: { tick: { type: 'command', schedule: '* * * * * *', command: 'true' } } }`))
+  box.write(
+    'circadian.config.ts',
+    tsConfig(
+      `{ serve: { http: { port: ${port} } }, jobs: { tick: { type: 'command', schedule: '* * * * * *', command: 'true' } } }`,
+    ),
+  )
   const s = startServe(box, [], children)
   await s.waitFor((l) => typeof l.msg === 'string' && l.msg.startsWith('HTTP on'))
   await s.waitFor((l) => l.job === 'tick' && l.msg === 'run succeeded')
-  return { s, base: `http://127.0.0.1:${port}`, started: () => s.lines.filter((l) => l.job === 'tick' && l.msg === 'run started').length }
+  return {
+    s,
+    base: `http://127.0.0.1:${port}`,
+    started: () => s.lines.filter((l) => l.job === 'tick' && l.msg === 'run started').length,
+  }
 }
 
 describe('the SQLite state file removed or replaced while serve runs', () => {
@@ -41,7 +50,10 @@ describe('the SQLite state file removed or replaced while serve runs', () => {
     await until(async () => (await get(`${base}/health/ready`)).status === 503, 5000, '/health/ready to turn 503')
     expect(Date.now() - t).toBeLessThan(5000)
     const ready = await get(`${base}/health/ready`)
-    expect(ready.body).toMatchObject({ ok: false, checks: { stateFile: expect.stringContaining(`the state file ${file} was removed`) } })
+    expect(ready.body).toMatchObject({
+      ok: false,
+      checks: { stateFile: expect.stringContaining(`the state file ${file} was removed`) },
+    })
     const health = await get(`${base}/health`)
     expect(health.body.status).toBe('degraded')
     expect((health.body.reasons as string[]).join('\n')).toContain('was removed while serve runs')
@@ -71,6 +83,8 @@ describe('the SQLite state file removed or replaced while serve runs', () => {
     rmSync(file)
     box.write('.circadian/state.db', '')
     await until(async () => (await get(`${base}/health/ready`)).status === 503, 5000, '/health/ready to turn 503')
-    expect(((await get(`${base}/health/ready`)).body.checks as Record<string, string>).stateFile).toContain('was replaced by another file')
+    expect(((await get(`${base}/health/ready`)).body.checks as Record<string, string>).stateFile).toContain(
+      'was replaced by another file',
+    )
   }, 60_000)
 })

@@ -6,7 +6,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BIN, ROOT, type Sandbox, sandbox } from '../helpers/cli.js'
 import { type TestDatabase, createTestDatabase } from '../helpers/databases.js'
 import { waitFor } from '../helpers/servers.js'
-import { DEPLOY, dockerfileStages, envFile, envOf, envReadBy, execForm, healthcheck, last, loadYaml, read, shutdownGraceMs } from './manifests.js'
+import {
+  DEPLOY,
+  dockerfileStages,
+  envFile,
+  envOf,
+  envReadBy,
+  execForm,
+  healthcheck,
+  last,
+  loadYaml,
+  read,
+  shutdownGraceMs,
+} from './manifests.js'
 
 interface ComposeService {
   build?: { context: string }
@@ -19,12 +31,16 @@ interface ComposeService {
   stop_grace_period?: string
   healthcheck?: { test: string[] }
 }
-const compose = loadYaml('deploy/compose/compose.yaml') as { services: Record<string, ComposeService>; volumes: Record<string, unknown> }
+const compose = loadYaml('deploy/compose/compose.yaml') as {
+  services: Record<string, ComposeService>
+  volumes: Record<string, unknown>
+}
 const COMPOSE_DIR = path.join(DEPLOY, 'compose')
 const replicas = Object.entries(compose.services).filter(([, s]) => s.image === 'circadian:local')
 const runtime = dockerfileStages().at(-1)!
 const imageEnv = envOf(runtime)
-const configMount = (s: ComposeService) => s.volumes!.map((v) => v.split(':')).find(([, target]) => target === imageEnv.CIRCADIAN_CONFIG)!
+const configMount = (s: ComposeService) =>
+  s.volumes!.map((v) => v.split(':')).find(([, target]) => target === imageEnv.CIRCADIAN_CONFIG)!
 const configText = readFileSync(path.join(COMPOSE_DIR, configMount(replicas[0][1])[0]), 'utf8')
 const envFiles = (s: ComposeService) => [s.env_file ?? []].flat()
 
@@ -39,7 +55,8 @@ describe('Compose file', () => {
     for (const [, s] of replicas) {
       expect(path.resolve(COMPOSE_DIR, s.build!.context)).toBe(ROOT.replace(/\/$/, ''))
       expect(s.depends_on).toEqual({ postgres: { condition: 'service_healthy' } })
-      for (const f of [...envFiles(s), ...envFiles(postgres)]) expect(existsSync(path.join(COMPOSE_DIR, f)), f).toBe(true)
+      for (const f of [...envFiles(s), ...envFiles(postgres)])
+        expect(existsSync(path.join(COMPOSE_DIR, f)), f).toBe(true)
       expect(configMount(s)[2]).toBe('ro')
     }
     const instanceIds = replicas.map(([, s]) => s.command![s.command!.indexOf('--instance-id') + 1])
@@ -55,15 +72,20 @@ describe('Compose file', () => {
     expect(decodeURIComponent(url.password)).toBe(postgres.POSTGRES_PASSWORD)
     expect(url.pathname).toBe(`/${postgres.POSTGRES_DB}`)
     expect(circadian.CIRCADIAN_TOKEN.length).toBeGreaterThanOrEqual(16)
-    for (const name of envReadBy(configText)) expect(name in circadian || /default:/.test(configText.split(`env('${name}'`)[1].split(')')[0]), name).toBe(true)
+    for (const name of envReadBy(configText))
+      expect(name in circadian || /default:/.test(configText.split(`env('${name}'`)[1].split(')')[0]), name).toBe(true)
   })
 
   it('gives running jobs longer than serve.shutdownGrace to stop', () => {
-    for (const [, s] of replicas) expect(Number.parseInt(s.stop_grace_period!, 10) * 1000).toBeGreaterThan(shutdownGraceMs(configText))
+    for (const [, s] of replicas)
+      expect(Number.parseInt(s.stop_grace_period!, 10) * 1000).toBeGreaterThan(shutdownGraceMs(configText))
   })
 
   it('publishes the dashboard of one replica, on the loopback only', () => {
-    expect(replicas.map(([, s]) => s.ports ?? [])).toEqual([[`127.0.0.1:${last(runtime, 'EXPOSE')!.args}:${last(runtime, 'EXPOSE')!.args}`], []])
+    expect(replicas.map(([, s]) => s.ports ?? [])).toEqual([
+      [`127.0.0.1:${last(runtime, 'EXPOSE')!.args}:${last(runtime, 'EXPOSE')!.args}`],
+      [],
+    ])
   })
 })
 
@@ -86,10 +108,16 @@ function runCheck(command: string[], env: NodeJS.ProcessEnv): number | null {
 
 // The image's entrypoint and environment with Compose's command and env file, outside a container: two
 // serve processes on a fresh PostgreSQL database, as `docker compose up` starts them.
-describe('the image\'s command and environment, as Compose runs it', () => {
+describe("the image's command and environment, as Compose runs it", () => {
   let box: Sandbox
   let db: TestDatabase
-  const procs: Array<{ name: string; child: ChildProcess; env: NodeJS.ProcessEnv; out: string[]; exit: Promise<{ code: number | null; signal: string | null; at: number }> }> = []
+  const procs: Array<{
+    name: string
+    child: ChildProcess
+    env: NodeJS.ProcessEnv
+    out: string[]
+    exit: Promise<{ code: number | null; signal: string | null; at: number }>
+  }> = []
 
   beforeAll(async () => {
     box = sandbox()
@@ -116,11 +144,17 @@ describe('the image\'s command and environment, as Compose runs it', () => {
         // Each container has its own 8080; on one host each process needs its own port.
         CIRCADIAN_HTTP_PORT: String(await freePort()),
       }
-      const child = spawn(process.execPath, [BIN, ...argv.slice(1)], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
+      const child = spawn(process.execPath, [BIN, ...argv.slice(1)], {
+        cwd: ROOT,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
       const out: string[] = []
       child.stdout!.on('data', (c) => out.push(String(c)))
       child.stderr!.on('data', (c) => out.push(String(c)))
-      const exit = new Promise<{ code: number | null; signal: string | null; at: number }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, at: Date.now() })))
+      const exit = new Promise<{ code: number | null; signal: string | null; at: number }>((resolve) =>
+        child.on('exit', (code, signal) => resolve({ code, signal, at: Date.now() })),
+      )
       procs.push({ name, child, env, out, exit })
     }
   }, 60_000)
@@ -132,7 +166,7 @@ describe('the image\'s command and environment, as Compose runs it', () => {
     box?.cleanup()
   })
 
-  it('both replicas answer the image\'s and Compose\'s health checks, share the store, and stop on SIGTERM with exit 0 within the grace', async () => {
+  it("both replicas answer the image's and Compose's health checks, share the store, and stop on SIGTERM with exit 0 within the grace", async () => {
     const imageCheck = healthcheck(runtime).command
     for (const p of procs) {
       const healthy = () => {
@@ -144,9 +178,15 @@ describe('the image\'s command and environment, as Compose runs it', () => {
       })
       expect(runCheck(composeCheck(compose.services[p.name]), p.env)).toBe(0)
     }
-    const status = spawnSync(process.execPath, [BIN, 'status', '--json'], { cwd: ROOT, env: procs[0].env, encoding: 'utf8' })
+    const status = spawnSync(process.execPath, [BIN, 'status', '--json'], {
+      cwd: ROOT,
+      env: procs[0].env,
+      encoding: 'utf8',
+    })
     expect(status.status).toBe(0)
-    expect((JSON.parse(status.stdout) as { instances: Array<{ id: string }> }).instances.map((i) => i.id).sort()).toEqual(['circadian-1', 'circadian-2'])
+    expect(
+      (JSON.parse(status.stdout) as { instances: Array<{ id: string }> }).instances.map((i) => i.id).sort(),
+    ).toEqual(['circadian-1', 'circadian-2'])
 
     const graceMs = shutdownGraceMs(configText)
     const sent = Date.now()

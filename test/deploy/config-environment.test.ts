@@ -48,7 +48,10 @@ describe('CIRCADIAN_STATE_URL and .env', () => {
     // The server trusts local connections, so the password is never checked: it only has to stay hidden.
     const url = withPassword(db.url, PASSWORD)
     box.write('conf/circadian.config.ts', ECHO_JOB)
-    box.write('conf/.env', `# deployment settings\nexport CIRCADIAN_STATE_URL="${url}"\nCIRCADIAN_TOKEN='${TOKEN}'  # read with env()\n`)
+    box.write(
+      'conf/.env',
+      `# deployment settings\nexport CIRCADIAN_STATE_URL="${url}"\nCIRCADIAN_TOKEN='${TOKEN}'  # read with env()\n`,
+    )
     const run = await box.run(['run', 'echo', '--json', '--config', 'conf/circadian.config.ts'])
     expect(run.stderr).toBe('')
     expect(run.code).toBe(0)
@@ -81,18 +84,30 @@ describe('CIRCADIAN_STATE_URL and .env', () => {
     ['a file: URL', 'file:data/f.db', 'conf/data/f.db'],
     ['sqlite:/// with an absolute path', 'sqlite://ABS/abs.db', 'abs.db'],
   ])('names a SQLite file as %s', async (_what, value, expected) => {
-    box.write('conf/circadian.config.ts', tsConfig(`{ state: { client: 'sqlite', filename: 'ignored.db', pool: { max: 1 } }, jobs: { ok: { type: 'command', command: 'true' } } }`))
+    box.write(
+      'conf/circadian.config.ts',
+      tsConfig(
+        `{ state: { client: 'sqlite', filename: 'ignored.db', pool: { max: 1 } }, jobs: { ok: { type: 'command', command: 'true' } } }`,
+      ),
+    )
     const stateUrl = value.replace('ABS', box.dir)
-    const run = await box.run(['run', 'ok', '--config', 'conf/circadian.config.ts'], { env: { CIRCADIAN_STATE_URL: stateUrl } })
+    const run = await box.run(['run', 'ok', '--config', 'conf/circadian.config.ts'], {
+      env: { CIRCADIAN_STATE_URL: stateUrl },
+    })
     expect(run.stderr).toBe('')
     expect(run.code).toBe(0)
     expect(existsSync(path.join(box.dir, expected))).toBe(true)
     expect(existsSync(path.join(box.dir, 'conf/ignored.db'))).toBe(false)
   })
 
-  it('keeps the config\'s PostgreSQL schema and pool', async () => {
+  it("keeps the config's PostgreSQL schema and pool", async () => {
     db = await createTestDatabase('pg')
-    box.write('circadian.config.ts', tsConfig(`{ state: { client: 'sqlite', schema: 'jobs_state', pool: { max: 2 } }, jobs: { ok: { type: 'command', command: 'true' } } }`))
+    box.write(
+      'circadian.config.ts',
+      tsConfig(
+        `{ state: { client: 'sqlite', schema: 'jobs_state', pool: { max: 2 } }, jobs: { ok: { type: 'command', command: 'true' } } }`,
+      ),
+    )
     // A SQLite state with `schema` is itself invalid; the URL makes it PostgreSQL, where schema belongs.
     const run = await box.run(['run', 'ok'], { env: { CIRCADIAN_STATE_URL: db.url } })
     expect(run.stderr).toBe('')
@@ -113,8 +128,11 @@ describe('CIRCADIAN_STATE_URL and .env', () => {
     expect(MYSQL_ADMIN_URL).toMatch(/^mysql:/)
   })
 
-  it('refuses a bad URL with exit 2, beside the config\'s other errors, without printing the value', async () => {
-    box.write('circadian.config.ts', tsConfig(`{ jobs: { ok: { type: 'command', schedule: '0 25 * * *', command: 'true' } } }`))
+  it("refuses a bad URL with exit 2, beside the config's other errors, without printing the value", async () => {
+    box.write(
+      'circadian.config.ts',
+      tsConfig(`{ jobs: { ok: { type: 'command', schedule: '0 25 * * *', command: 'true' } } }`),
+    )
     const secretish = `redis://admin:${PASSWORD}@cache:6379/0`
     const bad = await box.run(['validate'], { env: { CIRCADIAN_STATE_URL: secretish } })
     expect(bad.code).toBe(2)
@@ -122,14 +140,21 @@ describe('CIRCADIAN_STATE_URL and .env', () => {
     expect(bad.stderr).toContain('jobs.ok.schedule')
     expect(bad.stderr).not.toContain(PASSWORD)
     expect(bad.stderr).not.toMatch(/\n\s+at /)
-    const noDb = await box.run(['validate'], { env: { CIRCADIAN_STATE_URL: withPassword(PG_ADMIN_URL, PASSWORD).replace(/\/postgres$/, '') } })
+    const noDb = await box.run(['validate'], {
+      env: { CIRCADIAN_STATE_URL: withPassword(PG_ADMIN_URL, PASSWORD).replace(/\/postgres$/, '') },
+    })
     expect(noDb.code).toBe(2)
     expect(noDb.stderr).toContain('CIRCADIAN_STATE_URL: names no database')
     expect(noDb.stderr).not.toContain(PASSWORD)
-    box.write('circadian.config.ts', tsConfig(`{ state: { client: 'pg', connection: 'postgres://x@h/d', schema: 's' }, jobs: {} }`))
+    box.write(
+      'circadian.config.ts',
+      tsConfig(`{ state: { client: 'pg', connection: 'postgres://x@h/d', schema: 's' }, jobs: {} }`),
+    )
     const schema = await box.run(['validate'], { env: { CIRCADIAN_STATE_URL: 'state.db' } })
     expect(schema.code).toBe(2)
-    expect(schema.stderr).toContain('CIRCADIAN_STATE_URL: names a database other than PostgreSQL, but the config sets state.schema')
+    expect(schema.stderr).toContain(
+      'CIRCADIAN_STATE_URL: names a database other than PostgreSQL, but the config sets state.schema',
+    )
   })
 
   it('refuses a .env line it cannot read with exit 2, naming the file and line but not the value', async () => {

@@ -11,15 +11,17 @@ const [build, runtime] = [stages[0], stages.at(-1)!]
 const healthRoutes = read('src/serve/http/health-routes.ts')
 
 describe('Dockerfile', () => {
-  it('passes dockerfile-utils\' lint with no diagnostics', () => {
+  it("passes dockerfile-utils' lint with no diagnostics", () => {
     const problems = validate(read('Dockerfile')).map((d) => `line ${d.range.start.line + 1}: ${d.message}`)
     expect(problems).toEqual([])
   })
 
-  it('builds in one stage with the project\'s build and ships a slim Node 20 stage', () => {
+  it("builds in one stage with the project's build and ships a slim Node 20 stage", () => {
     expect(stages).toHaveLength(2)
     for (const stage of stages) expect(stage.from).toMatch(/^node:20-[a-z]+-slim$/)
-    const buildRuns = all(build, 'RUN').map((r) => r.args).join('\n')
+    const buildRuns = all(build, 'RUN')
+      .map((r) => r.args)
+      .join('\n')
     expect(buildRuns).toMatch(/apt-get install[^\n]*python3 make g\+\+/)
     expect(buildRuns).toContain('npm ci ')
     expect(buildRuns).toContain('npm run build')
@@ -29,13 +31,18 @@ describe('Dockerfile', () => {
   })
 
   it('copies into the build only files that exist and that .dockerignore lets through', () => {
-    const ignored = read('.dockerignore').split('\n').filter((l) => l.trim() && !l.startsWith('#'))
+    const ignored = read('.dockerignore')
+      .split('\n')
+      .filter((l) => l.trim() && !l.startsWith('#'))
     const sources = all(build, 'COPY').flatMap((c) => c.args.split(/\s+/).slice(0, -1))
     expect(sources.length).toBeGreaterThan(5)
     for (const source of sources) {
       expect(existsSync(path.join(ROOT, source)), source).toBe(true)
       const top = source.replace(/\/$/, '')
-      expect(ignored.filter((p) => p === top || p === `${top.split('/')[0]}`), source).toEqual([])
+      expect(
+        ignored.filter((p) => p === top || p === `${top.split('/')[0]}`),
+        source,
+      ).toEqual([])
     }
     // What the build reads must not be ignored; what it makes must be.
     for (const made of ['**/node_modules', '**/dist', '**/oclif.manifest.json', '.git']) expect(ignored).toContain(made)
@@ -46,7 +53,9 @@ describe('Dockerfile', () => {
     expect(user).toMatch(/^\d+:\d+$/)
     const [uid, gid] = user.split(':')
     expect(Number(uid)).toBeGreaterThan(0)
-    const runs = all(runtime, 'RUN').map((r) => r.args).join('\n')
+    const runs = all(runtime, 'RUN')
+      .map((r) => r.args)
+      .join('\n')
     expect(runs).toContain(`--uid ${uid}`)
     expect(runs).toContain(`--gid ${gid}`)
     expect(last(runtime, 'WORKDIR')!.args).toBe('/app')
@@ -60,7 +69,11 @@ describe('Dockerfile', () => {
     const entrypoint = execForm(last(runtime, 'ENTRYPOINT')!.args)
     expect(entrypoint).toEqual(['/usr/bin/tini', '--', 'circadian'])
     expect(execForm(last(runtime, 'CMD')!.args)).toEqual(['serve'])
-    expect(all(runtime, 'RUN').map((r) => r.args).join('\n')).toContain('ln -s /app/bin/run.js /usr/local/bin/circadian')
+    expect(
+      all(runtime, 'RUN')
+        .map((r) => r.args)
+        .join('\n'),
+    ).toContain('ln -s /app/bin/run.js /usr/local/bin/circadian')
     expect(readFileSync(path.join(ROOT, 'bin/run.js'), 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true)
   })
 
@@ -91,12 +104,18 @@ describe('Dockerfile', () => {
   it('builds with docker when an engine answers', (ctx) => {
     const info = spawnSync('docker', ['info', '--format', '{{.ServerVersion}}'], { encoding: 'utf8' })
     if (info.status !== 0) {
-      const reason = info.error ? `no docker client (${info.error.message})` : `no container engine answers: ${info.stderr.trim().split('\n')[0]}`
+      const reason = info.error
+        ? `no docker client (${info.error.message})`
+        : `no container engine answers: ${info.stderr.trim().split('\n')[0]}`
       console.warn(`deploy: docker build skipped: ${reason}`)
       ctx.skip()
       return
     }
-    const built = spawnSync('docker', ['build', '-t', 'circadian:test', '.'], { cwd: ROOT, encoding: 'utf8', timeout: 1_200_000 })
+    const built = spawnSync('docker', ['build', '-t', 'circadian:test', '.'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 1_200_000,
+    })
     expect(built.stderr).not.toMatch(/ERROR/)
     expect(built.status).toBe(0)
   }, 1_300_000)

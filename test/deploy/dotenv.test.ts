@@ -50,7 +50,10 @@ describe('parseDotenv', () => {
 describe('parseStateUrl', () => {
   it.each([
     ['postgres://u:p@db:5432/circadian', { client: 'pg', connection: 'postgres://u:p@db:5432/circadian' }],
-    ['postgresql://db/circadian?sslmode=require', { client: 'pg', connection: 'postgresql://db/circadian?sslmode=require' }],
+    [
+      'postgresql://db/circadian?sslmode=require',
+      { client: 'pg', connection: 'postgresql://db/circadian?sslmode=require' },
+    ],
     ['mysql://root@db/c', { client: 'mysql2', connection: 'mysql://root@db/c' }],
     ['mariadb://root@db/c', { client: 'mysql2', connection: 'mariadb://root@db/c' }],
     ['/data/state.db', { client: 'sqlite', filename: '/data/state.db' }],

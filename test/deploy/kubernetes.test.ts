@@ -12,9 +12,25 @@ import type { IService } from 'kubernetes-models/v1/Service'
 import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Sandbox, sandbox } from '../helpers/cli.js'
-import { dockerfileStages, envOf, envReadBy, kubernetesObject, kubernetesObjects, last, loadYaml, read, shutdownGraceMs } from './manifests.js'
+import {
+  dockerfileStages,
+  envOf,
+  envReadBy,
+  kubernetesObject,
+  kubernetesObjects,
+  last,
+  loadYaml,
+  read,
+  shutdownGraceMs,
+} from './manifests.js'
 
-const MODELS: Record<string, new (data: never) => { validate(): void }> = { Deployment, Service, ConfigMap, Secret, PodDisruptionBudget }
+const MODELS: Record<string, new (data: never) => { validate(): void }> = {
+  Deployment,
+  Service,
+  ConfigMap,
+  Secret,
+  PodDisruptionBudget,
+}
 
 const deployment = kubernetesObject<IDeployment>('Deployment')
 const pod = deployment.spec!.template.spec!
@@ -37,7 +53,12 @@ function containerEnv(namespace = 'jobs', podName = 'circadian-7d9f-abcde'): Rec
   }
   for (const e of container.env ?? []) {
     const field = e.valueFrom?.fieldRef?.fieldPath
-    env[e.name] = field === 'metadata.name' ? podName : field === 'metadata.namespace' ? namespace : (e.value ?? '').replace(/\$\(([A-Z_]+)\)/g, (_, n: string) => env[n] ?? `$(${n})`)
+    env[e.name] =
+      field === 'metadata.name'
+        ? podName
+        : field === 'metadata.namespace'
+          ? namespace
+          : (e.value ?? '').replace(/\$\(([A-Z_]+)\)/g, (_, n: string) => env[n] ?? `$(${n})`)
   }
   return env
 }
@@ -45,7 +66,13 @@ function containerEnv(namespace = 'jobs', podName = 'circadian-7d9f-abcde'): Rec
 describe('Kubernetes manifests', () => {
   it('are valid objects for their kind (kubernetes-models schemas)', () => {
     const objects = kubernetesObjects()
-    expect(objects.map((o) => o.object.kind).sort()).toEqual(['ConfigMap', 'Deployment', 'PodDisruptionBudget', 'Secret', 'Service'])
+    expect(objects.map((o) => o.object.kind).sort()).toEqual([
+      'ConfigMap',
+      'Deployment',
+      'PodDisruptionBudget',
+      'Secret',
+      'Service',
+    ])
     for (const { file, object } of objects) {
       const Model = MODELS[object.kind]
       expect(() => new Model(object as never).validate(), `${file}: ${object.kind}`).not.toThrow()
@@ -54,19 +81,24 @@ describe('Kubernetes manifests', () => {
     expect(kustomization.resources.sort()).toEqual([...new Set(objects.map((o) => o.file))].sort())
   })
 
-  it('run two replicas of the image\'s `circadian serve`, the PodDisruptionBudget keeping one', () => {
+  it("run two replicas of the image's `circadian serve`, the PodDisruptionBudget keeping one", () => {
     expect(deployment.spec!.replicas).toBe(2)
     expect(container.args?.[0]).toBe('serve')
     expect(container.command).toBeUndefined()
     expect(pdb.spec!.minAvailable).toBe(1)
     expect(pdb.spec!.selector!.matchLabels).toEqual(deployment.spec!.selector.matchLabels)
     expect(service.spec!.selector).toEqual(deployment.spec!.selector.matchLabels)
-    for (const [k, v] of Object.entries(deployment.spec!.selector.matchLabels!)) expect(deployment.spec!.template.metadata!.labels![k]).toBe(v)
+    for (const [k, v] of Object.entries(deployment.spec!.selector.matchLabels!))
+      expect(deployment.spec!.template.metadata!.labels![k]).toBe(v)
   })
 
   it('probe /health/live and /health/ready on the port the config listens on; Prometheus scrapes /metrics there', () => {
     const routes = read('src/serve/http/health-routes.ts')
-    const probes = { startup: container.startupProbe!, liveness: container.livenessProbe!, readiness: container.readinessProbe! }
+    const probes = {
+      startup: container.startupProbe!,
+      liveness: container.livenessProbe!,
+      readiness: container.readinessProbe!,
+    }
     expect(probes.liveness.httpGet!.path).toBe('/health/live')
     expect(probes.startup.httpGet!.path).toBe('/health/live')
     expect(probes.readiness.httpGet!.path).toBe('/health/ready')
@@ -91,14 +123,21 @@ describe('Kubernetes manifests', () => {
   it('run non-root on a read-only root filesystem, caches on an emptyDir', () => {
     const uid = Number(last(runtime, 'USER')!.args.split(':')[0])
     expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: uid, runAsGroup: uid, fsGroup: uid })
-    expect(container.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, runAsNonRoot: true, capabilities: { drop: ['ALL'] } })
+    expect(container.securityContext).toMatchObject({
+      readOnlyRootFilesystem: true,
+      allowPrivilegeEscalation: false,
+      runAsNonRoot: true,
+      capabilities: { drop: ['ALL'] },
+    })
     expect(container.resources!.requests).toHaveProperty('memory')
     expect(container.resources!.requests).toHaveProperty('cpu')
     expect(container.resources!.limits).toHaveProperty('memory')
     const mounts = Object.fromEntries(container.volumeMounts!.map((m) => [m.mountPath, m]))
     const emptyDirs = pod.volumes!.filter((v) => v.emptyDir).map((v) => v.name)
     const cache = containerEnv().XDG_CACHE_HOME
-    const writable = Object.values(mounts).filter((m) => emptyDirs.includes(m.name) && cache.startsWith(`${m.mountPath}/`))
+    const writable = Object.values(mounts).filter(
+      (m) => emptyDirs.includes(m.name) && cache.startsWith(`${m.mountPath}/`),
+    )
     expect(writable).toHaveLength(1)
     // The config comes from the ConfigMap, mounted where the image looks for it.
     const configMount = mounts[path.dirname(configFile)]
@@ -110,19 +149,24 @@ describe('Kubernetes manifests', () => {
     const env = containerEnv()
     for (const name of [...envReadBy(configText), 'CIRCADIAN_STATE_URL']) expect(env[name], name).toBeTruthy()
     expect(Object.keys(secret.stringData!).sort()).toEqual(['CIRCADIAN_STATE_URL', 'CIRCADIAN_TOKEN'])
-    expect(env.CIRCADIAN_ALLOWED_HOSTS.split(',')).toEqual(['circadian', 'circadian.jobs', 'circadian.jobs.svc', 'circadian.jobs.svc.cluster.local'])
+    expect(env.CIRCADIAN_ALLOWED_HOSTS.split(',')).toEqual([
+      'circadian',
+      'circadian.jobs',
+      'circadian.jobs.svc',
+      'circadian.jobs.svc.cluster.local',
+    ])
     expect(env.CIRCADIAN_ALLOWED_HOSTS).toContain(service.metadata!.name)
     expect(container.args).toEqual(['serve', '--instance-id', '$(POD_NAME)'])
   })
 
-  describe('the ConfigMap\'s config', () => {
+  describe("the ConfigMap's config", () => {
     let box: Sandbox
     beforeAll(() => {
       box = sandbox()
     })
     afterAll(() => box.cleanup())
 
-    it('passes `circadian validate` with the pod\'s environment', async () => {
+    it("passes `circadian validate` with the pod's environment", async () => {
       const file = box.write('config/circadian.config.ts', configText)
       const env = { ...containerEnv(), CIRCADIAN_STATE_URL: path.join(box.dir, 'state.db') }
       const result = await box.run(['validate', '--json', '--config', file], { env })
@@ -134,7 +178,12 @@ describe('Kubernetes manifests', () => {
       const file = box.write('ro/circadian.config.ts', configText.replace(/allowedHosts: [^\n]+\n/, ''))
       // A file where a directory should be: mkdir fails (ENOTDIR) even for root, as on a read-only mount.
       const blocker = box.write('not-a-dir', '')
-      const env = { ...containerEnv(), CIRCADIAN_STATE_URL: path.join(box.dir, 'ro-state.db'), XDG_CACHE_HOME: path.join(blocker, 'cache'), HOME: path.join(blocker, 'home') }
+      const env = {
+        ...containerEnv(),
+        CIRCADIAN_STATE_URL: path.join(box.dir, 'ro-state.db'),
+        XDG_CACHE_HOME: path.join(blocker, 'cache'),
+        HOME: path.join(blocker, 'home'),
+      }
       const validated = await box.run(['validate', '--config', file], { env })
       expect(validated.stderr).toBe('')
       expect(validated.code).toBe(0)

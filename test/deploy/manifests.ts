@@ -46,20 +46,23 @@ export function dockerfileStages(text = read('Dockerfile')): Stage[] {
   return stages
 }
 
-export const all = (stage: Stage, keyword: string): Instruction[] => stage.instructions.filter((i) => i.keyword === keyword)
+export const all = (stage: Stage, keyword: string): Instruction[] =>
+  stage.instructions.filter((i) => i.keyword === keyword)
 export const last = (stage: Stage, keyword: string): Instruction | undefined => all(stage, keyword).at(-1)
 
 /** An exec-form (JSON array) argument list. */
 export function execForm(args: string): string[] {
   const parsed = JSON.parse(args) as unknown
-  if (!Array.isArray(parsed) || !parsed.every((a) => typeof a === 'string')) throw new Error(`not an exec-form array: ${args}`)
+  if (!Array.isArray(parsed) || !parsed.every((a) => typeof a === 'string'))
+    throw new Error(`not an exec-form array: ${args}`)
   return parsed
 }
 
 /** ENV lines of a stage as a map (the `KEY=value KEY2=value2` form). */
 export function envOf(stage: Stage): Record<string, string> {
   const env: Record<string, string> = {}
-  for (const i of all(stage, 'ENV')) for (const m of i.args.matchAll(/([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|\S+)/g)) env[m[1]] = m[2].replace(/^"|"$/g, '')
+  for (const i of all(stage, 'ENV'))
+    for (const m of i.args.matchAll(/([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|\S+)/g)) env[m[1]] = m[2].replace(/^"|"$/g, '')
   return env
 }
 
@@ -76,14 +79,24 @@ export function healthcheck(stage: Stage): { options: Record<string, string>; co
   return { options, command: execForm(rest.replace(/^CMD\s+/, '')) }
 }
 
-export type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; annotations?: Record<string, string> }; [key: string]: unknown }
+export type K8sObject = {
+  apiVersion: string
+  kind: string
+  metadata: { name: string; annotations?: Record<string, string> }
+  [key: string]: unknown
+}
 
 /** Every object in deploy/kubernetes/*.yaml except the kustomization, with the file it came from. */
 export function kubernetesObjects(): Array<{ file: string; object: K8sObject }> {
   const dir = path.join(DEPLOY, 'kubernetes')
   return readdirSync(dir)
     .filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml')
-    .flatMap((file) => yaml.loadAll(readFileSync(path.join(dir, file), 'utf8')).filter(Boolean).map((object) => ({ file, object: object as K8sObject })))
+    .flatMap((file) =>
+      yaml
+        .loadAll(readFileSync(path.join(dir, file), 'utf8'))
+        .filter(Boolean)
+        .map((object) => ({ file, object: object as K8sObject })),
+    )
 }
 
 export function kubernetesObject<T = K8sObject>(kind: string): T {
@@ -92,7 +105,8 @@ export function kubernetesObject<T = K8sObject>(kind: string): T {
   return found[0].object as T
 }
 
-export const loadYaml = (...parts: string[]): Record<string, unknown> => yaml.load(read(...parts)) as Record<string, unknown>
+export const loadYaml = (...parts: string[]): Record<string, unknown> =>
+  yaml.load(read(...parts)) as Record<string, unknown>
 
 /** KEY=value lines of an env file (docker's env_file / systemd's EnvironmentFile syntax: no quotes used). */
 export function envFile(...parts: string[]): Record<string, string> {
@@ -113,5 +127,5 @@ export function shutdownGraceMs(configText: string): number {
 }
 
 /** The names a config reads with env(). */
-export const envReadBy = (configText: string): string[] => [...configText.matchAll(/env\('([A-Z0-9_]+)'/g)].map((m) => m[1])
-
+export const envReadBy = (configText: string): string[] =>
+  [...configText.matchAll(/env\('([A-Z0-9_]+)'/g)].map((m) => m[1])

@@ -23,13 +23,17 @@ describe('systemd unit', () => {
   it('passes systemd-analyze verify with no complaint', (ctx) => {
     const which = spawnSync('systemd-analyze', ['--version'], { encoding: 'utf8' })
     if (which.error || which.status !== 0) {
-      console.warn(`deploy: systemd-analyze verify skipped: systemd-analyze is not installed (${which.error?.message ?? which.stderr.trim()}); Debian: apt-get install systemd`)
+      console.warn(
+        `deploy: systemd-analyze verify skipped: systemd-analyze is not installed (${which.error?.message ?? which.stderr.trim()}); Debian: apt-get install systemd`,
+      )
       ctx.skip()
       return
     }
     const verified = spawnSync('systemd-analyze', ['verify', '--man=no', UNIT], { encoding: 'utf8' })
     // verify exits 0 on some mistakes (an unknown Type= is "ignored"): any line about the unit is a failure.
-    const complaints = `${verified.stdout}\n${verified.stderr}`.split('\n').filter((l) => l.includes('circadian.service'))
+    const complaints = `${verified.stdout}\n${verified.stderr}`
+      .split('\n')
+      .filter((l) => l.includes('circadian.service'))
     expect(complaints).toEqual([])
     expect(verified.status).toBe(0)
   })
@@ -47,7 +51,15 @@ describe('systemd unit', () => {
   })
 
   it('is hardened and reads secrets from an environment file', () => {
-    for (const [key, value] of Object.entries({ DynamicUser: 'yes', NoNewPrivileges: 'yes', ProtectSystem: 'strict', ProtectHome: 'yes', PrivateTmp: 'yes', StateDirectory: 'circadian', CacheDirectory: 'circadian' })) {
+    for (const [key, value] of Object.entries({
+      DynamicUser: 'yes',
+      NoNewPrivileges: 'yes',
+      ProtectSystem: 'strict',
+      ProtectHome: 'yes',
+      PrivateTmp: 'yes',
+      StateDirectory: 'circadian',
+      CacheDirectory: 'circadian',
+    })) {
       expect(one(key), key).toBe(value)
     }
     expect(one('EnvironmentFile')).toBe('-/etc/circadian/circadian.env')

@@ -21,11 +21,17 @@ describe('circadian explain (end to end)', () => {
     box.write('circadian.config.ts', config)
     const text = await box.run(['explain', 'fixed', '--at', '2026-03-29T02:30'])
     expect(text.code).toBe(0)
-    expect(text.stdout).toMatch(/^ {2}PASS {2}dst\s+2026-03-29 02:30:00 does not exist in Europe\/Berlin.*first instant after the gap.*docs\/scheduling\.md#daylight-saving-time/m)
+    expect(text.stdout).toMatch(
+      /^ {2}PASS {2}dst\s+2026-03-29 02:30:00 does not exist in Europe\/Berlin.*first instant after the gap.*docs\/scheduling\.md#daylight-saving-time/m,
+    )
     const json = JSON.parse((await box.run(['explain', 'fixed', '--at', '2026-03-29T02:30', '--json'])).stdout)
-    const next = JSON.parse((await box.run(['next', 'fixed', '--from', '2026-03-29T00:00', '--count', '1', '--json'])).stdout)
+    const next = JSON.parse(
+      (await box.run(['next', 'fixed', '--from', '2026-03-29T00:00', '--count', '1', '--json'])).stdout,
+    )
     expect(json.occurrence).toBe(next.jobs[0].fires[0])
-    expect(json.steps.map((s: { step: string }) => s.step)).toEqual(expect.arrayContaining(['schedule', 'cron', 'dst', 'occurrence', 'record']))
+    expect(json.steps.map((s: { step: string }) => s.step)).toEqual(
+      expect.arrayContaining(['schedule', 'cron', 'dst', 'occurrence', 'record']),
+    )
     const wild = JSON.parse((await box.run(['explain', 'wild', '--at', '2026-03-29T02:30', '--json'])).stdout)
     expect(wild.steps.find((s: { step: string }) => s.step === 'dst').verdict).toBe('fail')
   })
@@ -50,14 +56,22 @@ describe('circadian explain (end to end)', () => {
     const run = await box.run(['explain', '--run', 'nope', '--json'])
     expect(run.code).toBe(2)
     expect(JSON.parse(run.stdout).error.message).toContain('no run "nope"')
-    box.write('circadian.config.ts', tsConfig(`{ state: { client: 'pg', connection: 'postgres://nobody@127.0.0.1:1/none' }, jobs: { j: { type: 'command', schedule: '0 9 * * *', command: 'true' } } }`))
+    box.write(
+      'circadian.config.ts',
+      tsConfig(
+        `{ state: { client: 'pg', connection: 'postgres://nobody@127.0.0.1:1/none' }, jobs: { j: { type: 'command', schedule: '0 9 * * *', command: 'true' } } }`,
+      ),
+    )
     const down = await box.run(['explain', 'j', '--at', '2026-01-01T09:00:00Z'])
     expect(down.code).toBe(3)
     expect(down.stderr).not.toMatch(/\n\s+at /)
   })
 
   it('--run explains a recorded run; control characters in its summary do not reach the terminal', async () => {
-    box.write('circadian.config.ts', tsConfig(`{ timezone: 'UTC', jobs: { e: { type: 'command', command: "printf 'x\\\\033[2Jy'; exit 1" } } }`))
+    box.write(
+      'circadian.config.ts',
+      tsConfig(`{ timezone: 'UTC', jobs: { e: { type: 'command', command: "printf 'x\\\\033[2Jy'; exit 1" } } }`),
+    )
     await box.run(['run', 'e'])
     const history = JSON.parse((await box.run(['history', 'e', '--json'])).stdout)
     const id = history.runs[0].id

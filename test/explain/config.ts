@@ -10,9 +10,13 @@ const registry = buildJobTypeRegistry([{ plugin: 'circadian', result: [commandJo
 
 /** A validated config of command jobs (nothing runs: the schedule part of explain needs no store). */
 export function configOf(jobs: Record<string, object>, timezone = 'Europe/Berlin'): ValidatedConfig {
-  const withType = Object.fromEntries(Object.entries(jobs).map(([k, v]) => [k, { type: 'command', command: 'true', ...v }]))
+  const withType = Object.fromEntries(
+    Object.entries(jobs).map(([k, v]) => [k, { type: 'command', command: 'true', ...v }]),
+  )
   return validateConfig({ timezone, jobs: withType }, { file: path.join(os.tmpdir(), 'circadian.config.ts'), registry })
 }
 
-export const stepOf = (e: Explanation | { steps: Step[] }, name: string): Step | undefined => e.steps.find((s) => s.step === name)
-export const stepsOf = (e: Explanation | { steps: Step[] }, name: string): Step[] => e.steps.filter((s) => s.step === name)
+export const stepOf = (e: Explanation | { steps: Step[] }, name: string): Step | undefined =>
+  e.steps.find((s) => s.step === name)
+export const stepsOf = (e: Explanation | { steps: Step[] }, name: string): Step[] =>
+  e.steps.filter((s) => s.step === name)

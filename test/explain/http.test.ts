@@ -13,7 +13,11 @@ let base: string
 
 const get = async (path: string, token: string | null = TOKEN) => {
   const res = await fetch(`${base}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} })
-  return { status: res.status, type: res.headers.get('content-type') ?? '', body: (await res.json()) as Record<string, unknown> }
+  return {
+    status: res.status,
+    type: res.headers.get('content-type') ?? '',
+    body: (await res.json()) as Record<string, unknown>,
+  }
 }
 type Run = { id: string; status: string; reason: string | null; scheduledFor: string | null }
 const runsOf = async (job: string) => (await get(`/api/jobs/${job}/runs?limit=20`)).body.runs as Run[]
@@ -39,7 +43,9 @@ beforeAll(async () => {
       },
     }`),
   )
-  const paused = await box.run(['pause', 'held', '--reason', 'warehouse migration'], { env: { CIRCADIAN_TOKEN: TOKEN } })
+  const paused = await box.run(['pause', 'held', '--reason', 'warehouse migration'], {
+    env: { CIRCADIAN_TOKEN: TOKEN },
+  })
   expect(paused.code, paused.stderr).toBe(0)
   serve = (await startServeHttp(box, { CIRCADIAN_TOKEN: TOKEN }, SLOW)).child
 }, 60_000)
@@ -74,14 +80,19 @@ describe('the explain API against a real serve (GET /api/jobs/:job/explain, /api
   })
 
   it("a paused job's skipped fire: the answer's steps equal `circadian explain --json` for the same job and time", async () => {
-    const skipped = await waitFor(async () => (await runsOf('held')).find((r) => r.status === 'skipped' && r.scheduledFor), SLOW)
+    const skipped = await waitFor(
+      async () => (await runsOf('held')).find((r) => r.status === 'skipped' && r.scheduledFor),
+      SLOW,
+    )
     expect(skipped.reason).toBe('paused')
     const api = await get(`/api/jobs/held/explain?at=${encodeURIComponent(skipped.scheduledFor!)}`)
     expect(api.status).toBe(200)
     const cli = await cliJson(['held', '--at', skipped.scheduledFor!])
     expect(api.body.occurrence).toBe(skipped.scheduledFor)
     expect(api.body.steps).toEqual(cli.steps)
-    const paused = (api.body.steps as Array<{ step: string; verdict: string; detail: string }>).find((s) => s.step === 'paused')
+    const paused = (api.body.steps as Array<{ step: string; verdict: string; detail: string }>).find(
+      (s) => s.step === 'paused',
+    )
     expect(paused?.verdict).toBe('fail')
     expect(paused?.detail).toContain('warehouse migration')
 
@@ -91,7 +102,10 @@ describe('the explain API against a real serve (GET /api/jobs/:job/explain, /api
   })
 
   it('an overlap skip, by run id and by time: the same steps as the CLI, naming the run still running', async () => {
-    const skipped = await waitFor(async () => (await runsOf('slow')).find((r) => r.status === 'skipped' && r.reason === 'overlap'), SLOW)
+    const skipped = await waitFor(
+      async () => (await runsOf('slow')).find((r) => r.status === 'skipped' && r.reason === 'overlap'),
+      SLOW,
+    )
     // Compared once the run it overlapped has finished: the explanation then no longer changes under the test.
     const byRun = await waitFor(async () => {
       const answer = await get(`/api/runs/${skipped.id}/explain`)

@@ -23,7 +23,11 @@ describe('explain: several instances on PostgreSQL', () => {
     try {
       for (let s = 0; s < 3 * 60; s += 5) await Promise.all([a.advance(5000, 5000), b.advance(5000, 5000)])
       const rows = await a.runs('m')
-      expect(rows.map((r) => r.scheduled_for)).toEqual(['2026-01-01T00:01:00.000Z', '2026-01-01T00:02:00.000Z', '2026-01-01T00:03:00.000Z'])
+      expect(rows.map((r) => r.scheduled_for)).toEqual([
+        '2026-01-01T00:01:00.000Z',
+        '2026-01-01T00:02:00.000Z',
+        '2026-01-01T00:03:00.000Z',
+      ])
       for (const row of rows) {
         const e = await explainAt(a.runtime.config, a.store, 'm', row.scheduled_for!, a.clock.now())
         const runs = stepsOf(e, 'run')

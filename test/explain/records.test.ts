@@ -37,7 +37,8 @@ async function start(raw: object, now: string, id = 'host:1', dir = tempDir()) {
   open.push(i)
   return i
 }
-const explain = async (i: Instance, job: string, at: string) => explanationSchema.parse(await explainAt(i.runtime.config, i.store, job, at, i.clock.now()))
+const explain = async (i: Instance, job: string, at: string) =>
+  explanationSchema.parse(await explainAt(i.runtime.config, i.store, job, at, i.clock.now()))
 
 describe('explain: what the store recorded, checked against what serve did', () => {
   it('a run: its status, trigger, instance and attempts, as recorded', async () => {
@@ -45,7 +46,13 @@ describe('explain: what the store recorded, checked against what serve did', () 
     await i.advance(60_000)
     const [row] = await i.runs('m')
     const e = await explain(i, 'm', '2026-01-01T00:01:00Z')
-    expect(stepOf(e, 'run')!.data).toMatchObject({ id: row.id, status: 'succeeded', trigger: 'schedule', instance: 'host:1', attempts: 1 })
+    expect(stepOf(e, 'run')!.data).toMatchObject({
+      id: row.id,
+      status: 'succeeded',
+      trigger: 'schedule',
+      instance: 'host:1',
+      attempts: 1,
+    })
     expect(stepOf(e, 'run')!.verdict).toBe('pass')
   })
 
@@ -57,11 +64,16 @@ describe('explain: what the store recorded, checked against what serve did', () 
     const [row] = await i.runs('p')
     expect([row.status, row.reason]).toEqual(['skipped', 'paused'])
     const e = await explain(i, 'p', '2026-01-01T00:01:00Z')
-    expect(stepOf(e, 'paused')!.detail).toContain('paused at the time (since 2026-01-01T00:00:40.000Z, by cli:alice: warehouse migration)')
+    expect(stepOf(e, 'paused')!.detail).toContain(
+      'paused at the time (since 2026-01-01T00:00:40.000Z, by cli:alice: warehouse migration)',
+    )
   })
 
   it('overlap: names the run that was still running', async () => {
-    const i = await startInstance({ jobs: { s: { type: 'slow', schedule: '* * * * *' } } }, { id: 'host:1', now: '2026-01-01T00:00:30Z', dir: tempDir(), types: [slow] })
+    const i = await startInstance(
+      { jobs: { s: { type: 'slow', schedule: '* * * * *' } } },
+      { id: 'host:1', now: '2026-01-01T00:00:30Z', dir: tempDir(), types: [slow] },
+    )
     open.push(i)
     // The slow runs never settle: move the clock without waiting for them.
     for (let k = 0; k < 95; k++) await i.clock.advance(1000)
@@ -75,7 +87,10 @@ describe('explain: what the store recorded, checked against what serve did', () 
   })
 
   it('upstream failure: names the upstream job and its failed run', async () => {
-    const i = await start({ jobs: { a: { type: 'failing', schedule: '* * * * *' }, b: { type: 'test', after: ['a'] } } }, '2026-01-01T00:00:30Z')
+    const i = await start(
+      { jobs: { a: { type: 'failing', schedule: '* * * * *' }, b: { type: 'test', after: ['a'] } } },
+      '2026-01-01T00:00:30Z',
+    )
     await i.advance(60_000)
     const [up] = await i.runs('a')
     const [down] = await i.runs('b')
@@ -86,7 +101,10 @@ describe('explain: what the store recorded, checked against what serve did', () 
   })
 
   it('breaker: the circuit that was open', async () => {
-    const raw = { resources: { 'db:x': { breaker: { failures: 1, halfOpenAfter: '1h' } } }, jobs: { f: { type: 'failing', schedule: '* * * * *', resources: ['db:x'] } } }
+    const raw = {
+      resources: { 'db:x': { breaker: { failures: 1, halfOpenAfter: '1h' } } },
+      jobs: { f: { type: 'failing', schedule: '* * * * *', resources: ['db:x'] } },
+    }
     const i = await start(raw, '2026-01-01T00:00:30Z')
     await i.advance(2 * 60_000)
     const rows = await i.runs('f')
@@ -112,8 +130,17 @@ describe('explain: what the store recorded, checked against what serve did', () 
     expect(missed).toHaveLength(8) // 00:02 … 00:09
     const e = await explain(second, 'c', '2026-01-01T00:05')
     expect(stepOf(e, 'run')!.data.status).toBe('missed')
-    expect(stepOf(e, 'instances')!.data).toMatchObject({ downtimeFrom: '2026-01-01T00:01:30.000Z', lastInstance: 'host:1', downtimeTo: '2026-01-01T00:10:30.000Z', nextInstance: 'host:2' })
-    expect(stepOf(e, 'catch-up')!.data).toMatchObject({ catchUp: 'latest', replayAgrees: true, ranInstead: [caughtUp.scheduled_for] })
+    expect(stepOf(e, 'instances')!.data).toMatchObject({
+      downtimeFrom: '2026-01-01T00:01:30.000Z',
+      lastInstance: 'host:1',
+      downtimeTo: '2026-01-01T00:10:30.000Z',
+      nextInstance: 'host:2',
+    })
+    expect(stepOf(e, 'catch-up')!.data).toMatchObject({
+      catchUp: 'latest',
+      replayAgrees: true,
+      ranInstead: [caughtUp.scheduled_for],
+    })
   })
 
   it('nothing recorded and no instance up: says so, with what catch-up would do', async () => {
@@ -127,10 +154,18 @@ describe('explain: what the store recorded, checked against what serve did', () 
     // Not started as serve (nothing handled yet): read the store as the CLI would, at 00:30.
     await later.runtime.shutdown(10)
     await later.store.knex('instances').where({ id: 'host:9' }).delete()
-    const e = await explainAt(later.runtime.config, later.store, 'c', '2026-01-01T00:05:00Z', Date.parse('2026-01-01T00:30:00Z'))
+    const e = await explainAt(
+      later.runtime.config,
+      later.store,
+      'c',
+      '2026-01-01T00:05:00Z',
+      Date.parse('2026-01-01T00:30:00Z'),
+    )
     await later.store.close()
     expect(stepOf(e, 'instances')!.verdict).toBe('fail')
-    expect(stepOf(e, 'instances')!.detail).toContain('no serve instance was running at 2026-01-01T00:05:00.000Z: downtime from 2026-01-01T00:01:30.000Z')
+    expect(stepOf(e, 'instances')!.detail).toContain(
+      'no serve instance was running at 2026-01-01T00:05:00.000Z: downtime from 2026-01-01T00:01:30.000Z',
+    )
   })
 
   it('a late fire beyond misfireGrace (a suspend): missed, with the rule that decided it', async () => {
@@ -141,7 +176,12 @@ describe('explain: what the store recorded, checked against what serve did', () 
     const [row] = await i.runs('g')
     expect([row.scheduled_for, row.status]).toEqual(['2026-01-01T00:05:00.000Z', 'missed'])
     const e = await explain(i, 'g', '2026-01-01T00:05:00Z')
-    expect(stepOf(e, 'catch-up')!.data).toMatchObject({ catchUp: 'none', misfireGrace: 30_000, replayAgrees: true, ranInstead: [] })
+    expect(stepOf(e, 'catch-up')!.data).toMatchObject({
+      catchUp: 'none',
+      misfireGrace: 30_000,
+      replayAgrees: true,
+      ranInstead: [],
+    })
     expect(stepOf(e, 'catch-up')!.detail).toContain("late (misfireGrace 30s); catchUp 'none'")
   })
 

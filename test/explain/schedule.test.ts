@@ -10,7 +10,8 @@ const at = (config: ReturnType<typeof configOf>, job: string, text: string) => {
   return explainTime(j, parseAt(text, j))
 }
 /** What `next` (the trigger itself) says the fires around an instant are. */
-const firesFrom = (config: ReturnType<typeof configOf>, job: string, fromIso: string, n = 3) => nextFires(config.jobs.get(job)!.trigger!, Date.parse(fromIso), n).map((f) => new Date(f).toISOString())
+const firesFrom = (config: ReturnType<typeof configOf>, job: string, fromIso: string, n = 3) =>
+  nextFires(config.jobs.get(job)!.trigger!, Date.parse(fromIso), n).map((f) => new Date(f).toISOString())
 
 describe('explain: cron fields', () => {
   const config = configOf({ weekdays: { schedule: '30 9 * * 1-5' } })
@@ -56,7 +57,12 @@ describe('explain: DST (Vixie rule)', () => {
     const e = at(config, 'fixed', '2026-03-29T02:30')
     const dst = stepOf(e, 'dst')!
     expect(dst.verdict).toBe('pass')
-    expect(dst.data).toMatchObject({ kind: 'gap', rule: 'fixed', firesAt: '2026-03-29T01:00:00.000Z', docs: 'docs/scheduling.md#daylight-saving-time' })
+    expect(dst.data).toMatchObject({
+      kind: 'gap',
+      rule: 'fixed',
+      firesAt: '2026-03-29T01:00:00.000Z',
+      docs: 'docs/scheduling.md#daylight-saving-time',
+    })
     expect(dst.detail).toContain('fires once at the first instant after the gap')
     expect(e.fires).toBe(true)
     expect(new Date(e.occurrence!).toISOString()).toBe(firesFrom(config, 'fixed', '2026-03-28T12:00:00Z', 1)[0])
@@ -90,14 +96,26 @@ describe('explain: DST (Vixie rule)', () => {
     const second = at(config, 'wild', '2026-10-25T02:30:00+01:00')
     expect(stepOf(second, 'dst')!.verdict).toBe('pass')
     expect(stepOf(second, 'dst')!.detail).toContain('both passes fire')
-    expect(firesFrom(config, 'wild', '2026-10-25T00:15:00Z', 2)).toEqual(['2026-10-25T00:30:00.000Z', '2026-10-25T01:00:00.000Z'])
-    expect(stepOf(second, 'dst')!.data.firing).toEqual(firesFrom(config, 'wild', '2026-10-25T00:15:00Z', 4).filter((f) => f === '2026-10-25T00:30:00.000Z' || f === '2026-10-25T01:30:00.000Z'))
+    expect(firesFrom(config, 'wild', '2026-10-25T00:15:00Z', 2)).toEqual([
+      '2026-10-25T00:30:00.000Z',
+      '2026-10-25T01:00:00.000Z',
+    ])
+    expect(stepOf(second, 'dst')!.data.firing).toEqual(
+      firesFrom(config, 'wild', '2026-10-25T00:15:00Z', 4).filter(
+        (f) => f === '2026-10-25T00:30:00.000Z' || f === '2026-10-25T01:30:00.000Z',
+      ),
+    )
   })
 
   it("Lord_Howe's 30-minute gap: 02:00–02:30 vanishes; fixed 02:30 is not in it, wildcard 02:00 is", () => {
     // 2026-10-04 02:00 +10:30 → 02:30 +11:00.
     const lh = at(config, 'lh_wild', '2026-10-04T02:00')
-    expect(stepOf(lh, 'dst')!.data).toMatchObject({ kind: 'gap', rule: 'wildcard', offsetBefore: 630, offsetAfter: 660 })
+    expect(stepOf(lh, 'dst')!.data).toMatchObject({
+      kind: 'gap',
+      rule: 'wildcard',
+      offsetBefore: 630,
+      offsetAfter: 660,
+    })
     expect(lh.fires).toBe(false)
     const fixed = at(config, 'lh_fixed', '2026-10-04T02:30')
     expect(stepOf(fixed, 'dst')).toBeUndefined()
@@ -122,11 +140,14 @@ describe('explain: DST (Vixie rule)', () => {
 })
 
 describe('explain: windows, calendars and holidays', () => {
-  const config = configOf({
-    windowed: { every: '1h', between: '22:00-02:00', days: 'SAT' },
-    de: { schedule: '0 9 * * *', calendar: { holidays: 'DE' } },
-    jp: { schedule: '0 9 * * *', calendar: { holidays: 'JP', skip: ['2026-01-05'] } },
-  }, 'UTC')
+  const config = configOf(
+    {
+      windowed: { every: '1h', between: '22:00-02:00', days: 'SAT' },
+      de: { schedule: '0 9 * * *', calendar: { holidays: 'DE' } },
+      jp: { schedule: '0 9 * * *', calendar: { holidays: 'JP', skip: ['2026-01-05'] } },
+    },
+    'UTC',
+  )
 
   it('between: outside the window, with when it opens again', () => {
     const e = at(config, 'windowed', '2026-01-03T12:00:00Z')
@@ -157,10 +178,14 @@ describe('explain: windows, calendars and holidays', () => {
     expect(fires.map((f) => new Date(f).toISOString())).toEqual(firesFrom(config, 'jp', '2025-12-31T12:00:00Z', 4))
     const first = stepsOf({ steps }, 'next')[0]
     expect(first.data.fire).toBe('2026-01-02T09:00:00.000Z')
-    expect(first.data.skipped).toEqual([expect.objectContaining({ candidate: '2026-01-01T09:00:00.000Z', rule: 'calendar.holidays', calendar: 'JP' })])
+    expect(first.data.skipped).toEqual([
+      expect.objectContaining({ candidate: '2026-01-01T09:00:00.000Z', rule: 'calendar.holidays', calendar: 'JP' }),
+    ])
     const fourth = stepsOf({ steps }, 'next')[3]
     expect(fourth.data.fire).toBe('2026-01-06T09:00:00.000Z')
-    expect(fourth.data.skipped).toEqual([expect.objectContaining({ candidate: '2026-01-05T09:00:00.000Z', rule: 'calendar.skip' })])
+    expect(fourth.data.skipped).toEqual([
+      expect.objectContaining({ candidate: '2026-01-05T09:00:00.000Z', rule: 'calendar.skip' }),
+    ])
   })
 })
 

@@ -27,7 +27,10 @@ export interface Instance {
   stop(): Promise<void>
 }
 
-export async function startInstance(raw: object, options: { id: string; now: string; dir: string; types?: JobTypeDefinition[] }): Promise<Instance> {
+export async function startInstance(
+  raw: object,
+  options: { id: string; now: string; dir: string; types?: JobTypeDefinition[] },
+): Promise<Instance> {
   const registry = buildJobTypeRegistry([{ plugin: 'circadian', result: [commandJobType, ...(options.types ?? [])] }])
   const config = validateConfig(raw, { file: path.join(options.dir, 'circadian.config.ts'), registry })
   const clock = new FakeClock(Date.parse(options.now))
@@ -35,7 +38,14 @@ export async function startInstance(raw: object, options: { id: string; now: str
   const logger = await createLogger({ level: 'silent' })
   const runtime = new ServeRuntime({ config, store, clock, logger, instance: options.id, notify: false })
   const iso = () => new Date(clock.now()).toISOString()
-  await store.control.registerInstance({ id: options.id, host: 'test', pid: 1, version: '0', started_at: iso(), heartbeat_at: iso() })
+  await store.control.registerInstance({
+    id: options.id,
+    host: 'test',
+    pid: 1,
+    version: '0',
+    started_at: iso(),
+    heartbeat_at: iso(),
+  })
   await runtime.start()
   return {
     id: options.id,
@@ -50,7 +60,11 @@ export async function startInstance(raw: object, options: { id: string; now: str
         await store.control.heartbeat(options.id, iso())
       }
     },
-    runs: (job) => store.knex('runs').where({ job }).orderBy([{ column: 'scheduled_for' }, { column: 'created_at' }]),
+    runs: (job) =>
+      store
+        .knex('runs')
+        .where({ job })
+        .orderBy([{ column: 'scheduled_for' }, { column: 'created_at' }]),
     async stop() {
       await runtime.shutdown(1000)
       await store.control.stopInstance(options.id, iso())

@@ -10,18 +10,32 @@ import { waitFor } from './servers.js'
 export const CHROMIUM = '/usr/bin/chromium'
 
 export function requireChromium(): void {
-  if (!existsSync(CHROMIUM)) throw new Error(`the dashboard tests need Chromium at ${CHROMIUM} (Debian: apt-get install chromium; .ci/run installs it)`)
+  if (!existsSync(CHROMIUM))
+    throw new Error(
+      `the dashboard tests need Chromium at ${CHROMIUM} (Debian: apt-get install chromium; .ci/run installs it)`,
+    )
 }
 
 export function launchChromium(): Promise<Browser> {
   // Chromium does not start under libfaketime (`npm run test:clock`): it runs on the real clock, and each
   // page is put on the test's clock by `syncPageClock`.
   const fake = fakeClockEnv()
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k, v]) => !(k in fake) && v !== undefined)) as Record<string, string>
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([k, v]) => !(k in fake) && v !== undefined),
+  ) as Record<string, string>
   return chromium.launch({
     executablePath: CHROMIUM,
     env,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   })
 }
 
@@ -63,8 +77,16 @@ export interface ServeProcess {
 }
 
 /** Starts `circadian serve` in the sandbox and waits until its HTTP server listens. */
-export async function startServeHttp(box: Sandbox, env: Record<string, string>, timeoutMs: number): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [BIN, 'serve'], { cwd: box.dir, env: { ...box.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+export async function startServeHttp(
+  box: Sandbox,
+  env: Record<string, string>,
+  timeoutMs: number,
+): Promise<ServeProcess> {
+  const child = spawn(process.execPath, [BIN, 'serve'], {
+    cwd: box.dir,
+    env: { ...box.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   let out = ''
   child.stdout!.on('data', (c) => (out += c))
   child.stderr!.on('data', (c) => (out += c))

@@ -52,21 +52,33 @@ export function sandbox(): Sandbox {
       writeFileSync(full, content)
       return full
     },
-    run: (args, options = {}) => runCli(args, { cwd: options.cwd ?? dir, env: { ...env, ...options.env }, timeoutMs: options.timeoutMs }),
+    run: (args, options = {}) =>
+      runCli(args, { cwd: options.cwd ?? dir, env: { ...env, ...options.env }, timeoutMs: options.timeoutMs }),
     cleanup: () => rmSync(base, { recursive: true, force: true }),
   }
 }
 
-export function runCli(args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs?: number },
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: options.cwd,
+      env: options.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (c) => (stdout += c))
     child.stderr.on('data', (c) => (stderr += c))
     const timer = setTimeout(() => {
       child.kill('SIGKILL')
-      reject(new Error(`circadian ${args.join(' ')} did not finish in ${options.timeoutMs ?? 60_000}ms\nstdout: ${stdout}\nstderr: ${stderr}`))
+      reject(
+        new Error(
+          `circadian ${args.join(' ')} did not finish in ${options.timeoutMs ?? 60_000}ms\nstdout: ${stdout}\nstderr: ${stderr}`,
+        ),
+      )
     }, options.timeoutMs ?? 60_000)
     child.on('close', (code) => {
       clearTimeout(timer)

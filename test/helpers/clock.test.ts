@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { fakeClockEnv, minuteHalfAnHourAway, nextDailyFire, shownFireTime, wallTime } from './clock.js'
 
-const next = (hhmm: string, zone: string, after: string) => new Date(nextDailyFire(hhmm, zone, Date.parse(after))).toISOString()
+const next = (hhmm: string, zone: string, after: string) =>
+  new Date(nextDailyFire(hhmm, zone, Date.parse(after))).toISOString()
 
 describe('the time helpers of the tests', () => {
   it('nextDailyFire: the next wall time, today or tomorrow', () => {
@@ -37,7 +38,16 @@ describe('the time helpers of the tests', () => {
   it('fakeClockEnv passes libfaketime on only when it is loaded', () => {
     expect(fakeClockEnv({ PATH: '/bin' })).toEqual({})
     expect(fakeClockEnv({ FAKETIME: '-10', LD_PRELOAD: '/x/libother.so' })).toEqual({})
-    const env = { PATH: '/bin', FAKETIME: '-10', FAKETIME_DONT_FAKE_MONOTONIC: '1', LD_PRELOAD: '/usr/lib/faketime/libfaketime.so.1' }
-    expect(fakeClockEnv(env)).toEqual({ FAKETIME: '-10', FAKETIME_DONT_FAKE_MONOTONIC: '1', LD_PRELOAD: '/usr/lib/faketime/libfaketime.so.1' })
+    const env = {
+      PATH: '/bin',
+      FAKETIME: '-10',
+      FAKETIME_DONT_FAKE_MONOTONIC: '1',
+      LD_PRELOAD: '/usr/lib/faketime/libfaketime.so.1',
+    }
+    expect(fakeClockEnv(env)).toEqual({
+      FAKETIME: '-10',
+      FAKETIME_DONT_FAKE_MONOTONIC: '1',
+      LD_PRELOAD: '/usr/lib/faketime/libfaketime.so.1',
+    })
   })
 })

@@ -17,7 +17,10 @@ export function fakeClockEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.Proce
 export function fakeClockOffsetMs(): number | null {
   if (!Object.keys(fakeClockEnv()).length) return null
   const value = process.env.FAKETIME!
-  if (!/^[+-]\d+(\.\d+)?$/.test(value)) throw new Error(`FAKETIME=${value}: the tests understand only a relative offset in seconds ("+3600", "-12345.5"), as npm run test:clock sets`)
+  if (!/^[+-]\d+(\.\d+)?$/.test(value))
+    throw new Error(
+      `FAKETIME=${value}: the tests understand only a relative offset in seconds ("+3600", "-12345.5"), as npm run test:clock sets`,
+    )
   return Math.round(Number(value) * 1000)
 }
 
@@ -27,7 +30,16 @@ const formatters = new Map<string, Intl.DateTimeFormat>()
 export function wallTime(instant: number, zone: string): string {
   let f = formatters.get(zone)
   if (!f) {
-    f = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' })
+    f = new Intl.DateTimeFormat('en-CA', {
+      timeZone: zone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    })
     formatters.set(zone, f)
   }
   const p = Object.fromEntries(f.formatToParts(instant).map((x) => [x.type, x.value]))

@@ -33,7 +33,12 @@ export async function createTestDatabase(kind: DatabaseKind): Promise<TestDataba
   if (kind === 'sqlite') {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'circadian-db-'))
     const filename = path.join(dir, 'state.db')
-    return { kind, config: { client: 'better-sqlite3', filename }, url: filename, drop: async () => rmSync(dir, { recursive: true, force: true }) }
+    return {
+      kind,
+      config: { client: 'better-sqlite3', filename },
+      url: filename,
+      drop: async () => rmSync(dir, { recursive: true, force: true }),
+    }
   }
   const name = uniqueName()
   const adminUrl = kind === 'pg' ? PG_ADMIN_URL : MYSQL_ADMIN_URL
@@ -51,7 +56,9 @@ export async function createTestDatabase(kind: DatabaseKind): Promise<TestDataba
     async drop() {
       const again = knex({ client: kind === 'pg' ? 'pg' : 'mysql2', connection: adminUrl, pool: { min: 0, max: 1 } })
       try {
-        await again.raw(kind === 'pg' ? `drop database if exists "${name}" with (force)` : `drop database if exists \`${name}\``)
+        await again.raw(
+          kind === 'pg' ? `drop database if exists "${name}" with (force)` : `drop database if exists \`${name}\``,
+        )
       } finally {
         await again.destroy()
       }

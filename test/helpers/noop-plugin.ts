@@ -9,8 +9,25 @@ import type { Sandbox } from './cli.js'
 export async function linkNoopPlugin(box: Sandbox): Promise<void> {
   const dir = path.join(box.home, 'noop-plugin')
   mkdirSync(path.join(dir, 'hooks'), { recursive: true })
-  writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'circadian-test-noop', version: '1.0.0', type: 'module', oclif: { hooks: { 'job-types': './hooks/job-types.js' } } }))
-  writeFileSync(path.join(dir, 'package-lock.json'), JSON.stringify({ name: 'circadian-test-noop', version: '1.0.0', lockfileVersion: 3, requires: true, packages: { '': { name: 'circadian-test-noop', version: '1.0.0' } } }))
+  writeFileSync(
+    path.join(dir, 'package.json'),
+    JSON.stringify({
+      name: 'circadian-test-noop',
+      version: '1.0.0',
+      type: 'module',
+      oclif: { hooks: { 'job-types': './hooks/job-types.js' } },
+    }),
+  )
+  writeFileSync(
+    path.join(dir, 'package-lock.json'),
+    JSON.stringify({
+      name: 'circadian-test-noop',
+      version: '1.0.0',
+      lockfileVersion: 3,
+      requires: true,
+      packages: { '': { name: 'circadian-test-noop', version: '1.0.0' } },
+    }),
+  )
   writeFileSync(
     path.join(dir, 'hooks', 'job-types.js'),
     `import { defineJobType, z } from 'circadian'

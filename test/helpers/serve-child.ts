@@ -13,7 +13,11 @@ export interface ServeProcess {
 }
 
 export function startServe(box: Sandbox, args: string[] = [], children: ChildProcess[] = []): ServeProcess {
-  const child = spawn(process.execPath, [BIN, 'serve', ...args], { cwd: box.dir, env: box.env, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [BIN, 'serve', ...args], {
+    cwd: box.dir,
+    env: box.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   children.push(child)
   const lines: Array<Record<string, unknown>> = []
   let buffer = ''
@@ -45,7 +49,9 @@ export function startServe(box: Sandbox, args: string[] = [], children: ChildPro
         await sleep(50)
       }
       const status = child.exitCode === null ? 'still running' : `exited with ${child.exitCode}`
-      throw new Error(`serve never logged the expected line (${status}); got:\n${lines.map((l) => JSON.stringify(l)).join('\n')}\nstderr:\n${stderr}`)
+      throw new Error(
+        `serve never logged the expected line (${status}); got:\n${lines.map((l) => JSON.stringify(l)).join('\n')}\nstderr:\n${stderr}`,
+      )
     },
   }
 }
@@ -68,7 +74,11 @@ export function startTicks(pid: number): number {
   return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19])
 }
 
-export async function until(check: () => boolean | Promise<boolean>, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+export async function until(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)

@@ -14,7 +14,11 @@ export interface ServeProcess {
 
 /** `circadian serve` in the sandbox, its log lines parsed as they come. Kill it (or let the sandbox's test do). */
 export function startServeProcess(box: Sandbox, args: string[] = [], env: NodeJS.ProcessEnv = {}): ServeProcess {
-  const child = spawn(process.execPath, [BIN, 'serve', ...args], { cwd: box.dir, env: { ...box.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [BIN, 'serve', ...args], {
+    cwd: box.dir,
+    env: { ...box.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   const lines: Array<Record<string, unknown>> = []
   let buffer = ''
   let stderr = ''
@@ -44,7 +48,9 @@ export function startServeProcess(box: Sandbox, args: string[] = [], env: NodeJS
         await sleep(50)
       }
       const status = child.exitCode === null ? 'still running' : `exited with ${child.exitCode}`
-      throw new Error(`serve never logged the expected line (${status}); got:\n${lines.map((l) => JSON.stringify(l)).join('\n')}\nstderr:\n${stderr}`)
+      throw new Error(
+        `serve never logged the expected line (${status}); got:\n${lines.map((l) => JSON.stringify(l)).join('\n')}\nstderr:\n${stderr}`,
+      )
     },
   }
 }

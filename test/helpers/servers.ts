@@ -66,7 +66,12 @@ export async function startSmtpCapture(options: { auth?: boolean } = {}): Promis
       let raw = ''
       stream.on('data', (c) => (raw += c))
       stream.on('end', () => {
-        messages.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address), raw, user: session.user as string | undefined })
+        messages.push({
+          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+          to: session.envelope.rcptTo.map((r) => r.address),
+          raw,
+          user: session.user as string | undefined,
+        })
         cb()
       })
     },
@@ -77,7 +82,10 @@ export async function startSmtpCapture(options: { auth?: boolean } = {}): Promis
 }
 
 /** Polls `get` (sync or async) until it returns something truthy. */
-export async function waitFor<T>(get: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
+export async function waitFor<T>(
+  get: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const v = await get()

@@ -24,7 +24,11 @@ afterEach(async () => {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 function startServe(id: string): ChildProcess {
-  const child = spawn(process.execPath, [BIN, 'serve', '--instance-id', id, '--log-level', 'warn'], { cwd: box.dir, env: box.env, stdio: ['ignore', 'ignore', 'pipe'] })
+  const child = spawn(process.execPath, [BIN, 'serve', '--instance-id', id, '--log-level', 'warn'], {
+    cwd: box.dir,
+    env: box.env,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  })
   children.add(child)
   child.on('close', () => children.delete(child))
   return child
@@ -43,8 +47,15 @@ async function killHard(child: ChildProcess): Promise<void> {
 async function chaos(kind: DatabaseKind, jobs: number, seconds: number) {
   db = await createTestDatabase(kind)
   await linkNoopPlugin(box)
-  const jobLines = Array.from({ length: jobs }, (_, i) => `j${i}: { type: 'noop', schedule: '* * * * * *' }`).join(',\n')
-  box.write('circadian.config.ts', tsConfig(`{ maxConcurrent: ${jobs * 2}, state: { client: '${kind === 'pg' ? 'pg' : 'mysql2'}', connection: '${db.url}' }, jobs: { ${jobLines} } }`))
+  const jobLines = Array.from({ length: jobs }, (_, i) => `j${i}: { type: 'noop', schedule: '* * * * * *' }`).join(
+    ',\n',
+  )
+  box.write(
+    'circadian.config.ts',
+    tsConfig(
+      `{ maxConcurrent: ${jobs * 2}, state: { client: '${kind === 'pg' ? 'pg' : 'mysql2'}', connection: '${db.url}' }, jobs: { ${jobLines} } }`,
+    ),
+  )
   const instances = ['a', 'b', 'c'].map((id) => ({ id, child: startServe(id) }))
   const k = knex({ client: kind === 'pg' ? 'pg' : 'mysql2', connection: db.url, pool: { min: 0, max: 2 } })
   try {
@@ -70,14 +81,19 @@ async function chaos(kind: DatabaseKind, jobs: number, seconds: number) {
     await sleep(4000)
     for (const i of instances) i.child.kill('SIGTERM')
     await sleep(3000)
-    const rows: Array<{ job: string; scheduled_for: string; status: string; instance: string }> = await k('runs').whereBetween('scheduled_for', [from.toISOString(), to.toISOString()]).select('job', 'scheduled_for', 'status', 'instance')
+    const rows: Array<{ job: string; scheduled_for: string; status: string; instance: string }> = await k('runs')
+      .whereBetween('scheduled_for', [from.toISOString(), to.toISOString()])
+      .select('job', 'scheduled_for', 'status', 'instance')
     const perOccurrence = new Map<string, number>()
-    for (const r of rows) perOccurrence.set(`${r.job}@${r.scheduled_for}`, (perOccurrence.get(`${r.job}@${r.scheduled_for}`) ?? 0) + 1)
+    for (const r of rows)
+      perOccurrence.set(`${r.job}@${r.scheduled_for}`, (perOccurrence.get(`${r.job}@${r.scheduled_for}`) ?? 0) + 1)
     const expected = jobs * Math.round((to.getTime() - from.getTime()) / 1000 + 1)
     const duplicates = [...perOccurrence.values()].filter((n) => n > 1).length
     const missing = expected - perOccurrence.size
     const missed = rows.filter((r) => r.status === 'missed').length
-    const byInstance = Object.fromEntries(['a', 'b', 'c'].map((id) => [id, rows.filter((r) => r.instance === id).length]))
+    const byInstance = Object.fromEntries(
+      ['a', 'b', 'c'].map((id) => [id, rows.filter((r) => r.instance === id).length]),
+    )
     const result = { kind, expected, rows: rows.length, duplicates, missing, missed, killed, byInstance }
     console.log(`chaos ${kind}: ${JSON.stringify(result)}`)
     return result
@@ -103,8 +119,17 @@ describe('several serve instances on one database', () => {
 
   it('PostgreSQL restarted in the middle of a run: no duplicate, no crash, the run is recorded', async () => {
     db = await createTestDatabase('pg')
-    box.write('circadian.config.ts', tsConfig(`{ state: { client: 'pg', connection: '${db.url}' }, jobs: { long: { type: 'command', schedule: '*/15 * * * * *', command: 'sleep 6; echo done' }, tick: { type: 'command', schedule: '* * * * * *', command: 'true' } } }`))
-    const child = spawn(process.execPath, [BIN, 'serve', '--log-level', 'info'], { cwd: box.dir, env: box.env, stdio: ['ignore', 'pipe', 'pipe'] })
+    box.write(
+      'circadian.config.ts',
+      tsConfig(
+        `{ state: { client: 'pg', connection: '${db.url}' }, jobs: { long: { type: 'command', schedule: '*/15 * * * * *', command: 'sleep 6; echo done' }, tick: { type: 'command', schedule: '* * * * * *', command: 'true' } } }`,
+      ),
+    )
+    const child = spawn(process.execPath, [BIN, 'serve', '--log-level', 'info'], {
+      cwd: box.dir,
+      env: box.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     children.add(child)
     let log = ''
     child.stdout!.on('data', (c) => (log += c))
@@ -119,7 +144,12 @@ describe('several serve instances on one database', () => {
     await new Promise((r) => child.on('close', r))
     const k = knex({ client: 'pg', connection: db.url, pool: { min: 0, max: 1 } })
     try {
-      const dupes = await k('runs').select('job', 'scheduled_for').count({ n: '*' }).whereNotNull('scheduled_for').groupBy('job', 'scheduled_for').havingRaw('count(*) > 1')
+      const dupes = await k('runs')
+        .select('job', 'scheduled_for')
+        .count({ n: '*' })
+        .whereNotNull('scheduled_for')
+        .groupBy('job', 'scheduled_for')
+        .havingRaw('count(*) > 1')
       expect(dupes).toEqual([])
       const long = await k('runs').where({ job: 'long' }).orderBy('created_at').first()
       expect(long.status).toBe('succeeded')

@@ -44,8 +44,14 @@ describe('/health and the notice backlog', () => {
     const s = startServe(box, [], children)
     await s.waitFor((l) => typeof l.msg === 'string' && l.msg.startsWith('HTTP on'))
     const base = `http://127.0.0.1:${port}`
-    const health = async () => (await (await fetch(`${base}/health`)).json()) as { status: string; reasons: string[]; notices: { pending: number; oldest: string | null } }
-    const pendingMetric = async () => Number(/^circadian_notices_pending (\d+)$/m.exec(await (await fetch(`${base}/metrics`)).text())?.[1])
+    const health = async () =>
+      (await (await fetch(`${base}/health`)).json()) as {
+        status: string
+        reasons: string[]
+        notices: { pending: number; oldest: string | null }
+      }
+    const pendingMetric = async () =>
+      Number(/^circadian_notices_pending (\d+)$/m.exec(await (await fetch(`${base}/metrics`)).text())?.[1])
 
     // A real failing run queues a notice the closed port never takes: fresh, so not a degradation.
     expect((await box.run(['trigger', 'bad'])).code).toBe(0)
@@ -69,7 +75,10 @@ describe('/health and the notice backlog', () => {
     expect(await pendingMetric()).toBe(2)
 
     // Delivered (here: marked sent, as a receiver coming back would leave it), the backlog no longer degrades.
-    write(`update notices set status = 'sent', sent_at = ? where key = 'ntc_old_fixture_0001'`, new Date().toISOString())
+    write(
+      `update notices set status = 'sent', sent_at = ? where key = 'ntc_old_fixture_0001'`,
+      new Date().toISOString(),
+    )
     expect((await health()).reasons.filter((r) => r.includes('notice'))).toEqual([])
     expect(await pendingMetric()).toBe(1)
   }, 60_000)

@@ -34,22 +34,34 @@ const one = (sql: string) => {
 describe('kill -9 while runs end', () => {
   it('never leaves a succeeded run without its notice', async () => {
     receiver.refuse()
-    const jobs = Array.from({ length: 8 }, (_, i) => `j${i}: { type: 'command', schedule: '* * * * * *', command: 'true', notify: ['hook'], notifyOn: ['success'] }`)
+    const jobs = Array.from(
+      { length: 8 },
+      (_, i) =>
+        `j${i}: { type: 'command', schedule: '* * * * * *', command: 'true', notify: ['hook'], notifyOn: ['success'] }`,
+    )
     box.write(
       'circadian.config.ts',
-      tsConfig(`{ notifiers: { hook: { type: 'webhook', url: '${receiver.url}/n', rateLimit: { max: 100000, per: '1h' } } }, jobs: { ${jobs.join(', ')} } }`),
+      tsConfig(
+        `{ notifiers: { hook: { type: 'webhook', url: '${receiver.url}/n', rateLimit: { max: 100000, per: '1h' } } }, jobs: { ${jobs.join(', ')} } }`,
+      ),
     )
     for (let round = 0; round < 4; round++) {
       const s = startServe(box.dir, box.env)
       children.push(s)
       await s.serving()
       const before = one(`select count(*) as n from runs where status = 'succeeded'`).n
-      await until(() => one(`select count(*) as n from runs where status = 'succeeded'`).n >= before + 8, 20_000, 'runs to end')
+      await until(
+        () => one(`select count(*) as n from runs where status = 'succeeded'`).n >= before + 8,
+        20_000,
+        'runs to end',
+      )
       // Kill in the middle of a second's burst of run ends.
       await new Promise((r) => setTimeout(r, 1000 + round * 137))
       s.child.kill('SIGKILL')
       await s.exited
-      const orphans = one(`select count(*) as n from runs r where r.status = 'succeeded' and not exists (select 1 from notices n where n.run_id = r.id)`).n
+      const orphans = one(
+        `select count(*) as n from runs r where r.status = 'succeeded' and not exists (select 1 from notices n where n.run_id = r.id)`,
+      ).n
       expect(orphans, `round ${round}`).toBe(0)
     }
     expect(one(`select count(*) as n from runs where status = 'succeeded'`).n).toBeGreaterThan(30)

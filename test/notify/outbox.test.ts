@@ -75,14 +75,22 @@ describe('the notice outbox, end to end', () => {
     await restarted.serving()
     const since = new Date().toISOString()
     // Order per job: once a notice queued after the restart arrived for each job, all before it did.
-    await until(() => {
-      const fresh = rows(`select job from notices where status = 'sent' and created_at > '${since}'`)
-      return fresh.some((r) => r.job === 'a') && fresh.some((r) => r.job === 'b')
-    }, 90_000, 'the backlog to be delivered')
+    await until(
+      () => {
+        const fresh = rows(`select job from notices where status = 'sent' and created_at > '${since}'`)
+        return fresh.some((r) => r.job === 'a') && fresh.some((r) => r.job === 'b')
+      },
+      90_000,
+      'the backlog to be delivered',
+    )
     restarted.child.kill('SIGTERM')
     await restarted.exited
 
-    const queued = rows(`select key, job, status from notices order by id`) as Array<{ key: string; job: string; status: string }>
+    const queued = rows(`select key, job, status from notices order by id`) as Array<{
+      key: string
+      job: string
+      status: string
+    }>
     expect(queued.filter((q) => q.status !== 'sent')).toEqual([])
     const arrived = receiver.accepted()
     expect(arrived.length).toBe(new Set(arrived).size)
@@ -95,7 +103,12 @@ describe('the notice outbox, end to end', () => {
   it('email carries the notice key as Message-ID', async () => {
     const smtp = await startSmtpCapture()
     try {
-      box.write('circadian.config.ts', tsConfig(`{ notifiers: { mail: { type: 'email', host: '127.0.0.1', port: ${smtp.port}, from: 'circadian@example.com', to: 'ops@example.com' } }, jobs: { j: { type: 'command', command: 'exit 1', notify: ['mail'] } } }`))
+      box.write(
+        'circadian.config.ts',
+        tsConfig(
+          `{ notifiers: { mail: { type: 'email', host: '127.0.0.1', port: ${smtp.port}, from: 'circadian@example.com', to: 'ops@example.com' } }, jobs: { j: { type: 'command', command: 'exit 1', notify: ['mail'] } } }`,
+        ),
+      )
       await box.run(['run', 'j'])
       const [{ key }] = rows(`select key from notices`)
       expect(smtp.messages).toHaveLength(1)
@@ -107,10 +120,24 @@ describe('the notice outbox, end to end', () => {
 
   it('notices lists the outbox; retry re-queues an expired notice, which is then delivered', async () => {
     receiver.refuse()
-    box.write('circadian.config.ts', tsConfig(`{ notifiers: { hook: { type: 'webhook', url: '${receiver.url}/n', maxAge: '1s' } }, jobs: { j: { type: 'command', command: 'exit 1', notify: ['hook'] } } }`))
+    box.write(
+      'circadian.config.ts',
+      tsConfig(
+        `{ notifiers: { hook: { type: 'webhook', url: '${receiver.url}/n', maxAge: '1s' } }, jobs: { j: { type: 'command', command: 'exit 1', notify: ['hook'] } } }`,
+      ),
+    )
     await box.run(['run', 'j'])
     const list = JSON.parse((await box.run(['notices', '--json'])).stdout)
-    expect(list.notices).toEqual([expect.objectContaining({ id: 1, notifier: 'hook', job: 'j', event: 'failure', status: 'expired', title: 'circadian: j failed' })])
+    expect(list.notices).toEqual([
+      expect.objectContaining({
+        id: 1,
+        notifier: 'hook',
+        job: 'j',
+        event: 'failure',
+        status: 'expired',
+        title: 'circadian: j failed',
+      }),
+    ])
     expect(JSON.parse((await box.run(['notices', '--status', 'pending', '--json'])).stdout).notices).toEqual([])
     const text = await box.run(['notices', '--status', 'expired'])
     expect(text.stdout).toMatch(/^ID\s+STATUS\s+NOTIFIER/)
@@ -120,7 +147,12 @@ describe('the notice outbox, end to end', () => {
     expect(bad.stderr).toContain('no notice "99"')
     expect((await box.run(['notices', 'retry'])).code).toBe(2)
     receiver.accept()
-    box.write('circadian.config.ts', tsConfig(`{ notifiers: { hook: { type: 'webhook', url: '${receiver.url}/n' } }, jobs: { j: { type: 'command', command: 'exit 1', notify: ['hook'] } } }`))
+    box.write(
+      'circadian.config.ts',
+      tsConfig(
+        `{ notifiers: { hook: { type: 'webhook', url: '${receiver.url}/n' } }, jobs: { j: { type: 'command', command: 'exit 1', notify: ['hook'] } } }`,
+      ),
+    )
     expect((await box.run(['notices', 'retry', '1'])).stdout).toContain('1 notice(s) queued again')
     await box.run(['run', 'j'])
     expect(rows(`select status from notices`)).toEqual([{ status: 'sent' }])
@@ -139,18 +171,37 @@ describe('the notice outbox with several instances on one PostgreSQL', () => {
       const notices = []
       for (let i = 0; i < 60; i++) {
         const job = `job${i % 3}`
-        notices.push({ key: `ntc_t${String(i).padStart(3, '0')}`, notifier: 'hook', job, run_id: null, event: 'notice', body: JSON.stringify({ title: `notice ${i}`, text: 't', fields: { job } }), created_at: now, next_attempt_at: now, expires_at: expires })
+        notices.push({
+          key: `ntc_t${String(i).padStart(3, '0')}`,
+          notifier: 'hook',
+          job,
+          run_id: null,
+          event: 'notice',
+          body: JSON.stringify({ title: `notice ${i}`, text: 't', fields: { job } }),
+          created_at: now,
+          next_attempt_at: now,
+          expires_at: expires,
+        })
       }
       await store.outbox.enqueue(notices)
       await store.close()
-      box.write('circadian.config.ts', tsConfig(`{ state: { client: 'pg', connection: '${db.url}' }, notifiers: { hook: { type: 'webhook', url: '${slow.url}/n', rateLimit: { max: 10000, per: '1h' } } }, jobs: { idle: { type: 'command', schedule: '0 0 1 1 *', command: 'true' } } }`))
+      box.write(
+        'circadian.config.ts',
+        tsConfig(
+          `{ state: { client: 'pg', connection: '${db.url}' }, notifiers: { hook: { type: 'webhook', url: '${slow.url}/n', rateLimit: { max: 10000, per: '1h' } } }, jobs: { idle: { type: 'command', schedule: '0 0 1 1 *', command: 'true' } } }`,
+        ),
+      )
       const a = startServe(box.dir, box.env, ['--instance-id', 'a'])
       const b = startServe(box.dir, box.env, ['--instance-id', 'b'])
       children.push(a, b)
       await Promise.all([a.serving(), b.serving()])
       const k = knex({ client: 'pg', connection: db.url, pool: { min: 0, max: 1 } })
       try {
-        await until(async () => Number((await k('notices').whereNot({ status: 'sent' }).count({ n: '*' }).first())?.n) === 0, 60_000, 'every notice to be sent')
+        await until(
+          async () => Number((await k('notices').whereNot({ status: 'sent' }).count({ n: '*' }).first())?.n) === 0,
+          60_000,
+          'every notice to be sent',
+        )
       } finally {
         await k.destroy()
       }

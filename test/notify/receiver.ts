@@ -24,7 +24,13 @@ export async function noticeReceiver(options: { delayMs?: number } = {}) {
       const parsed = JSON.parse(body) as { id: string; coalesced?: string[]; title: string; fields: { job?: string } }
       const answer = status
       setTimeout(() => {
-        deliveries.push({ key: String(req.headers['idempotency-key']), coalesced: parsed.coalesced ?? [], job: parsed.fields.job ?? '', title: parsed.title, status: answer })
+        deliveries.push({
+          key: String(req.headers['idempotency-key']),
+          coalesced: parsed.coalesced ?? [],
+          job: parsed.fields.job ?? '',
+          title: parsed.title,
+          status: answer,
+        })
         res.writeHead(answer).end(answer < 300 ? 'ok' : 'refused')
       }, options.delayMs ?? 0)
     })

@@ -5,7 +5,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 /** A `circadian serve` child process with its JSON log lines. */
 export function startServe(cwd: string, env: NodeJS.ProcessEnv, args: string[] = []) {
-  const child: ChildProcess = spawn(process.execPath, [BIN, 'serve', ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child: ChildProcess = spawn(process.execPath, [BIN, 'serve', ...args], {
+    cwd,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   const lines: Array<Record<string, unknown>> = []
   let buffer = ''
   let stderr = ''
@@ -32,7 +36,9 @@ export function startServe(cwd: string, env: NodeJS.ProcessEnv, args: string[] =
         if (hit) return hit
         await sleep(50)
       }
-      throw new Error(`serve never logged the expected line; got:\n${lines.map((l) => JSON.stringify(l)).join('\n')}\nstderr:\n${stderr}`)
+      throw new Error(
+        `serve never logged the expected line; got:\n${lines.map((l) => JSON.stringify(l)).join('\n')}\nstderr:\n${stderr}`,
+      )
     },
     serving() {
       return this.waitFor((l) => typeof l.msg === 'string' && l.msg.startsWith('serving'))
@@ -40,7 +46,11 @@ export function startServe(cwd: string, env: NodeJS.ProcessEnv, args: string[] =
   }
 }
 
-export async function until<T>(get: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs: number, what: string): Promise<T> {
+export async function until<T>(
+  get: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs: number,
+  what: string,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const v = await get()

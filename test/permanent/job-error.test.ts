@@ -21,7 +21,12 @@ describe('JobError retryable: false (public API)', () => {
     })
     const outcome = await executeRun(job('j', type, policy), { trigger: 'manual' }, services)
     expect(calls).toBe(1)
-    expect(outcome).toMatchObject({ status: 'failed', reason: 'permanent', attempts: 1, error: 'wrong header: needs user_id' })
+    expect(outcome).toMatchObject({
+      status: 'failed',
+      reason: 'permanent',
+      attempts: 1,
+      error: 'wrong header: needs user_id',
+    })
     expect((await services.store.runs.attempts(outcome.id)).map((a) => a.status)).toEqual(['failed'])
     expect((await services.store.deadLetters.list()).map((d) => d.run_id)).toEqual([outcome.id])
   })
@@ -58,7 +63,11 @@ describe('JobError retryable: false (public API)', () => {
       throw new api.JobError('flaky')
     })
     expect(new api.JobError('x').retryable).toBe(true)
-    const outcome = await executeRun(job('j', type, { retry: { attempts: 3, delay: '10ms', jitter: false } }), { trigger: 'manual' }, services)
+    const outcome = await executeRun(
+      job('j', type, { retry: { attempts: 3, delay: '10ms', jitter: false } }),
+      { trigger: 'manual' },
+      services,
+    )
     expect(calls).toBe(3)
     expect(outcome.reason ?? null).toBeNull()
   })

@@ -56,7 +56,9 @@ describe('permanent failures are not retried', () => {
   it('command: an exit code not listed goes through the whole retry policy (the old behaviour, unchanged)', async () => {
     box.write(
       'circadian.config.ts',
-      tsConfig(`{ jobs: { flaky: { type: 'command', command: '${counting(3)}', permanentExitCodes: [64], retry: { attempts: 3, backoff: 'fixed', delay: '10ms' } } } }`),
+      tsConfig(
+        `{ jobs: { flaky: { type: 'command', command: '${counting(3)}', permanentExitCodes: [64], retry: { attempts: 3, backoff: 'fixed', delay: '10ms' } } } }`,
+      ),
     )
     const outcome = JSON.parse((await box.run(['run', 'flaky', '--json'])).stdout).runs[0]
     expect(outcome).toMatchObject({ status: 'failed', reason: 'exit-code', attempts: 3 })
@@ -64,7 +66,10 @@ describe('permanent failures are not retried', () => {
   })
 
   it('permanentExitCodes is validated: a bad value is a config error naming the key, exit 2', async () => {
-    box.write('circadian.config.ts', tsConfig(`{ jobs: { bad: { type: 'command', command: 'true', permanentExitCodes: [0] } } }`))
+    box.write(
+      'circadian.config.ts',
+      tsConfig(`{ jobs: { bad: { type: 'command', command: 'true', permanentExitCodes: [0] } } }`),
+    )
     const result = await box.run(['validate'])
     expect(result.code).toBe(2)
     expect(result.stderr + result.stdout).toContain('jobs.bad.permanentExitCodes')

@@ -15,12 +15,16 @@ describe('Breakers, half-open trials', () => {
     let now = Date.parse('2026-01-01T00:00:00Z')
     const clock = { now: () => now }
     const breakers = new Breakers(services.store, clock, { r: { breaker: { failures: 1, halfOpenAfter: 1000 } } })
-    const j = job('q', scriptedType(async () => ({ status: 'ok' })), { resources: ['r'] })
+    const j = job(
+      'q',
+      scriptedType(async () => ({ status: 'ok' })),
+      { resources: ['r'] },
+    )
     const recorder = new RunRecorder(services.store, clock, services.instance)
 
     const failing = (await recorder.start(j, 'manual', null))!
     await breakers.record(j, failing.id, 'failed')
-    expect((await breakers.admit(j, 'other'))).toMatchObject({ admitted: false, resource: 'r' })
+    expect(await breakers.admit(j, 'other')).toMatchObject({ admitted: false, resource: 'r' })
 
     now += 1001
     const trial = (await recorder.start(j, 'manual', null))!

@@ -18,7 +18,9 @@ describe('two instances pruning at once on PostgreSQL', () => {
     try {
       const now = Date.now()
       const jobs = ['j1', 'j2', 'j3']
-      const seeded = (await Promise.all(jobs.map((job) => seedRuns(seeder.knex, job, 800, daysAgo(1, now), ['succeeded', 'failed'])))).flat()
+      const seeded = (
+        await Promise.all(jobs.map((job) => seedRuns(seeder.knex, job, 800, daysAgo(1, now), ['succeeded', 'failed'])))
+      ).flat()
       const policy = { maxAge: 7 * DAY, keepPerJob: 50 }
       const deletable = seeded.filter((r) => Date.parse(r.created_at) < now - policy.maxAge)
       expect(deletable.length).toBeGreaterThan(1500)
@@ -30,13 +32,27 @@ describe('two instances pruning at once on PostgreSQL', () => {
         for (let i = 0; writing; i++) {
           const at = new Date().toISOString()
           const t = performance.now()
-          await seeder.knex('runs').insert({ id: `w-${i}`, job: 'j1', type: 'command', trigger: 'schedule', created_at: at, status: 'succeeded', attempts: 1 })
+          await seeder.knex('runs').insert({
+            id: `w-${i}`,
+            job: 'j1',
+            type: 'command',
+            trigger: 'schedule',
+            created_at: at,
+            status: 'succeeded',
+            attempts: 1,
+          })
           waits.push(performance.now() - t)
           await new Promise((r) => setTimeout(r, 5))
         }
       })()
 
-      const options = { targets: jobs.map((job) => ({ job, policy })), defaults: policy, dryRun: false, now, batchSize: 25 }
+      const options = {
+        targets: jobs.map((job) => ({ job, policy })),
+        defaults: policy,
+        dryRun: false,
+        now,
+        batchSize: 25,
+      }
       const t = performance.now()
       const [ra, rb] = await Promise.all([pruneStore(a, options), pruneStore(b, options)])
       const took = performance.now() - t
@@ -48,9 +64,33 @@ describe('two instances pruning at once on PostgreSQL', () => {
       // Both did part of the work: they ran side by side, not one after the other.
       expect(ra.totals.runs).toBeGreaterThan(0)
       expect(rb.totals.runs).toBeGreaterThan(0)
-      const left = Number((await seeder.knex('runs').whereIn('id', deletable.map((r) => r.id)).count({ n: '*' }).first())?.n)
+      const left = Number(
+        (
+          await seeder
+            .knex('runs')
+            .whereIn(
+              'id',
+              deletable.map((r) => r.id),
+            )
+            .count({ n: '*' })
+            .first()
+        )?.n,
+      )
       expect(left).toBe(0)
-      expect(Number((await seeder.knex('run_attempts').whereIn('run_id', deletable.map((r) => r.id)).count({ n: '*' }).first())?.n)).toBe(0)
+      expect(
+        Number(
+          (
+            await seeder
+              .knex('run_attempts')
+              .whereIn(
+                'run_id',
+                deletable.map((r) => r.id),
+              )
+              .count({ n: '*' })
+              .first()
+          )?.n,
+        ),
+      ).toBe(0)
       expect(took).toBeLessThan(30_000)
       expect(waits.length).toBeGreaterThan(10)
       // Small batches: a write never waits behind a long delete.

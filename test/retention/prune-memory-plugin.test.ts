@@ -30,14 +30,31 @@ describe('state prune and the memory plugin', () => {
     // A real run creates the plugin's tables (and its own stage-run record).
     const first = await box.run(['run', 'w'])
     expect(first.code, first.stderr).toBe(0)
-    memory = knex({ client: 'better-sqlite3', connection: { filename: path.join(box.dir, 'memory.db') }, useNullAsDefault: true })
+    memory = knex({
+      client: 'better-sqlite3',
+      connection: { filename: path.join(box.dir, 'memory.db') },
+      useNullAsDefault: true,
+    })
     const now = Date.now()
-    const record = (i: number, startedAt: number, status: string) => ({ occurrence: `fixture-${i}`, stage: 'working', job: 'w', run_id: `run-${i}`, scheduled_for: startedAt, started_at: startedAt, finished_at: status === 'running' ? null : startedAt + 1000, status, rows_touched: 0 })
+    const record = (i: number, startedAt: number, status: string) => ({
+      occurrence: `fixture-${i}`,
+      stage: 'working',
+      job: 'w',
+      run_id: `run-${i}`,
+      scheduled_for: startedAt,
+      started_at: startedAt,
+      finished_at: status === 'running' ? null : startedAt + 1000,
+      status,
+      rows_touched: 0,
+    })
     // Oldest first (ids grow): one old record still running, 30 old finished ones, 3 fresh ones.
     await memory('memory_stage_runs').insert(record(0, now - 20 * DAY, 'running'))
-    for (let i = 1; i <= 30; i++) await memory('memory_stage_runs').insert(record(i, now - 10 * DAY + i * 60_000, 'succeeded'))
-    for (let i = 31; i <= 33; i++) await memory('memory_stage_runs').insert(record(i, now - 60_000 * (34 - i), 'succeeded'))
-    const count = async () => Number((await memory('memory_stage_runs').where({ job: 'w' }).count({ n: '*' }).first())?.n)
+    for (let i = 1; i <= 30; i++)
+      await memory('memory_stage_runs').insert(record(i, now - 10 * DAY + i * 60_000, 'succeeded'))
+    for (let i = 31; i <= 33; i++)
+      await memory('memory_stage_runs').insert(record(i, now - 60_000 * (34 - i), 'succeeded'))
+    const count = async () =>
+      Number((await memory('memory_stage_runs').where({ job: 'w' }).count({ n: '*' }).first())?.n)
     const before = await count()
 
     // The newest 5 records are kept whatever their age (fixtures 29..33 at most): 28 old finished ones go.
@@ -51,8 +68,12 @@ describe('state prune and the memory plugin', () => {
     expect(done.code, done.stderr).toBe(0)
     expect(JSON.parse(done.stdout).jobs.find((j: { job: string }) => j.job === 'w')).toMatchObject({ plugin: 28 })
     expect(await count()).toBe(before - 28)
-    const left = (await memory('memory_stage_runs').where({ job: 'w' }).select('occurrence')).map((r: { occurrence: string }) => r.occurrence)
-    expect(left).toEqual(expect.arrayContaining(['fixture-0', 'fixture-29', 'fixture-30', 'fixture-31', 'fixture-32', 'fixture-33']))
+    const left = (await memory('memory_stage_runs').where({ job: 'w' }).select('occurrence')).map(
+      (r: { occurrence: string }) => r.occurrence,
+    )
+    expect(left).toEqual(
+      expect.arrayContaining(['fixture-0', 'fixture-29', 'fixture-30', 'fixture-31', 'fixture-32', 'fixture-33']),
+    )
     expect(left.filter((o) => /^fixture-([1-9]|1\d|2[0-8])$/.test(o))).toEqual([])
   }, 60_000)
 })

@@ -22,7 +22,19 @@ describe.each(ALL_DATABASES)('retention on %s', (kind) => {
       // One `timed_out` run, very old: the only one of its status, so it stays.
       await seedRuns(store.knex, 'lonely', 1, daysAgo(400, now), ['timed_out'])
       const old = runs[90]
-      await store.outbox.enqueue([{ key: 'ntc_old', notifier: 'h', job: 'a', run_id: old.id, event: 'failure', body: '{"title":"t","text":"x"}', created_at: old.created_at, next_attempt_at: old.created_at, expires_at: old.created_at }])
+      await store.outbox.enqueue([
+        {
+          key: 'ntc_old',
+          notifier: 'h',
+          job: 'a',
+          run_id: old.id,
+          event: 'failure',
+          body: '{"title":"t","text":"x"}',
+          created_at: old.created_at,
+          next_attempt_at: old.created_at,
+          expires_at: old.created_at,
+        },
+      ])
       await store.knex('notices').where({ key: 'ntc_old' }).update({ status: 'sent', sent_at: old.created_at })
       const policy = { maxAge: 2 * DAY, keepPerJob: 10 }
       const dry = await pruneStore(store, { targets: [{ job: 'a', policy }], defaults: policy, dryRun: true, now })
@@ -30,11 +42,30 @@ describe.each(ALL_DATABASES)('retention on %s', (kind) => {
       // Runs older than 2 days: those created more than 24 h before `now - 1 day`, i.e. index >= 25 (75 runs).
       const deletable = runs.filter((r) => Date.parse(r.created_at) < now - 2 * DAY)
       expect(dry.totals.runs).toBe(deletable.length)
-      const done = await pruneStore(store, { targets: [{ job: 'a', policy }], defaults: policy, dryRun: false, now, batchSize: 7 })
+      const done = await pruneStore(store, {
+        targets: [{ job: 'a', policy }],
+        defaults: policy,
+        dryRun: false,
+        now,
+        batchSize: 7,
+      })
       expect(done.totals).toMatchObject({ runs: deletable.length, run_attempts: deletable.length, notices: 1 })
       const left: Array<{ id: string }> = await store.knex('runs').where({ job: 'a' }).select('id')
       expect(left.length).toBe(100 - deletable.length)
-      expect(Number((await store.knex('run_attempts').whereIn('run_id', deletable.map((r) => r.id)).count({ n: '*' }).first())?.n)).toBe(0)
+      expect(
+        Number(
+          (
+            await store
+              .knex('run_attempts')
+              .whereIn(
+                'run_id',
+                deletable.map((r) => r.id),
+              )
+              .count({ n: '*' })
+              .first()
+          )?.n,
+        ),
+      ).toBe(0)
       expect(await store.knex('runs').where({ job: 'lonely' }).select('status')).toEqual([{ status: 'timed_out' }])
     } finally {
       await store.close()
@@ -48,12 +79,27 @@ describe.each(ALL_DATABASES)('retention on %s', (kind) => {
     try {
       const now = Date.now()
       await seedRuns(store.knex, 'b', 30, daysAgo(10, now), ['succeeded'])
-      await store.knex('runs').insert({ id: 'b-last-failure', job: 'b', type: 'command', trigger: 'schedule', created_at: new Date(daysAgo(300, now)).toISOString(), status: 'failed', attempts: 1 })
+      await store.knex('runs').insert({
+        id: 'b-last-failure',
+        job: 'b',
+        type: 'command',
+        trigger: 'schedule',
+        created_at: new Date(daysAgo(300, now)).toISOString(),
+        status: 'failed',
+        attempts: 1,
+      })
       await seedRuns(store.knex, 'c', 5, daysAgo(50, now), ['failed'])
       const policy = { maxAge: DAY, keepPerJob: 12 }
-      await pruneStore(store, { targets: [{ job: 'b', policy }], defaults: { maxAge: DAY, keepPerJob: 3 }, dryRun: false, now })
+      await pruneStore(store, {
+        targets: [{ job: 'b', policy }],
+        defaults: { maxAge: DAY, keepPerJob: 3 },
+        dryRun: false,
+        now,
+      })
       expect(Number((await store.knex('runs').where({ job: 'b' }).count({ n: '*' }).first())?.n)).toBe(13)
-      expect(await store.knex('runs').where({ job: 'b', status: 'failed' }).select('id')).toEqual([{ id: 'b-last-failure' }])
+      expect(await store.knex('runs').where({ job: 'b', status: 'failed' }).select('id')).toEqual([
+        { id: 'b-last-failure' },
+      ])
       // `c` is not configured: the defaults apply (keep 3).
       expect(Number((await store.knex('runs').where({ job: 'c' }).count({ n: '*' }).first())?.n)).toBe(3)
     } finally {
@@ -76,12 +122,21 @@ describe('state prune and serve', () => {
   const openState = async () => {
     const store = await openStore({ client: 'better-sqlite3', filename: path.join(box.dir, '.circadian', 'state.db') })
     await store.close()
-    state = knex({ client: 'better-sqlite3', connection: { filename: path.join(box.dir, '.circadian', 'state.db') }, useNullAsDefault: true })
+    state = knex({
+      client: 'better-sqlite3',
+      connection: { filename: path.join(box.dir, '.circadian', 'state.db') },
+      useNullAsDefault: true,
+    })
     return state
   }
 
   it('state prune --dry-run counts, state prune deletes (per-job override), both print what they remove', async () => {
-    box.write('circadian.config.ts', tsConfig(`{ retention: { maxAge: '2d', keepPerJob: 5 }, jobs: { a: { type: 'command', command: 'true' }, b: { type: 'command', command: 'true', retention: { keepPerJob: 50 } } } }`))
+    box.write(
+      'circadian.config.ts',
+      tsConfig(
+        `{ retention: { maxAge: '2d', keepPerJob: 5 }, jobs: { a: { type: 'command', command: 'true' }, b: { type: 'command', command: 'true', retention: { keepPerJob: 50 } } } }`,
+      ),
+    )
     const k = await openState()
     await seedRuns(k, 'a', 40, daysAgo(3))
     await seedRuns(k, 'b', 40, daysAgo(3))
@@ -100,7 +155,12 @@ describe('state prune and serve', () => {
   }, 60_000)
 
   it('a bad retention key is a config error naming its path (exit 2)', async () => {
-    box.write('circadian.config.ts', tsConfig(`{ retention: { keepPerJob: 0 }, jobs: { a: { type: 'command', command: 'true', retention: { maxAge: 'soon' } } } }`))
+    box.write(
+      'circadian.config.ts',
+      tsConfig(
+        `{ retention: { keepPerJob: 0 }, jobs: { a: { type: 'command', command: 'true', retention: { maxAge: 'soon' } } } }`,
+      ),
+    )
     const r = await box.run(['state', 'prune'])
     expect(r.code).toBe(2)
     expect(r.stderr).toContain('retention.keepPerJob')
@@ -108,13 +168,22 @@ describe('state prune and serve', () => {
   })
 
   it('serve prunes in the background', async () => {
-    box.write('circadian.config.ts', tsConfig(`{ retention: { maxAge: '1d', keepPerJob: 3, pruneEvery: '1s' }, jobs: { a: { type: 'command', schedule: '0 0 1 1 *', command: 'true' } } }`))
+    box.write(
+      'circadian.config.ts',
+      tsConfig(
+        `{ retention: { maxAge: '1d', keepPerJob: 3, pruneEvery: '1s' }, jobs: { a: { type: 'command', schedule: '0 0 1 1 *', command: 'true' } } }`,
+      ),
+    )
     const k = await openState()
     await seedRuns(k, 'a', 20, daysAgo(2))
     const s = startServe(box.dir, box.env)
     try {
       await s.serving()
-      await until(async () => Number((await k('runs').where({ job: 'a' }).count({ n: '*' }).first())?.n) === 3, 30_000, 'serve to prune')
+      await until(
+        async () => Number((await k('runs').where({ job: 'a' }).count({ n: '*' }).first())?.n) === 3,
+        30_000,
+        'serve to prune',
+      )
     } finally {
       s.child.kill('SIGTERM')
       await s.exited

@@ -23,7 +23,12 @@ describe('executeRun', () => {
     })
     const outcome = await executeRun(job('j', type), { trigger: 'manual' }, services)
     expect(seen).toBe('running')
-    expect(outcome).toMatchObject({ status: 'succeeded', attempts: 1, summary: 'done', data: { rows: 3, at: '2026-01-01T00:00:00.000Z' } })
+    expect(outcome).toMatchObject({
+      status: 'succeeded',
+      attempts: 1,
+      summary: 'done',
+      data: { rows: 3, at: '2026-01-01T00:00:00.000Z' },
+    })
     expect((await services.store.runs.get(outcome.id))?.status).toBe('succeeded')
     expect(await services.store.jobState.get('j')).toMatchObject({ last_status: 'succeeded', consecutive_failures: 0 })
   })
@@ -34,11 +39,19 @@ describe('executeRun', () => {
       calls++
       throw new JobError('warehouse said no', { reason: 'query-error' })
     })
-    const outcome = await executeRun(job('j', type, { retry: { attempts: 3, delay: '10ms', jitter: false } }), { trigger: 'manual' }, services)
+    const outcome = await executeRun(
+      job('j', type, { retry: { attempts: 3, delay: '10ms', jitter: false } }),
+      { trigger: 'manual' },
+      services,
+    )
     expect(calls).toBe(3)
     expect(outcome).toMatchObject({ status: 'failed', attempts: 3, error: 'warehouse said no' })
     expect((await services.store.runs.get(outcome.id))?.reason).toBe('query-error')
-    expect((await services.store.runs.attempts(outcome.id)).map((a) => a.status)).toEqual(['failed', 'failed', 'failed'])
+    expect((await services.store.runs.attempts(outcome.id)).map((a) => a.status)).toEqual([
+      'failed',
+      'failed',
+      'failed',
+    ])
     expect(await services.store.jobState.get('j')).toMatchObject({ consecutive_failures: 1 })
   })
 
@@ -49,7 +62,11 @@ describe('executeRun', () => {
       aborted.push(ctx.signal.reason)
       throw new Error('stopped')
     })
-    const outcome = await executeRun(job('j', type, { timeout: '50ms', retry: { attempts: 2, delay: '10ms' } }), { trigger: 'manual' }, services)
+    const outcome = await executeRun(
+      job('j', type, { timeout: '50ms', retry: { attempts: 2, delay: '10ms' } }),
+      { trigger: 'manual' },
+      services,
+    )
     expect(aborted).toEqual(['timeout', 'timeout'])
     expect(outcome).toMatchObject({ status: 'timed_out', attempts: 2, error: 'timed out after 50ms' })
   })
@@ -63,7 +80,11 @@ describe('executeRun', () => {
       await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve, { once: true }))
       throw new Error('stopped')
     })
-    const outcome = await executeRun(job('j', type, { retry: { attempts: 5, delay: '10ms' } }), { trigger: 'manual', signal: controller.signal }, services)
+    const outcome = await executeRun(
+      job('j', type, { retry: { attempts: 5, delay: '10ms' } }),
+      { trigger: 'manual', signal: controller.signal },
+      services,
+    )
     expect(calls).toBe(1)
     expect(outcome).toMatchObject({ status: 'interrupted', attempts: 1 })
   })
@@ -113,7 +134,9 @@ describe('runJobs', () => {
       running--
       return { status: 'ok' }
     })
-    const jobs = ['a', 'b', 'c', 'd', 'e'].map((n) => job(n, type, { priority: n === 'e' ? 'CRITICAL' : n === 'd' ? 'HIGH' : 'NORMAL' }))
+    const jobs = ['a', 'b', 'c', 'd', 'e'].map((n) =>
+      job(n, type, { priority: n === 'e' ? 'CRITICAL' : n === 'd' ? 'HIGH' : 'NORMAL' }),
+    )
     const outcomes = await runJobs({ jobs, maxConcurrent: 2, trigger: 'manual' }, services)
     expect(outcomes).toHaveLength(5)
     expect(peak).toBe(2)
@@ -124,9 +147,16 @@ describe('runJobs', () => {
   it('an alert upstream also holds back its downstream (only success satisfies `after`)', async () => {
     const alerting = scriptedType(async () => ({ status: 'alert', summary: 'stale data' }), 'alerting')
     const ok = scriptedType(async () => ({ status: 'ok' }))
-    const outcomes = await runJobs({ jobs: [job('check', alerting), job('report', ok, { after: ['check'] })], maxConcurrent: 5, trigger: 'manual' }, services)
+    const outcomes = await runJobs(
+      { jobs: [job('check', alerting), job('report', ok, { after: ['check'] })], maxConcurrent: 5, trigger: 'manual' },
+      services,
+    )
     const report = outcomes.find((o) => o.job === 'report')!
-    expect(report).toMatchObject({ status: 'skipped', reason: 'upstream-failed', summary: 'upstream job "check" raised an alert' })
+    expect(report).toMatchObject({
+      status: 'skipped',
+      reason: 'upstream-failed',
+      summary: 'upstream job "check" raised an alert',
+    })
     expect(exitCodeFor(outcomes)).toBe(1)
   })
 })

@@ -26,14 +26,29 @@ const attackPage = (target: string) => `<!doctype html><meta charset="utf-8"><ti
 
 beforeAll(async () => {
   requireChromium()
-  serve = await startServe((port) => `{ serve: { http: { port: ${port} } }, jobs: { report: { type: 'command', command: 'echo built' }, tick: { type: 'command', schedule: '0 * * * *', command: 'true' } } }`)
-  attacker = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(attackPage(serve.base)))
+  serve = await startServe(
+    (port) =>
+      `{ serve: { http: { port: ${port} } }, jobs: { report: { type: 'command', command: 'echo built' }, tick: { type: 'command', schedule: '0 * * * *', command: 'true' } } }`,
+  )
+  attacker = http.createServer((_req, res) =>
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(attackPage(serve.base)),
+  )
   await new Promise<void>((r) => attacker.listen(0, '127.0.0.1', () => r()))
   attackerBase = `http://127.0.0.1:${(attacker.address() as AddressInfo).port}`
   // attacker.test resolves to 127.0.0.1 in this browser: the state a DNS-rebinding attack reaches.
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-quic', '--disable-component-update', '--disable-sync', '--host-resolver-rules=MAP attacker.test 127.0.0.1'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-quic',
+      '--disable-component-update',
+      '--disable-sync',
+      '--host-resolver-rules=MAP attacker.test 127.0.0.1',
+    ],
   })
 }, 60_000)
 
@@ -66,7 +81,16 @@ describe('a hostile page in the operator browser', () => {
       expect(await res?.text()).not.toContain('report')
     }
     // From a page at the rebinding origin, a same-origin change is refused the same way.
-    const status = await page.evaluate(async () => (await fetch('/api/jobs/report/trigger', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status)
+    const status = await page.evaluate(
+      async () =>
+        (
+          await fetch('/api/jobs/report/trigger', {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: '{}',
+          })
+        ).status,
+    )
     expect(status).toBe(421)
     expect(((await call(serve.base, '/api/jobs/report/runs')).body as { runs: unknown[] }).runs).toEqual([])
     await page.close()

@@ -13,7 +13,8 @@ const unauthorized: string[] = []
 beforeAll(async () => {
   requireChromium()
   serve = await startServe(
-    (port) => `{ serve: { http: { port: ${port} }, token: env('CIRCADIAN_TOKEN') }, jobs: { report: { type: 'command', command: 'echo report done' }, tick: { type: 'command', schedule: '0 * * * *', command: 'true' } } }`,
+    (port) =>
+      `{ serve: { http: { port: ${port} }, token: env('CIRCADIAN_TOKEN') }, jobs: { report: { type: 'command', command: 'echo report done' }, tick: { type: 'command', schedule: '0 * * * *', command: 'true' } } }`,
   )
   browser = await launchChromium()
   page = await browser.newPage()

@@ -6,7 +6,8 @@ import { waitFor } from '../helpers/servers.js'
 import { type RunningServe, TOKEN, auth, call, startServe } from './serve-http.js'
 
 const JOBS = `{ report: { type: 'command', command: 'echo quarterly revenue 1234567' }, check: { type: 'command', schedule: '0 * * * *', command: 'true' } }`
-const config = (port: number, serveKeys: string) => `{ serve: { http: { port: ${port} }, ${serveKeys} }, jobs: ${JOBS} }`
+const config = (port: number, serveKeys: string) =>
+  `{ serve: { http: { port: ${port} }, ${serveKeys} }, jobs: ${JOBS} }`
 
 let serve: RunningServe
 let runId: string
@@ -14,16 +15,32 @@ beforeAll(async () => {
   serve = await startServe((port) => config(port, `token: env('CIRCADIAN_TOKEN')`))
   const triggered = await call(serve.base, '/api/jobs/report/trigger', { method: 'POST', headers: auth })
   runId = (triggered.body as { runId: string }).runId
-  await waitFor(async () => ((await call(serve.base, `/api/runs/${runId}`, { headers: auth })).body as { status?: string }).status === 'succeeded', 20_000)
+  await waitFor(
+    async () =>
+      ((await call(serve.base, `/api/runs/${runId}`, { headers: auth })).body as { status?: string }).status ===
+      'succeeded',
+    20_000,
+  )
 })
 afterAll(() => serve?.stop())
 
 describe('with serve.token set', () => {
   it('authentication comes first: an unauthenticated POST with broken JSON gets 401, not 400', async () => {
-    const answer = await call(serve.base, '/api/jobs/check/pause', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{nope' })
-    expect(answer).toMatchObject({ status: 401, body: { error: 'a valid bearer token is required for this (Authorization: Bearer <serve.token>)' } })
+    const answer = await call(serve.base, '/api/jobs/check/pause', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{nope',
+    })
+    expect(answer).toMatchObject({
+      status: 401,
+      body: { error: 'a valid bearer token is required for this (Authorization: Bearer <serve.token>)' },
+    })
     expect(answer.headers.get('www-authenticate')).toBe('Bearer')
-    const wrongType = await call(serve.base, '/api/jobs/check/pause', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'x' })
+    const wrongType = await call(serve.base, '/api/jobs/check/pause', {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: 'x',
+    })
     expect(wrongType.status).toBe(401)
   })
 
@@ -37,16 +54,30 @@ describe('with serve.token set', () => {
   })
 
   it('every /api read needs the token: jobs, runs, one run, its output, the dashboard data and the event stream', async () => {
-    for (const p of ['/api/jobs', '/api/jobs/report/runs', `/api/runs/${runId}`, `/api/runs/${runId}/output`, '/api/dashboard/meta', '/api/dashboard/jobs', '/api/dashboard/jobs/report', '/api/dashboard/health', '/api/dashboard/panels', '/api/events']) {
+    for (const p of [
+      '/api/jobs',
+      '/api/jobs/report/runs',
+      `/api/runs/${runId}`,
+      `/api/runs/${runId}/output`,
+      '/api/dashboard/meta',
+      '/api/dashboard/jobs',
+      '/api/dashboard/jobs/report',
+      '/api/dashboard/health',
+      '/api/dashboard/panels',
+      '/api/events',
+    ]) {
       const answer = await call(serve.base, p)
       expect(answer.status, p).toBe(401)
       expect(answer.text).not.toContain('1234567')
     }
-    expect(((await call(serve.base, `/api/runs/${runId}/output`, { headers: auth })).body as { stdout: string }).stdout).toBe('quarterly revenue 1234567\n')
+    expect(
+      ((await call(serve.base, `/api/runs/${runId}/output`, { headers: auth })).body as { stdout: string }).stdout,
+    ).toBe('quarterly revenue 1234567\n')
   })
 
   it('/health*, /metrics and the page stay open; /health names no run, summary or instance without the token', async () => {
-    for (const p of ['/health', '/health/live', '/health/ready', '/metrics', '/', '/assets/app.js', '/assets/app.css']) expect((await call(serve.base, p)).status, p).toBe(200)
+    for (const p of ['/health', '/health/live', '/health/ready', '/metrics', '/', '/assets/app.js', '/assets/app.css'])
+      expect((await call(serve.base, p)).status, p).toBe(200)
     const open = (await call(serve.base, '/health')).body as { instance: string | null }
     expect(open.instance).toBeNull()
     const full = (await call(serve.base, '/health', { headers: auth })).body as { instance: string | null }
@@ -70,7 +101,11 @@ describe('with serve.token set', () => {
 
   it('a token changed, removed or added by hot reload applies at once, and the dashboard reports what is enforced', async () => {
     const file = path.join(serve.box.dir, 'circadian.config.ts')
-    const meta = async (headers: Record<string, string> = {}) => (await call(serve.base, '/api/dashboard/meta', { headers })).body as { tokenRequired?: boolean; readsNeedToken?: boolean }
+    const meta = async (headers: Record<string, string> = {}) =>
+      (await call(serve.base, '/api/dashboard/meta', { headers })).body as {
+        tokenRequired?: boolean
+        readsNeedToken?: boolean
+      }
     const reloads = () => serve.output().split('config reloaded').length - 1
     const reload = async (serveKeys: string) => {
       const before = reloads()

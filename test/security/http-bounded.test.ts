@@ -22,11 +22,28 @@ beforeAll(async () => {
       jobs: { tick: { type: 'command', schedule: '* * * * * *', command: 'true' }, big: { type: 'command', command: 'true' } },
     }`,
   )
-  db = knex({ client: 'better-sqlite3', connection: { filename: path.join(serve.box.dir, 'state.db') }, useNullAsDefault: true })
+  db = knex({
+    client: 'better-sqlite3',
+    connection: { filename: path.join(serve.box.dir, 'state.db') },
+    useNullAsDefault: true,
+  })
   const output = JSON.stringify({ stdout: STDOUT, stderr: STDERR })
   const at = (i: number) => new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString()
   for (let i = 0; i < RUNS; i += 50) {
-    const rows = Array.from({ length: 50 }, (_, k) => ({ id: `big${String(i + k).padStart(6, '0')}`, job: 'big', type: 'command', trigger: 'manual', created_at: at(i + k), started_at: at(i + k), finished_at: at(i + k), status: 'succeeded', attempts: 1, summary: 'last stdout line', output, instance: 'seeded' }))
+    const rows = Array.from({ length: 50 }, (_, k) => ({
+      id: `big${String(i + k).padStart(6, '0')}`,
+      job: 'big',
+      type: 'command',
+      trigger: 'manual',
+      created_at: at(i + k),
+      started_at: at(i + k),
+      finished_at: at(i + k),
+      status: 'succeeded',
+      attempts: 1,
+      summary: 'last stdout line',
+      output,
+      instance: 'seeded',
+    }))
     await db('runs').insert(rows)
   }
 }, 120_000)
@@ -41,7 +58,11 @@ describe('bounded answers', () => {
     expect(answer.status).toBe(200)
     const runs = (answer.body as { runs: Array<Record<string, unknown>> }).runs
     expect(runs).toHaveLength(RUNS)
-    expect(runs[0]).toMatchObject({ id: `big${String(RUNS - 1).padStart(6, '0')}`, summary: 'last stdout line', outputUrl: `/api/runs/big${String(RUNS - 1).padStart(6, '0')}/output` })
+    expect(runs[0]).toMatchObject({
+      id: `big${String(RUNS - 1).padStart(6, '0')}`,
+      summary: 'last stdout line',
+      outputUrl: `/api/runs/big${String(RUNS - 1).padStart(6, '0')}/output`,
+    })
     expect(runs[0]).not.toHaveProperty('output')
     // 500 runs of 140 KB each were 70 MB; now a few hundred bytes each.
     expect(Buffer.byteLength(answer.text)).toBeLessThan(RUNS * 600)
@@ -54,7 +75,10 @@ describe('bounded answers', () => {
   it("one run's output is served on its own route, whole", async () => {
     const output = await call(serve.base, `/api/runs/big000007/output`, { headers: auth })
     expect(output.body).toEqual({ id: 'big000007', job: 'big', status: 'succeeded', stdout: STDOUT, stderr: STDERR })
-    expect(await call(serve.base, '/api/runs/nope/output', { headers: auth })).toMatchObject({ status: 404, body: { error: 'no run "nope"' } })
+    expect(await call(serve.base, '/api/runs/nope/output', { headers: auth })).toMatchObject({
+      status: 404,
+      body: { error: 'no run "nope"' },
+    })
   })
 
   it('at most serve.http.maxStreams event streams are open at once; the next gets 503 until one closes', async () => {
@@ -65,7 +89,12 @@ describe('bounded answers', () => {
     const streams = [await open(), await open(), await open()]
     expect(streams.map((s) => s.statusCode)).toEqual([200, 200, 200])
     const refused = await call(serve.base, '/api/events', { headers: auth })
-    expect(refused).toMatchObject({ status: 503, body: { error: 'too many event streams open (serve.http.maxStreams is 3); close a dashboard tab or raise the limit' } })
+    expect(refused).toMatchObject({
+      status: 503,
+      body: {
+        error: 'too many event streams open (serve.http.maxStreams is 3); close a dashboard tab or raise the limit',
+      },
+    })
     streams[0].destroy()
     const again = await waitFor(async () => {
       const res = await open()
@@ -83,8 +112,15 @@ describe('bounded answers', () => {
         .where('scheduled_for', '>=', new Date(from).toISOString())
         .where('scheduled_for', '<', new Date(to).toISOString())
         .select('scheduled_for', 'started_at', 'status')
-      const late = rows.map((r) => (r.started_at ? Date.parse(r.started_at) - Date.parse(r.scheduled_for) : Number.POSITIVE_INFINITY)).sort((a, b) => a - b)
-      return { fires: rows.length, statuses: [...new Set(rows.map((r) => r.status))], max: late.at(-1) ?? 0, median: late[Math.floor(late.length / 2)] ?? 0 }
+      const late = rows
+        .map((r) => (r.started_at ? Date.parse(r.started_at) - Date.parse(r.scheduled_for) : Number.POSITIVE_INFINITY))
+        .sort((a, b) => a - b)
+      return {
+        fires: rows.length,
+        statuses: [...new Set(rows.map((r) => r.status))],
+        max: late.at(-1) ?? 0,
+        median: late[Math.floor(late.length / 2)] ?? 0,
+      }
     }
     const quietFrom = Date.now()
     await new Promise((r) => setTimeout(r, 6000))
@@ -92,7 +128,11 @@ describe('bounded answers', () => {
     let requests = 0
     let bytes = 0
     const worker = async (w: number) => {
-      const paths = ['/api/jobs/big/runs?limit=1000', '/api/dashboard/jobs/big', `/api/runs/big${String(w * 37).padStart(6, '0')}/output`]
+      const paths = [
+        '/api/jobs/big/runs?limit=1000',
+        '/api/dashboard/jobs/big',
+        `/api/runs/big${String(w * 37).padStart(6, '0')}/output`,
+      ]
       for (let i = 0; Date.now() - hammerFrom < HAMMER_MS; i++) {
         const res = await fetch(`${serve.base}${paths[i % paths.length]}`, { headers: auth })
         bytes += (await res.arrayBuffer()).byteLength
@@ -104,7 +144,9 @@ describe('bounded answers', () => {
     await new Promise((r) => setTimeout(r, 2500))
     const quiet = await lateness(quietFrom + 1000, hammerFrom)
     const hammered = await lateness(hammerFrom + 1000, hammerTo - 1000)
-    console.log(`scheduler under ${requests} API reads (${Math.round(bytes / 1e6)} MB, ${WORKERS} at once): quiet max ${quiet.max} ms / median ${quiet.median} ms over ${quiet.fires} fires; hammered max ${hammered.max} ms / median ${hammered.median} ms over ${hammered.fires} fires`)
+    console.log(
+      `scheduler under ${requests} API reads (${Math.round(bytes / 1e6)} MB, ${WORKERS} at once): quiet max ${quiet.max} ms / median ${quiet.median} ms over ${quiet.fires} fires; hammered max ${hammered.max} ms / median ${hammered.median} ms over ${hammered.fires} fires`,
+    )
     const seconds = Math.floor((hammerTo - 1000 - (hammerFrom + 1000)) / 1000)
     expect(hammered.fires).toBeGreaterThanOrEqual(seconds - 1)
     expect(hammered.statuses).toEqual(['succeeded'])

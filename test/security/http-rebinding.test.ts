@@ -5,7 +5,10 @@ import { type RunningServe, rawCall, startServe } from './serve-http.js'
 // reach serve carrying `Host: attacker.example:PORT`. serve answers only for names it knows.
 let serve: RunningServe
 beforeAll(async () => {
-  serve = await startServe((port) => `{ serve: { http: { port: ${port}, allowedHosts: ['jobs.example.com', 'proxy.internal:8443'] } }, jobs: { report: { type: 'command', command: 'echo secret business figures' } } }`)
+  serve = await startServe(
+    (port) =>
+      `{ serve: { http: { port: ${port}, allowedHosts: ['jobs.example.com', 'proxy.internal:8443'] } }, jobs: { report: { type: 'command', command: 'echo secret business figures' } } }`,
+  )
   expect((await rawCall(serve.port, '/api/jobs/report/trigger', { method: 'POST' })).status).toBe(202)
 })
 afterAll(() => serve?.stop())
@@ -14,13 +17,31 @@ const get = (path: string, host: string) => rawCall(serve.port, path, { headers:
 
 describe('an unknown Host gets 421 before any route runs', () => {
   it('every route, reads and changes, the page and health, refuses a name serve does not answer for', async () => {
-    for (const path of ['/api/jobs', '/api/jobs/report/runs', '/api/dashboard/meta', '/', '/health', '/metrics', '/nowhere']) {
+    for (const path of [
+      '/api/jobs',
+      '/api/jobs/report/runs',
+      '/api/dashboard/meta',
+      '/',
+      '/health',
+      '/metrics',
+      '/nowhere',
+    ]) {
       const answer = await get(path, `attacker.example:${serve.port}`)
       expect(answer.status, path).toBe(421)
-      expect(JSON.parse(answer.text)).toEqual({ error: `serve does not answer for the host "attacker.example:${serve.port}"; if that name is yours, add it to serve.http.allowedHosts` })
+      expect(JSON.parse(answer.text)).toEqual({
+        error: `serve does not answer for the host "attacker.example:${serve.port}"; if that name is yours, add it to serve.http.allowedHosts`,
+      })
       expect(answer.text).not.toContain('secret business figures')
     }
-    const change = await rawCall(serve.port, '/api/jobs/report/trigger', { method: 'POST', headers: { host: `attacker.example:${serve.port}`, origin: `http://attacker.example:${serve.port}`, 'content-type': 'application/json' }, body: '{}' })
+    const change = await rawCall(serve.port, '/api/jobs/report/trigger', {
+      method: 'POST',
+      headers: {
+        host: `attacker.example:${serve.port}`,
+        origin: `http://attacker.example:${serve.port}`,
+        'content-type': 'application/json',
+      },
+      body: '{}',
+    })
     expect(change.status).toBe(421)
     // No Host at all: Node's HTTP server refuses an HTTP/1.1 request without one (400) before serve sees it.
     expect((await get('/api/jobs', '')).status).toBe(400)
@@ -33,7 +54,15 @@ describe('an unknown Host gets 421 before any route runs', () => {
   })
 
   it('answers for localhost, 127.0.0.1, [::1], allowedHosts, and any IP literal (Kubernetes probes send the pod IP)', async () => {
-    for (const host of [`localhost:${serve.port}`, `127.0.0.1:${serve.port}`, `[::1]:${serve.port}`, 'jobs.example.com', 'JOBS.example.com:443', 'proxy.internal:8443', 'localhost']) {
+    for (const host of [
+      `localhost:${serve.port}`,
+      `127.0.0.1:${serve.port}`,
+      `[::1]:${serve.port}`,
+      'jobs.example.com',
+      'JOBS.example.com:443',
+      'proxy.internal:8443',
+      'localhost',
+    ]) {
       expect((await get('/api/jobs', host)).status, host).toBe(200)
     }
     for (const host of ['10.42.0.17:8377', '[fd00::17]:8377']) {

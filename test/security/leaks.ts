@@ -21,7 +21,11 @@ export function seedFromEnv(): number {
 export const int = (rand: () => number, min: number, max: number) => min + Math.floor(rand() * (max - min + 1))
 
 // Letters whose upper/lower case has the same length (not ß, ŉ, ǰ …): case-folded forms stay matchable.
-const POOL = [...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789', ...`"\\'/ +&=%?#:;,.!*()~-_<>{}[]`, ...'éüñÅØжЖΩ中文🔑€']
+const POOL = [
+  ...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789',
+  ...`"\\'/ +&=%?#:;,.!*()~-_<>{}[]`,
+  ...'éüñÅØжЖΩ中文🔑€',
+]
 
 /** A random secret of 8–64 characters that always holds a quote, a backslash and a non-ASCII character. */
 export function randomSecret(rand: () => number): string {
@@ -33,7 +37,8 @@ export function randomSecret(rand: () => number): string {
 }
 
 const json = (s: string) => JSON.stringify(s).slice(1, -1)
-const asciiJson = (s: string) => json(s).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+const asciiJson = (s: string) =>
+  json(s).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
 
 /** The forms a job or a library prints a secret in. */
 export function printedForms(secret: string): Record<string, string> {
@@ -55,7 +60,11 @@ function detectionForms(secret: string): string[] {
 }
 
 /** The first 8-character piece of any form of any secret found in `text`, or null. */
-export function findLeak(text: string, secrets: string[], window = 8): { secret: string; piece: string; at: number } | null {
+export function findLeak(
+  text: string,
+  secrets: string[],
+  window = 8,
+): { secret: string; piece: string; at: number } | null {
   for (const secret of secrets) {
     for (const form of detectionForms(secret)) {
       const units = [...form]

@@ -13,7 +13,8 @@ afterEach(() => box.cleanup())
 /** The pieces of SECRET of `n` characters or more found in `text`. */
 function pieces(text: string, n = 6): string[] {
   const found: string[] = []
-  for (let i = 0; i + n <= SECRET.length; i++) if (text.includes(SECRET.slice(i, i + n))) found.push(SECRET.slice(i, i + n))
+  for (let i = 0; i + n <= SECRET.length; i++)
+    if (text.includes(SECRET.slice(i, i + n))) found.push(SECRET.slice(i, i + n))
   return found
 }
 
@@ -33,7 +34,9 @@ describe('a cut made before redaction', () => {
     const run = await box.run(['run', '--all', '--json'], { env })
     expect(run.code).toBe(3)
     const history = await box.run(['history', '--json'], { env })
-    const runs = (JSON.parse(history.stdout) as { runs: Array<{ job: string; summary: string | null; error: string | null }> }).runs
+    const runs = (
+      JSON.parse(history.stdout) as { runs: Array<{ job: string; summary: string | null; error: string | null }> }
+    ).runs
     const ok = runs.find((r) => r.job === 'ok')!
     const failing = runs.find((r) => r.job === 'failing')!
     expect(pieces(ok.summary ?? ''), 'summary').toEqual([])
@@ -51,7 +54,10 @@ describe('a cut made before redaction', () => {
     const after = `${firstLine}${lines}${'x'.repeat(65536 - 11 - firstLine.length - lines.length - 1)}\n`
     box.write('out.txt', `start\n${SECRET}${after}`)
     expect(Buffer.byteLength(`${SECRET.slice(5)}${after}`)).toBe(65536)
-    box.write('circadian.config.ts', tsConfig(`{ jobs: { big: { type: 'command', env: { S: env('SECRET') }, command: 'cat out.txt' } } }`))
+    box.write(
+      'circadian.config.ts',
+      tsConfig(`{ jobs: { big: { type: 'command', env: { S: env('SECRET') }, command: 'cat out.txt' } } }`),
+    )
     const env = { SECRET }
     expect((await box.run(['run', 'big'], { env })).code).toBe(0)
     const history = await box.run(['history', '--json'], { env })

@@ -21,7 +21,12 @@ const historyText = async (env: NodeJS.ProcessEnv) => (await box.run(['history',
 describe('a secret in the forms it is printed in', () => {
   it('JSON-escaped: a secret with a quote and a backslash, printed by JSON.stringify', async () => {
     const secret = 'pa"ss\\w0rd-Quote'
-    box.write('circadian.config.ts', tsConfig(`{ jobs: { j: { type: 'command', env: { S: env('SECRET') }, command: ['node', '-e', 'console.log(JSON.stringify({ password: process.env.S }))'] } } }`))
+    box.write(
+      'circadian.config.ts',
+      tsConfig(
+        `{ jobs: { j: { type: 'command', env: { S: env('SECRET') }, command: ['node', '-e', 'console.log(JSON.stringify({ password: process.env.S }))'] } } }`,
+      ),
+    )
     const env = { SECRET: secret }
     const run = await box.run(['run', 'j', '--json'], { env })
     expect(run.code).toBe(0)
@@ -34,16 +39,27 @@ describe('a secret in the forms it is printed in', () => {
 
   it('case-folded: a database lower-cases the secret into its error message', async () => {
     const secret = 'MixedCase-Secret-Role9'
-    box.write('circadian.config.ts', tsConfig(`{ jobs: { j: { type: 'command', env: { S: env('SECRET') }, command: 'echo "role \\"$(printf %s "$S" | tr A-Z a-z)\\" does not exist" >&2; exit 1' } } }`))
+    box.write(
+      'circadian.config.ts',
+      tsConfig(
+        `{ jobs: { j: { type: 'command', env: { S: env('SECRET') }, command: 'echo "role \\"$(printf %s "$S" | tr A-Z a-z)\\" does not exist" >&2; exit 1' } } }`,
+      ),
+    )
     const env = { SECRET: secret }
     const run = await box.run(['run', 'j', '--json'], { env })
     expect(run.code).toBe(3)
-    for (const text of [run.stdout, await historyText(env)]) expect(text.toLowerCase()).not.toContain(secret.toLowerCase())
+    for (const text of [run.stdout, await historyText(env)])
+      expect(text.toLowerCase()).not.toContain(secret.toLowerCase())
   })
 
   it('URL-encoded, form-style: a space as + and a slash as %2F', async () => {
     const secret = 'a b/c+d~secret!x'
-    box.write('circadian.config.ts', tsConfig(`{ jobs: { j: { type: 'command', env: { S: env('SECRET') }, command: ['node', '-e', 'console.log("GET /?" + new URLSearchParams({ key: process.env.S }))'] } } }`))
+    box.write(
+      'circadian.config.ts',
+      tsConfig(
+        `{ jobs: { j: { type: 'command', env: { S: env('SECRET') }, command: ['node', '-e', 'console.log("GET /?" + new URLSearchParams({ key: process.env.S }))'] } } }`,
+      ),
+    )
     const env = { SECRET: secret }
     const run = await box.run(['run', 'j', '--json'], { env })
     expect(run.code).toBe(0)
@@ -60,21 +76,35 @@ describe('a secret in the forms it is printed in', () => {
       })
     })
     const token = 'serve-token-2718281828'
-    box.write('circadian.config.ts', tsConfig(`{ serve: { http: { port: ${port} }, token: env('TOKEN') }, jobs: { j: { type: 'command', env: { S: env('SECRET') }, command: 'true' }, k: { type: 'command', command: 'true' } } }`))
+    box.write(
+      'circadian.config.ts',
+      tsConfig(
+        `{ serve: { http: { port: ${port} }, token: env('TOKEN') }, jobs: { j: { type: 'command', env: { S: env('SECRET') }, command: 'true' }, k: { type: 'command', command: 'true' } } }`,
+      ),
+    )
     const env = { SECRET: secret, TOKEN: token }
     expect((await box.run(['pause', 'j', '--reason', `rotating ${secret} now`], { env })).code).toBe(0)
     const db = new Database(path.join(box.dir, '.circadian', 'state.db'), { readonly: true })
-    const stored = (db.prepare('select pause_reason from job_state where job = ?').get('j') as { pause_reason: string }).pause_reason
+    const stored = (db.prepare('select pause_reason from job_state where job = ?').get('j') as { pause_reason: string })
+      .pause_reason
     db.close()
     expect(stored).toBe('rotating [redacted] now')
 
-    serve = spawn(process.execPath, [BIN, 'serve'], { cwd: box.dir, env: { ...box.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    serve = spawn(process.execPath, [BIN, 'serve'], {
+      cwd: box.dir,
+      env: { ...box.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     let log = ''
     serve.stdout!.on('data', (c) => (log += c))
     serve.stderr!.on('data', (c) => (log += c))
     await waitFor(() => log.includes('HTTP on'), 30_000)
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' }
-    const paused = await fetch(`http://127.0.0.1:${port}/api/jobs/k/pause`, { method: 'POST', headers, body: JSON.stringify({ reason: `uses ${secret}` }) })
+    const paused = await fetch(`http://127.0.0.1:${port}/api/jobs/k/pause`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ reason: `uses ${secret}` }),
+    })
     expect(paused.status).toBe(200)
     const jobs = await (await fetch(`http://127.0.0.1:${port}/api/jobs`, { headers })).text()
     expect(jobs).not.toContain(secret)

@@ -28,7 +28,8 @@ describe(`secrets never survive redaction, in any form, across any cut (seed ${S
       registerSecret(secret)
       const forms = Object.values(printedForms(secret))
       const parts: string[] = []
-      for (let k = int(rand, 1, 4); k > 0; k--) parts.push(filler(rand, int(rand, 0, 300)), forms[int(rand, 0, forms.length - 1)])
+      for (let k = int(rand, 1, 4); k > 0; k--)
+        parts.push(filler(rand, int(rand, 0, 300)), forms[int(rand, 0, forms.length - 1)])
       parts.push(filler(rand, int(rand, 0, 300)))
       const text = parts.join('')
       const context = `iteration ${i}, secret ${JSON.stringify(secret)}`
@@ -45,7 +46,7 @@ describe(`secrets never survive redaction, in any form, across any cut (seed ${S
       const limit = int(rand, 16, Math.max(16, text.length))
       const tail = new TailBuffer(limit)
       const bytes = Buffer.from(text)
-      for (let at = 0; at < bytes.length; ) {
+      for (let at = 0; at < bytes.length;) {
         const n = int(rand, 1, 200)
         tail.write(bytes.subarray(at, at + n))
         at += n
@@ -125,7 +126,8 @@ describe('every sink of a real run: store rows, CLI output, logs, state export, 
     await cli(['run', 'j0', 'j1', '--log-level', 'debug'])
     await cli(['history', '--json', '-n', '100'])
     await cli(['history', '-n', '100'])
-    const list = (JSON.parse((await cli(['dlq', 'list', '--json'])).stdout) as { deadLetters: Array<{ id: number }> }).deadLetters
+    const list = (JSON.parse((await cli(['dlq', 'list', '--json'])).stdout) as { deadLetters: Array<{ id: number }> })
+      .deadLetters
     expect(list.length).toBeGreaterThan(0)
     await cli(['dlq', 'list'])
     await cli(['dlq', 'show', String(list[0].id), '--json'])
@@ -134,19 +136,26 @@ describe('every sink of a real run: store rows, CLI output, logs, state export, 
 
     // The store itself, row by row.
     const db = new Database(path.join(box.dir, '.circadian', 'state.db'), { readonly: true })
-    for (const table of ['runs', 'run_attempts', 'dead_letters', 'job_state', 'notifications']) sinks.push([`table ${table}`, JSON.stringify(db.prepare(`select * from ${table}`).all())])
+    for (const table of ['runs', 'run_attempts', 'dead_letters', 'job_state', 'notifications'])
+      sinks.push([`table ${table}`, JSON.stringify(db.prepare(`select * from ${table}`).all())])
     db.close()
     sinks.push(['state.db bytes', readFileSync(path.join(box.dir, '.circadian', 'state.db')).toString('utf8')])
 
     // The API of a running serve, read with the token.
-    serve = spawn(process.execPath, [BIN, 'serve', '--log-level', 'debug'], { cwd: box.dir, env: { ...box.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    serve = spawn(process.execPath, [BIN, 'serve', '--log-level', 'debug'], {
+      cwd: box.dir,
+      env: { ...box.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     let serveLog = ''
     serve.stdout!.on('data', (c) => (serveLog += c))
     serve.stderr!.on('data', (c) => (serveLog += c))
     await waitFor(() => serveLog.includes('HTTP on'), 30_000)
-    const get = async (p: string) => (await fetch(`http://127.0.0.1:${port}${p}`, { headers: { authorization: `Bearer ${token}` } })).text()
+    const get = async (p: string) =>
+      (await fetch(`http://127.0.0.1:${port}${p}`, { headers: { authorization: `Bearer ${token}` } })).text()
     sinks.push(['GET /api/jobs', await get('/api/jobs')])
-    for (let i = 0; i < secrets.length; i++) sinks.push([`GET /api/jobs/j${i}/runs`, await get(`/api/jobs/j${i}/runs?limit=100`)])
+    for (let i = 0; i < secrets.length; i++)
+      sinks.push([`GET /api/jobs/j${i}/runs`, await get(`/api/jobs/j${i}/runs?limit=100`)])
     serve.kill('SIGTERM')
     await new Promise((r) => serve!.on('close', r))
     sinks.push(['serve log', serveLog])
@@ -156,7 +165,10 @@ describe('every sink of a real run: store rows, CLI output, logs, state export, 
 
     for (const [where, text] of sinks) {
       const leak = findLeak(text, secrets)
-      expect(leak, `${where} holds ${JSON.stringify(leak?.piece)} of secret ${JSON.stringify(leak?.secret)} (seed ${SEED})`).toBeNull()
+      expect(
+        leak,
+        `${where} holds ${JSON.stringify(leak?.piece)} of secret ${JSON.stringify(leak?.secret)} (seed ${SEED})`,
+      ).toBeNull()
     }
     expect(sinks.map(([, t]) => t).join('\n')).toContain('[redacted]')
   })

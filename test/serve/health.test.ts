@@ -5,7 +5,12 @@ import { STUCK_SLACK_MS, healthSummary, runBudget } from '../../src/serve/health
 import { type Harness, startHarness } from './harness.js'
 import { job } from '../helpers/jobs.js'
 
-const type = defineJobType({ type: 'graceful', options: z.object({}), stopGrace: () => 2_000, run: async () => ({ status: 'ok' }) })
+const type = defineJobType({
+  type: 'graceful',
+  options: z.object({}),
+  stopGrace: () => 2_000,
+  run: async () => ({ status: 'ok' }),
+})
 
 describe('runBudget (when a running run counts as stuck)', () => {
   it('is null without a timeout', () => {
@@ -17,8 +22,12 @@ describe('runBudget (when a running run counts as stuck)', () => {
   })
 
   it('retries: every attempt with its stop grace, and the longest wait between attempts', () => {
-    expect(runBudget(job('b', type, { timeout: '10s', retry: { attempts: 3, delay: '5s', maxDelay: '30s' } }))).toBe(3 * 12_000 + 2 * 30_000 + STUCK_SLACK_MS)
-    expect(runBudget(job('c', type, { timeout: '10s', retry: { attempts: 3, delay: '5s', backoff: 'fixed' } }))).toBe(3 * 12_000 + 2 * 5_000 + STUCK_SLACK_MS)
+    expect(runBudget(job('b', type, { timeout: '10s', retry: { attempts: 3, delay: '5s', maxDelay: '30s' } }))).toBe(
+      3 * 12_000 + 2 * 30_000 + STUCK_SLACK_MS,
+    )
+    expect(runBudget(job('c', type, { timeout: '10s', retry: { attempts: 3, delay: '5s', backoff: 'fixed' } }))).toBe(
+      3 * 12_000 + 2 * 5_000 + STUCK_SLACK_MS,
+    )
   })
 })
 
@@ -40,8 +49,18 @@ describe('job types that report health', () => {
         return next
       },
     })
-    h = await startHarness({ jobs: { lag: { type: 'probe' }, other: { type: 'probe', check: false } } }, { now: '2026-01-01T00:00:00Z', types: [probe] })
-    const ctx = { runtime: h.runtime, store: h.store, instance: 'test:1', startedAt: Date.now(), reloadError: () => null, thresholds: {} }
+    h = await startHarness(
+      { jobs: { lag: { type: 'probe' }, other: { type: 'probe', check: false } } },
+      { now: '2026-01-01T00:00:00Z', types: [probe] },
+    )
+    const ctx = {
+      runtime: h.runtime,
+      store: h.store,
+      instance: 'test:1',
+      startedAt: Date.now(),
+      reloadError: () => null,
+      thresholds: {},
+    }
     const summary = () => healthSummary(ctx, h!.clock.now())
 
     expect((await summary()).status).toBe('ok')

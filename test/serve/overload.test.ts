@@ -8,7 +8,8 @@ afterEach(async () => {
 })
 
 const waitFor = async (ok: () => boolean | Promise<boolean>, what: string) => {
-  for (const deadline = Date.now() + 10_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 20))) if (await ok()) return
+  for (const deadline = Date.now() + 10_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 20)))
+    if (await ok()) return
   throw new Error(`timed out waiting for ${what}`)
 }
 
@@ -24,7 +25,10 @@ describe('a job that lags behind its schedule', () => {
       running--
       return { status: 'ok' }
     })
-    h = await startHarness({ jobs: { lag: { type: 'test', schedule: '* * * * * *' } } }, { now: '2026-01-01T00:00:00.500Z', types: [blocking] })
+    h = await startHarness(
+      { jobs: { lag: { type: 'test', schedule: '* * * * * *' } } },
+      { now: '2026-01-01T00:00:00.500Z', types: [blocking] },
+    )
     await h.clock.advance(1000)
     await waitFor(() => running === 1, 'the first run')
     // A stall: five more occurrences fall due in one wake-up, all within misfireGrace (on time).
@@ -55,7 +59,9 @@ describe('stopping under overload', () => {
           ctx.signal.addEventListener('abort', () => (clearTimeout(t), resolve({ status: 'ok' })), { once: true })
         }),
     )
-    const jobs = Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`j${i}`, { type: 'test', schedule: '* * * * * *' }]))
+    const jobs = Object.fromEntries(
+      Array.from({ length: 30 }, (_, i) => [`j${i}`, { type: 'test', schedule: '* * * * * *' }]),
+    )
     h = await startHarness({ maxConcurrent: 1, jobs }, { now: '2026-01-01T00:00:00.500Z', types: [slow] })
     for (let i = 0; i < 3; i++) await h.clock.advance(1000)
     await waitFor(() => started === 1 && h!.runtime.dispatcher.waitingCount > 0, 'runs waiting for the slot')
@@ -83,12 +89,18 @@ describe('a run whose row is written after shutdown began', () => {
           ctx.signal.addEventListener('abort', () => (clearTimeout(t), resolve({ status: 'ok' })), { once: true })
         }),
     )
-    h = await startHarness({ jobs: { long: { type: 'test', every: '1h' } } }, { now: '2026-01-01T00:00:00Z', types: [long] })
+    h = await startHarness(
+      { jobs: { long: { type: 'test', every: '1h' } } },
+      { now: '2026-01-01T00:00:00Z', types: [long] },
+    )
     // The slot is reserved and the row is being written when the stop begins (same tick).
     const outcome = h.runtime.trigger('long', 'manual')
     const t0 = Date.now()
     await h.runtime.shutdown(1000)
-    const settled = await Promise.race([outcome, new Promise<'still running'>((r) => setTimeout(() => r('still running'), 3000))])
+    const settled = await Promise.race([
+      outcome,
+      new Promise<'still running'>((r) => setTimeout(() => r('still running'), 3000)),
+    ])
     expect(Date.now() - t0).toBeLessThan(3000)
     expect(invoked).toBe(0)
     expect(settled).toMatchObject({ status: 'interrupted', attempts: 0 })

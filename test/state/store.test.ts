@@ -61,7 +61,9 @@ describe.each(ALL_DATABASES)('state store on %s', (kind) => {
       const applied = await stores[0].knex('circadian_migrations').select('name')
       expect(applied.map((r) => r.name)).toEqual(MIGRATIONS.map((m) => m.name))
       // Exactly one lock row: with two, knex's lock could never be taken again.
-      expect(await stores[0].knex('circadian_migrations_lock').select('index', 'is_locked')).toEqual([{ index: 1, is_locked: 0 }])
+      expect(await stores[0].knex('circadian_migrations_lock').select('index', 'is_locked')).toEqual([
+        { index: 1, is_locked: 0 },
+      ])
       expect(await pendingMigrations(stores[1].knex)).toEqual([])
     } finally {
       await Promise.all(stores.map((x) => x.close()))
@@ -73,16 +75,41 @@ describe.each(ALL_DATABASES)('state store on %s', (kind) => {
     const row = runRow()
     await s.batcher.write({ kind: 'insert', row })
     expect((await s.runs.get(row.id))?.status).toBe('running')
-    await s.batcher.write({ kind: 'update', row: { ...row, status: 'failed', finished_at: iso('2026-03-29T01:00:05Z'), attempts: 3, error: 'exit code 4', output: '{"stdout":"","stderr":"boom"}', data: '{"exitCode":4}', reason: 'exit-code' } })
+    await s.batcher.write({
+      kind: 'update',
+      row: {
+        ...row,
+        status: 'failed',
+        finished_at: iso('2026-03-29T01:00:05Z'),
+        attempts: 3,
+        error: 'exit code 4',
+        output: '{"stdout":"","stderr":"boom"}',
+        data: '{"exitCode":4}',
+        reason: 'exit-code',
+      },
+    })
     const done = await s.runs.get(row.id)
-    expect(done).toMatchObject({ status: 'failed', attempts: 3, error: 'exit code 4', reason: 'exit-code', finished_at: '2026-03-29T01:00:05.000Z' })
+    expect(done).toMatchObject({
+      status: 'failed',
+      attempts: 3,
+      error: 'exit code 4',
+      reason: 'exit-code',
+      finished_at: '2026-03-29T01:00:05.000Z',
+    })
     expect(JSON.parse(done!.data!)).toEqual({ exitCode: 4 })
   })
 
   it('lists runs newest first, filtered by job and status, limited', async () => {
     const s = await open()
     for (let i = 0; i < 5; i++) {
-      await s.runs.insert(runRow({ id: `A${i}`, job: i % 2 ? 'a' : 'b', created_at: iso(`2026-01-0${i + 1}T00:00:00Z`), status: i === 4 ? 'failed' : 'succeeded' }))
+      await s.runs.insert(
+        runRow({
+          id: `A${i}`,
+          job: i % 2 ? 'a' : 'b',
+          created_at: iso(`2026-01-0${i + 1}T00:00:00Z`),
+          status: i === 4 ? 'failed' : 'succeeded',
+        }),
+      )
     }
     expect((await s.runs.list()).map((r) => r.id)).toEqual(['A4', 'A3', 'A2', 'A1', 'A0'])
     expect((await s.runs.list({ job: 'a' })).map((r) => r.id)).toEqual(['A3', 'A1'])
@@ -94,8 +121,28 @@ describe.each(ALL_DATABASES)('state store on %s', (kind) => {
     const s = await open()
     const row = runRow()
     await s.runs.insert(row)
-    await s.batcher.write({ kind: 'attempt', row: { run_id: row.id, attempt: 1, started_at: iso('2026-01-01T00:00:00Z'), finished_at: iso('2026-01-01T00:00:01Z'), status: 'failed', error: 'boom' } })
-    await s.batcher.write({ kind: 'attempt', row: { run_id: row.id, attempt: 2, started_at: iso('2026-01-01T00:00:02Z'), finished_at: iso('2026-01-01T00:00:03Z'), status: 'succeeded', error: null } })
+    await s.batcher.write({
+      kind: 'attempt',
+      row: {
+        run_id: row.id,
+        attempt: 1,
+        started_at: iso('2026-01-01T00:00:00Z'),
+        finished_at: iso('2026-01-01T00:00:01Z'),
+        status: 'failed',
+        error: 'boom',
+      },
+    })
+    await s.batcher.write({
+      kind: 'attempt',
+      row: {
+        run_id: row.id,
+        attempt: 2,
+        started_at: iso('2026-01-01T00:00:02Z'),
+        finished_at: iso('2026-01-01T00:00:03Z'),
+        status: 'succeeded',
+        error: null,
+      },
+    })
     const attempts = await s.runs.attempts(row.id)
     expect(attempts.map((a) => [a.attempt, a.status, a.error])).toEqual([
       [1, 'failed', 'boom'],
@@ -106,15 +153,42 @@ describe.each(ALL_DATABASES)('state store on %s', (kind) => {
   it('tracks per-job state: a failure streak grows and a success ends it, within and across batches', async () => {
     const s = await open()
     const at = iso('2026-01-01T00:00:00Z')
-    const outcome = (job: string, status: string, runId: string) => s.batcher.write({ kind: 'outcome', job, status, runId, at, failed: status === 'failed' || status === 'timed_out', succeeded: status === 'succeeded' })
+    const outcome = (job: string, status: string, runId: string) =>
+      s.batcher.write({
+        kind: 'outcome',
+        job,
+        status,
+        runId,
+        at,
+        failed: status === 'failed' || status === 'timed_out',
+        succeeded: status === 'succeeded',
+      })
     await outcome('import', 'failed', 'r1')
     await Promise.all([outcome('import', 'timed_out', 'r2'), outcome('other', 'succeeded', 'o1')])
-    expect(await s.jobState.get('import')).toMatchObject({ consecutive_failures: 2, last_status: 'timed_out', last_run_id: 'r2', paused: false })
-    await Promise.all([outcome('import', 'failed', 'r3'), outcome('import', 'succeeded', 'r4'), outcome('import', 'failed', 'r5')])
-    expect(await s.jobState.get('import')).toMatchObject({ consecutive_failures: 1, last_status: 'failed', last_run_id: 'r5', last_success_at: at })
+    expect(await s.jobState.get('import')).toMatchObject({
+      consecutive_failures: 2,
+      last_status: 'timed_out',
+      last_run_id: 'r2',
+      paused: false,
+    })
+    await Promise.all([
+      outcome('import', 'failed', 'r3'),
+      outcome('import', 'succeeded', 'r4'),
+      outcome('import', 'failed', 'r5'),
+    ])
+    expect(await s.jobState.get('import')).toMatchObject({
+      consecutive_failures: 1,
+      last_status: 'failed',
+      last_run_id: 'r5',
+      last_success_at: at,
+    })
     await outcome('import', 'succeeded', 'r6')
     expect(await s.jobState.get('import')).toMatchObject({ consecutive_failures: 0, last_status: 'succeeded' })
-    expect(await s.jobState.get('other')).toMatchObject({ consecutive_failures: 0, last_status: 'succeeded', last_success_at: at })
+    expect(await s.jobState.get('other')).toMatchObject({
+      consecutive_failures: 0,
+      last_status: 'succeeded',
+      last_success_at: at,
+    })
     await s.jobState.update('import', { watermark: iso('2026-01-01T02:00:00Z'), paused: true }, at)
     expect(await s.jobState.get('import')).toMatchObject({ watermark: '2026-01-01T02:00:00.000Z', paused: true })
   })
@@ -122,7 +196,10 @@ describe.each(ALL_DATABASES)('state store on %s', (kind) => {
   it('an occurrence claim is taken once: a second row for the same (job, claim) is not inserted', async () => {
     const s = await open()
     const claim = '@2026-03-29T01:00:00.000Z'
-    const [a, b] = await Promise.all([s.batcher.write({ kind: 'insert', row: runRow({ id: 'C1', claim }) }), s.batcher.write({ kind: 'insert', row: runRow({ id: 'C2', claim }) })])
+    const [a, b] = await Promise.all([
+      s.batcher.write({ kind: 'insert', row: runRow({ id: 'C1', claim }) }),
+      s.batcher.write({ kind: 'insert', row: runRow({ id: 'C2', claim }) }),
+    ])
     expect([a, b].sort()).toEqual([false, true])
     expect(await s.batcher.write({ kind: 'insert', row: runRow({ id: 'C3', claim }) })).toBe(false)
     expect(await s.batcher.write({ kind: 'insert', row: runRow({ id: 'C4', job: 'other', claim }) })).toBe(true)

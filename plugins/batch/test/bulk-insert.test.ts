@@ -10,7 +10,8 @@ describe('fixed values written into a bulk statement', () => {
   })
 
   it('refuses anything that would need escaping, or is not a whole number', () => {
-    for (const bad of ["it's", 'a\\b', 'two words', 'x;drop table t', '"q"', '東京']) expect(() => sqlLiteral(bad)).toThrow('not a literal')
+    for (const bad of ["it's", 'a\\b', 'two words', 'x;drop table t', '"q"', '東京'])
+      expect(() => sqlLiteral(bad)).toThrow('not a literal')
     for (const bad of [1.5, Number.NaN, 2 ** 60]) expect(() => sqlLiteral(bad)).toThrow('not a literal')
   })
 })

@@ -17,9 +17,19 @@ beforeEach(() => {
 })
 afterEach(() => box.cleanup())
 
-type Run = { job: string; status: string; reason?: string; summary?: string; error?: string; data?: Record<string, unknown> }
+type Run = {
+  job: string
+  status: string
+  reason?: string
+  summary?: string
+  error?: string
+  data?: Record<string, unknown>
+}
 
-async function runAll(args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; runs: Record<string, Run>; stderr: string }> {
+async function runAll(
+  args: string[] = [],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number | null; runs: Record<string, Run>; stderr: string }> {
   const r = await box.run(['run', '--all', '--json', ...args], { timeoutMs: 120_000, env })
   const runs = Object.fromEntries((JSON.parse(r.stdout).runs as Run[]).map((x) => [x.job, x]))
   return { code: r.code, runs, stderr: r.stderr }
@@ -28,7 +38,17 @@ async function runAll(args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise
 async function recommendations(user: string, extra: string[] = []) {
   const r = await box.run(['batch', 'recommendations', user, '--json', ...extra])
   expect(r.code, r.stderr).toBe(0)
-  return JSON.parse(r.stdout) as { user: string; run: { id: string } | null; recommendations: Array<{ rank: number; section: string; filled: boolean; listing: { id: string }; scores: { composite: number } }> }
+  return JSON.parse(r.stdout) as {
+    user: string
+    run: { id: string } | null
+    recommendations: Array<{
+      rank: number
+      section: string
+      filled: boolean
+      listing: { id: string }
+      scores: { composite: number }
+    }>
+  }
 }
 
 describe('circadian init --template batch', () => {
@@ -51,9 +71,15 @@ describe('circadian init --template batch', () => {
     const { code, runs } = await runAll()
     expect(code).toBe(0)
     expect(runs.import_listings).toMatchObject({ status: 'succeeded', data: { accepted: 298, rejected: 2 } })
-    expect((runs.import_listings.data!.files as Array<{ encoding: string }>).map((f) => f.encoding)).toEqual(['utf-8', 'shift_jis'])
-    expect(runs.import_listings.summary).toMatch(/^listings: 300 rows from 2 files \(utf-8\/shift_jis\) in [\d.]+s \([\d,]+ rows\/s\): 298 upserted, 2 rejected, 0 closed/)
-    for (const job of ['import_users', 'import_applications', 'import_activity', 'score']) expect(runs[job].status, job).toBe('succeeded')
+    expect((runs.import_listings.data!.files as Array<{ encoding: string }>).map((f) => f.encoding)).toEqual([
+      'utf-8',
+      'shift_jis',
+    ])
+    expect(runs.import_listings.summary).toMatch(
+      /^listings: 300 rows from 2 files \(utf-8\/shift_jis\) in [\d.]+s \([\d,]+ rows\/s\): 298 upserted, 2 rejected, 0 closed/,
+    )
+    for (const job of ['import_users', 'import_applications', 'import_activity', 'score'])
+      expect(runs[job].status, job).toBe('succeeded')
     expect(runs.match).toMatchObject({ status: 'succeeded', summary: '40 recommendations for each of 12 users' })
 
     const u = await recommendations('U001')
@@ -68,10 +94,15 @@ describe('circadian init --template batch', () => {
       ...Array(5).fill('new'),
     ])
     const text = await box.run(['batch', 'recommendations', 'U001'])
-    expect(text.stdout).toMatch(/^Recommendations for user U001: 40 \(run \w{26} of match at .+ UTC\)\n#\s+SECTION\s+LISTING\s+TITLE/)
+    expect(text.stdout).toMatch(
+      /^Recommendations for user U001: 40 \(run \w{26} of match at .+ UTC\)\n#\s+SECTION\s+LISTING\s+TITLE/,
+    )
 
     const rejects = await box.run(['batch', 'rejects', '--json'])
-    const imports = JSON.parse(rejects.stdout).imports as Array<{ job: string; rejects: Array<{ line: number; externalId: string; reason: string }> }>
+    const imports = JSON.parse(rejects.stdout).imports as Array<{
+      job: string
+      rejects: Array<{ line: number; externalId: string; reason: string }>
+    }>
     expect(imports.find((i) => i.job === 'import_listings')!.rejects.map((r) => [r.line, r.externalId])).toEqual([
       [53, 'PA-0042'],
       [151, 'PA-0118'],
@@ -79,7 +110,12 @@ describe('circadian init --template batch', () => {
     const rejectFile = parse(readFileSync(path.join(box.dir, 'rejects/import_listings.csv'))) as string[][]
     expect(rejectFile.map((r) => r.slice(0, 4))).toEqual([
       ['file', 'line', 'reason', 'external_id'],
-      ['feeds/listings-partner-a.csv', '53', 'salary_min "応相談" is not an amount (a whole number such as 3500000 or 350万)', 'PA-0042'],
+      [
+        'feeds/listings-partner-a.csv',
+        '53',
+        'salary_min "応相談" is not an amount (a whole number such as 3500000 or 350万)',
+        'PA-0042',
+      ],
       ['feeds/listings-partner-a.csv', '151', 'salary_min (7200000) is greater than salary_max (7199999)', 'PA-0118'],
     ])
 
@@ -100,7 +136,10 @@ describe('the template on PostgreSQL, with failure notices', () => {
       expect((await box.run(['init', '--template', 'batch'])).code).toBe(0)
       const config = readFileSync(path.join(box.dir, 'circadian.config.ts'), 'utf8')
       expect(config).toContain(SQLITE_LINE)
-      writeFileSync(path.join(box.dir, 'circadian.config.ts'), config.replace(SQLITE_LINE, "    board: { client: 'pg', connection: env('BOARD_DATABASE_URL') },"))
+      writeFileSync(
+        path.join(box.dir, 'circadian.config.ts'),
+        config.replace(SQLITE_LINE, "    board: { client: 'pg', connection: env('BOARD_DATABASE_URL') },"),
+      )
       // Trust auth ignores the password: it stands for a real one that must stay out of every output.
       const url = new URL(db.url)
       url.username = 'postgres'
@@ -111,7 +150,10 @@ describe('the template on PostgreSQL, with failure notices', () => {
       expect(r.code, r.stderr).toBe(0)
       const runs = Object.fromEntries((JSON.parse(r.stdout).runs as Run[]).map((x) => [x.job, x]))
       expect(runs.import_listings).toMatchObject({ status: 'succeeded', data: { accepted: 298, rejected: 2 } })
-      expect((runs.import_listings.data!.files as Array<{ encoding: string }>).map((f) => f.encoding)).toEqual(['utf-8', 'shift_jis'])
+      expect((runs.import_listings.data!.files as Array<{ encoding: string }>).map((f) => f.encoding)).toEqual([
+        'utf-8',
+        'shift_jis',
+      ])
       expect(runs.score.summary).toMatch(/^full score \(first score\): 298 listings scored/)
       expect(runs.match).toMatchObject({ status: 'succeeded', summary: '40 recommendations for each of 12 users' })
 
@@ -124,7 +166,8 @@ describe('the template on PostgreSQL, with failure notices', () => {
       expect(rejects.stdout).toContain('feeds/listings-partner-a.csv  53    PA-0042')
 
       const history = await box.run(['history', '--json'], { env })
-      for (const out of [r.stdout, r.stderr, rec.stdout, rejects.stdout, history.stdout]) expect(out).not.toContain('pw-Kx81-secret')
+      for (const out of [r.stdout, r.stderr, rec.stdout, rejects.stdout, history.stdout])
+        expect(out).not.toContain('pw-Kx81-secret')
     } finally {
       await db.drop()
     }
@@ -137,14 +180,22 @@ describe('the template on PostgreSQL, with failure notices', () => {
       // The template retries an import after 1 and 2 minutes; a test cannot wait that long.
       const config = readFileSync(path.join(box.dir, 'circadian.config.ts'), 'utf8')
       expect(config).toContain("misfireGrace: '5m'")
-      writeFileSync(path.join(box.dir, 'circadian.config.ts'), config.replaceAll("delay: '1m', maxDelay: '10m'", "delay: '1s', maxDelay: '1s'"))
+      writeFileSync(
+        path.join(box.dir, 'circadian.config.ts'),
+        config.replaceAll("delay: '1m', maxDelay: '10m'", "delay: '1s', maxDelay: '1s'"),
+      )
       box.write('feeds/users.csv', 'id,name\nU001,broken feed\n')
       const hook = `${slack.url}/services/T0/B0/hook-Zq93-secret`
 
       const { code, runs, stderr } = await runAll([], { BOARD_SLACK_WEBHOOK: hook })
       expect(code, stderr).toBe(3)
       // A wrong header is permanent: one attempt, whatever the template's retry policy says.
-      expect(runs.import_users).toMatchObject({ status: 'failed', reason: 'permanent', attempts: 1, data: { feedError: 'header' } })
+      expect(runs.import_users).toMatchObject({
+        status: 'failed',
+        reason: 'permanent',
+        attempts: 1,
+        data: { feedError: 'header' },
+      })
       expect(runs.import_listings.status).toBe('succeeded')
       expect(runs.score).toMatchObject({ status: 'skipped', reason: 'upstream-failed' })
       expect(runs.match).toMatchObject({ status: 'skipped', reason: 'upstream-failed' })
@@ -181,8 +232,26 @@ describe('the pipeline through `circadian run --all`', () => {
     }`)
 
   function writeFeeds(count = 50) {
-    box.write('feeds/users.csv', csv(['external_id', 'location'], [{ external_id: 'U1', location: '東京都' }, { external_id: 'U2', location: '大阪府' }]))
-    writeFileSync(path.join(box.dir, 'feeds/listings.csv'), iconv.encode(csv(LISTING_COLUMNS, Array.from({ length: count }, (_, i) => listing({ external_id: `E${i}`, company_name: `会社${i}` }))), 'shift_jis'))
+    box.write(
+      'feeds/users.csv',
+      csv(
+        ['external_id', 'location'],
+        [
+          { external_id: 'U1', location: '東京都' },
+          { external_id: 'U2', location: '大阪府' },
+        ],
+      ),
+    )
+    writeFileSync(
+      path.join(box.dir, 'feeds/listings.csv'),
+      iconv.encode(
+        csv(
+          LISTING_COLUMNS,
+          Array.from({ length: count }, (_, i) => listing({ external_id: `E${i}`, company_name: `会社${i}` })),
+        ),
+        'shift_jis',
+      ),
+    )
   }
 
   it('a failed import skips score and match (upstream-failed) and leaves the published recommendations alone', async () => {
@@ -196,11 +265,26 @@ describe('the pipeline through `circadian run --all`', () => {
     box.write('feeds/listings.csv', 'id,name\nE1,broken feed\n')
     const failed = await runAll()
     expect(failed.code).toBe(3)
-    expect(failed.runs.import).toMatchObject({ status: 'failed', reason: 'permanent', attempts: 1, data: { feedError: 'header' } })
-    expect(failed.runs.import.error).toMatch(/^feeds\/listings\.csv: wrong header for a listings feed: missing external_id, title, company_name/)
+    expect(failed.runs.import).toMatchObject({
+      status: 'failed',
+      reason: 'permanent',
+      attempts: 1,
+      data: { feedError: 'header' },
+    })
+    expect(failed.runs.import.error).toMatch(
+      /^feeds\/listings\.csv: wrong header for a listings feed: missing external_id, title, company_name/,
+    )
     expect(failed.runs.users.status).toBe('succeeded')
-    expect(failed.runs.score).toMatchObject({ status: 'skipped', reason: 'upstream-failed', summary: 'upstream job "import" failed' })
-    expect(failed.runs.match).toMatchObject({ status: 'skipped', reason: 'upstream-failed', summary: 'upstream job "score" was skipped' })
+    expect(failed.runs.score).toMatchObject({
+      status: 'skipped',
+      reason: 'upstream-failed',
+      summary: 'upstream job "import" failed',
+    })
+    expect(failed.runs.match).toMatchObject({
+      status: 'skipped',
+      reason: 'upstream-failed',
+      summary: 'upstream job "score" was skipped',
+    })
     expect(await recommendations('U1')).toEqual(before)
 
     const history = await box.run(['history', 'import', '--json'])
@@ -235,9 +319,24 @@ describe('the pipeline through `circadian run --all`', () => {
         },
       }`),
     )
-    box.write('a.csv', csv(LISTING_COLUMNS, Array.from({ length: 2000 }, (_, i) => listing({ external_id: `A${i}` }))))
-    box.write('b.csv', csv(LISTING_COLUMNS, Array.from({ length: 2000 }, (_, i) => listing({ external_id: `B${i}` }))))
-    const [a, b] = await Promise.all([box.run(['run', 'a'], { timeoutMs: 120_000 }), box.run(['run', 'b'], { timeoutMs: 120_000 })])
+    box.write(
+      'a.csv',
+      csv(
+        LISTING_COLUMNS,
+        Array.from({ length: 2000 }, (_, i) => listing({ external_id: `A${i}` })),
+      ),
+    )
+    box.write(
+      'b.csv',
+      csv(
+        LISTING_COLUMNS,
+        Array.from({ length: 2000 }, (_, i) => listing({ external_id: `B${i}` })),
+      ),
+    )
+    const [a, b] = await Promise.all([
+      box.run(['run', 'a'], { timeoutMs: 120_000 }),
+      box.run(['run', 'b'], { timeoutMs: 120_000 }),
+    ])
     expect([a.code, b.code], a.stderr + b.stderr).toEqual([0, 0])
     const check = await box.run(['run', 'a', '--json'])
     expect(JSON.parse(check.stdout).runs[0].data).toMatchObject({ accepted: 2000 })
@@ -260,7 +359,15 @@ describe('batch commands and options: bad input', () => {
     )
     const r = await box.run(['validate'])
     expect(r.code).toBe(2)
-    for (const path of ['jobs.imp.connection', 'jobs.imp.encoding', 'jobs.imp.mode', 'jobs.imp.kind', 'jobs.sc.wage.ceiling', 'jobs.sc.nearbyKm', 'jobs.mt.excludeAppliedWithin']) {
+    for (const path of [
+      'jobs.imp.connection',
+      'jobs.imp.encoding',
+      'jobs.imp.mode',
+      'jobs.imp.kind',
+      'jobs.sc.wage.ceiling',
+      'jobs.sc.nearbyKm',
+      'jobs.mt.excludeAppliedWithin',
+    ]) {
       expect(r.stderr, path).toContain(`${path}:`)
     }
     expect(r.stderr).toContain('jobs.sc.wage.ceiling: ceiling must be greater than floor')
@@ -281,7 +388,9 @@ describe('batch commands and options: bad input', () => {
     )
     const ambiguous = await box.run(['batch', 'recommendations', 'U1'])
     expect(ambiguous.code).toBe(2)
-    expect(ambiguous.stderr).toContain('the batch jobs use several connections: one (m1); two (m2); choose one with --job NAME or --connection NAME')
+    expect(ambiguous.stderr).toContain(
+      'the batch jobs use several connections: one (m1); two (m2); choose one with --job NAME or --connection NAME',
+    )
     const notBatch = await box.run(['batch', 'recommendations', 'U1', '--job', 'hello'])
     expect(notBatch.code).toBe(2)
     expect(notBatch.stderr).toContain('--job: "hello" is not a batch-import/batch-score/batch-match job')
@@ -295,11 +404,18 @@ describe('batch commands and options: bad input', () => {
   })
 
   it('recommendations for a user the feeds do not have: exit 2', async () => {
-    box.write('circadian.config.ts', tsConfig(`{ connections: { board: { client: 'sqlite', filename: 'b.db' } }, jobs: { users: { type: 'batch-import', connection: 'board', kind: 'users', path: 'u.csv' } } }`))
+    box.write(
+      'circadian.config.ts',
+      tsConfig(
+        `{ connections: { board: { client: 'sqlite', filename: 'b.db' } }, jobs: { users: { type: 'batch-import', connection: 'board', kind: 'users', path: 'u.csv' } } }`,
+      ),
+    )
     box.write('u.csv', 'external_id\nU1\n')
     expect((await box.run(['run', '--all'])).code).toBe(0)
     const r = await box.run(['batch', 'recommendations', 'NOBODY'])
     expect(r.code).toBe(2)
-    expect(r.stderr.trim()).toBe(`no user "NOBODY" in the batch tables of connection "board" (users come from a batch-import job with kind: 'users')`)
+    expect(r.stderr.trim()).toBe(
+      `no user "NOBODY" in the batch tables of connection "board" (users come from a batch-import job with kind: 'users')`,
+    )
   })
 })

@@ -17,7 +17,12 @@ const COLUMNS = [...LISTING_COLUMNS, 'posted_at', 'editorial_pick', 'keywords']
 function mixedFeed(n: number): string {
   const lines = csv(COLUMNS, []).trimEnd().split('\n')
   for (let i = 0; i < n; i++) {
-    const row = listing({ external_id: `W${i}`, keywords: `k${i % 97}、リモート`, posted_at: i % 3 ? '2026-03-01T09:00:00.000Z' : '2026/3/1 9:00', editorial_pick: i % 11 ? '' : 'はい' })
+    const row = listing({
+      external_id: `W${i}`,
+      keywords: `k${i % 97}、リモート`,
+      posted_at: i % 3 ? '2026-03-01T09:00:00.000Z' : '2026/3/1 9:00',
+      editorial_pick: i % 11 ? '' : 'はい',
+    })
     if (i % 500 === 7) row.salary_min = '応相談'
     if (i % 500 === 8) row.salary_max = 1
     if (i % 700 === 9) row.posted_at = '2026-02-30'
@@ -48,8 +53,22 @@ describe('reading and converting a feed on a worker thread', () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }))
 
   async function layoutOf(file: string, encoding: 'auto' | 'shift_jis' = 'auto'): Promise<FeedLayout> {
-    const feed = await inspectFeed({ file, display: path.basename(file) }, FEEDS.listings, { encoding, delimiter: ',' }, new AbortController().signal)
-    return { kind: 'listings', file, display: feed.display, encoding: feed.encoding.encoding, delimiter: ',', columns: feed.columns, headerLine: feed.headerLine, env: { zone: 'Asia/Tokyo' } }
+    const feed = await inspectFeed(
+      { file, display: path.basename(file) },
+      FEEDS.listings,
+      { encoding, delimiter: ',' },
+      new AbortController().signal,
+    )
+    return {
+      kind: 'listings',
+      file,
+      display: feed.display,
+      encoding: feed.encoding.encoding,
+      delimiter: ',',
+      columns: feed.columns,
+      headerLine: feed.headerLine,
+      env: { zone: 'Asia/Tokyo' },
+    }
   }
 
   it('gives the same rows and rejects, in the same order, as converting on this thread (UTF-8 and Shift_JIS)', async () => {
@@ -58,8 +77,18 @@ describe('reading and converting a feed on a worker thread', () => {
     const sjis = path.join(dir, 'feed-sjis.csv')
     writeFileSync(utf8, text)
     // A row whose title holds a lead byte with no valid trail byte.
-    writeFileSync(sjis, Buffer.concat([iconv.encode(text + 'BADB,', 'shift_jis'), Buffer.from([0x81, 0x20]), iconv.encode(',会社,東京都,full_time,1,2,d,,,\r\n', 'shift_jis')]))
-    for (const [file, encoding] of [[utf8, 'auto'], [sjis, 'shift_jis']] as const) {
+    writeFileSync(
+      sjis,
+      Buffer.concat([
+        iconv.encode(text + 'BADB,', 'shift_jis'),
+        Buffer.from([0x81, 0x20]),
+        iconv.encode(',会社,東京都,full_time,1,2,d,,,\r\n', 'shift_jis'),
+      ]),
+    )
+    for (const [file, encoding] of [
+      [utf8, 'auto'],
+      [sjis, 'shift_jis'],
+    ] as const) {
       const layout = await layoutOf(file, encoding)
       const here = await collect(convertFile(layout, new AbortController().signal))
       const there = await collect(convertInWorker(layout, new AbortController().signal))
@@ -67,7 +96,8 @@ describe('reading and converting a feed on a worker thread', () => {
       expect(here.records).toBeGreaterThanOrEqual(6000 + 12)
       expect(here.rejects.length).toBeGreaterThanOrEqual(12 + 12 + 8)
       expect(here.rows.length + here.rejects.length).toBe(here.records)
-      if (encoding === 'shift_jis') expect(here.rejects.some((r) => r.reason.startsWith('contains bytes that are not valid Shift_JIS'))).toBe(true)
+      if (encoding === 'shift_jis')
+        expect(here.rejects.some((r) => r.reason.startsWith('contains bytes that are not valid Shift_JIS'))).toBe(true)
     }
   })
 
@@ -77,7 +107,9 @@ describe('reading and converting a feed on a worker thread', () => {
     const layout = await layoutOf(file)
     unlinkSync(file)
     await expect(collect(convertInWorker(layout, new AbortController().signal))).rejects.toThrow(FeedError)
-    await expect(collect(convertInWorker(layout, new AbortController().signal))).rejects.toThrow('gone.csv: cannot read it (ENOENT)')
+    await expect(collect(convertInWorker(layout, new AbortController().signal))).rejects.toThrow(
+      'gone.csv: cannot read it (ENOENT)',
+    )
   })
 
   it('stops the worker when the run is aborted', async () => {

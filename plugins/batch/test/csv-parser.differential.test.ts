@@ -24,7 +24,29 @@ function random(seed: number): () => number {
 
 const DELIMITERS = [',', ';', '\t', '|', '、']
 const BREAKS = ['\n', '\r\n', '\r']
-const WORDS = ['', ' ', 'a', 'plain', 'x y', '1,5', 'say "hi"', '"', '""', '看護師', 'ｶﾀｶﾅ', '株式会社サンプル', '、', ';', '|', '\t', '\n', '\r', '\r\n', '\n\n', ' \r\n ']
+const WORDS = [
+  '',
+  ' ',
+  'a',
+  'plain',
+  'x y',
+  '1,5',
+  'say "hi"',
+  '"',
+  '""',
+  '看護師',
+  'ｶﾀｶﾅ',
+  '株式会社サンプル',
+  '、',
+  ';',
+  '|',
+  '\t',
+  '\n',
+  '\r',
+  '\r\n',
+  '\n\n',
+  ' \r\n ',
+]
 const EMOJI = ['😀', 'é', '€']
 
 interface Case {
@@ -76,7 +98,13 @@ async function ours(c: Case, chunkSize: number): Promise<{ records: CsvRecord[];
   writeFileSync(file, c.encoding === 'utf-8' ? Buffer.from(c.text) : iconv.encode(c.text, c.encoding))
   const problems: CsvProblem[] = []
   const records: CsvRecord[] = []
-  for await (const batch of readCsv({ file, display: 'case.csv', encoding: c.encoding, delimiter: c.delimiter }, new AbortController().signal, problems, { chunkSize })) records.push(...batch)
+  for await (const batch of readCsv(
+    { file, display: 'case.csv', encoding: c.encoding, delimiter: c.delimiter },
+    new AbortController().signal,
+    problems,
+    { chunkSize },
+  ))
+    records.push(...batch)
   return { records, problems }
 }
 
@@ -90,8 +118,14 @@ describe('the CSV parser agrees with csv-parse', () => {
       const { records, problems } = await ours(c, chunkSize)
       const context = `seed ${seed}, chunks of ${chunkSize}: ${JSON.stringify(c.text)}`
       expect(problems, context).toEqual([])
-      expect(records.map((r) => r.fields), context).toEqual(expected)
-      expect(records.map((r) => r.line), context).toEqual(c.lines)
+      expect(
+        records.map((r) => r.fields),
+        context,
+      ).toEqual(expected)
+      expect(
+        records.map((r) => r.line),
+        context,
+      ).toEqual(c.lines)
     }
   }, 120_000)
 
@@ -101,7 +135,10 @@ describe('the CSV parser agrees with csv-parse', () => {
       const expected = parse(c.text, { bom: true, delimiter: c.delimiter, relax_column_count: true }) as string[][]
       for (const chunkSize of [1, 2, 3, 5, 8]) {
         const { records } = await ours(c, chunkSize)
-        expect(records.map((r) => r.fields), `seed ${seed}, chunks of ${chunkSize}`).toEqual(expected)
+        expect(
+          records.map((r) => r.fields),
+          `seed ${seed}, chunks of ${chunkSize}`,
+        ).toEqual(expected)
       }
     }
   }, 120_000)

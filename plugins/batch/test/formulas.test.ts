@@ -20,7 +20,13 @@ import {
 import { KM_PER_DEGREE, cellKey, cellSize, distanceKm, neighbourCells } from '../src/score/geo.js'
 
 // The defaults of batch-score.
-const S: Scales = { wageFloor: 2_000_000, wageCeiling: 10_000_000, feeCeiling: 500_000, popularityCeiling: 1000, nearbyKm: 30 }
+const S: Scales = {
+  wageFloor: 2_000_000,
+  wageCeiling: 10_000_000,
+  feeCeiling: 500_000,
+  popularityCeiling: 1000,
+  nearbyKm: 30,
+}
 
 describe('basic = 0.4·wage + 0.3·fee + 0.3·popularity', () => {
   it('wage: the middle of the annual range between floor and ceiling', () => {
@@ -111,7 +117,10 @@ describe('personalized = 0.35·location + 0.15·employment + 0.2·salary + 0.2·
   })
 
   it('weights them', () => {
-    expect(personalizedScore({ location: 100, employment: 100, salary: 60, keywords: 50, history: 70 })).toBeCloseTo(79, 10) // 35 + 15 + 12 + 10 + 7
+    expect(personalizedScore({ location: 100, employment: 100, salary: 60, keywords: 50, history: 70 })).toBeCloseTo(
+      79,
+      10,
+    ) // 35 + 15 + 12 + 10 + 7
   })
 })
 
@@ -142,7 +151,8 @@ describe('geography', () => {
         const la1 = (lat * Math.PI) / 180
         const lo1 = (lon * Math.PI) / 180
         const la2 = Math.asin(Math.sin(la1) * Math.cos(d) + Math.cos(la1) * Math.sin(d) * Math.cos(b))
-        const lo2 = lo1 + Math.atan2(Math.sin(b) * Math.sin(d) * Math.cos(la1), Math.cos(d) - Math.sin(la1) * Math.sin(la2))
+        const lo2 =
+          lo1 + Math.atan2(Math.sin(b) * Math.sin(d) * Math.cos(la1), Math.cos(d) - Math.sin(la1) * Math.sin(la2))
         const [lat2, lon2] = [(la2 * 180) / Math.PI, (lo2 * 180) / Math.PI]
         expect(distanceKm(lat, lon, lat2, lon2)).toBeCloseTo(29.9, 6)
         expect(cells.has(cellKey(lat2, lon2, size))).toBe(true)

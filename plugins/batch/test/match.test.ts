@@ -35,18 +35,33 @@ describe.each(['sqlite', 'pg', 'mysql'] as const)('batch-match on %s', (kind) =>
         fee: (i % 7) * 50_000,
       })
     })
-    p.write('listings.csv', csv([...LISTING_COLUMNS, 'latitude', 'longitude', 'editorial_pick', 'posted_at', 'fee'], listings))
-    p.write('users.csv', csv(['external_id', 'location', 'latitude', 'longitude'], [
-      { external_id: 'U1', location: '東京都', latitude: 35.68, longitude: 139.69 },
-      { external_id: 'U2', location: '大阪府', latitude: 34.69, longitude: 135.52 },
-    ]))
+    p.write(
+      'listings.csv',
+      csv([...LISTING_COLUMNS, 'latitude', 'longitude', 'editorial_pick', 'posted_at', 'fee'], listings),
+    )
+    p.write(
+      'users.csv',
+      csv(
+        ['external_id', 'location', 'latitude', 'longitude'],
+        [
+          { external_id: 'U1', location: '東京都', latitude: 35.68, longitude: 139.69 },
+          { external_id: 'U2', location: '大阪府', latitude: 34.69, longitude: 135.52 },
+        ],
+      ),
+    )
     // U1 applied to A社 13 days ago and to C社 exactly 14 days ago: both excluded (60 − 20 = 40 left).
     // U2 applied to B社 15 days ago: not excluded.
-    p.write('applications.csv', csv(['user_id', 'listing_id', 'applied_at'], [
-      { user_id: 'U1', listing_id: 'J00', applied_at: iso(p.now - 13 * DAY) },
-      { user_id: 'U1', listing_id: 'J02', applied_at: iso(p.now - 14 * DAY) },
-      { user_id: 'U2', listing_id: 'J01', applied_at: iso(p.now - 15 * DAY) },
-    ]))
+    p.write(
+      'applications.csv',
+      csv(
+        ['user_id', 'listing_id', 'applied_at'],
+        [
+          { user_id: 'U1', listing_id: 'J00', applied_at: iso(p.now - 13 * DAY) },
+          { user_id: 'U1', listing_id: 'J02', applied_at: iso(p.now - 14 * DAY) },
+          { user_id: 'U2', listing_id: 'J01', applied_at: iso(p.now - 15 * DAY) },
+        ],
+      ),
+    )
     await p.importFeed({ path: 'listings.csv' })
     await p.importFeed({ kind: 'users', path: 'users.csv' })
     await p.importFeed({ kind: 'applications', path: 'applications.csv' })
@@ -68,7 +83,11 @@ describe.each(['sqlite', 'pg', 'mysql'] as const)('batch-match on %s', (kind) =>
       expect(r.recommendations, user).toHaveLength(40)
       expect(new Set(r.recommendations.map((x) => x.listing.id)).size).toBe(40)
       expect(r.recommendations.map((x) => x.rank)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1))
-      for (const s of SECTIONS) expect(r.recommendations.filter((x) => x.section === s.name), `${user} ${s.name}`).toHaveLength(s.size)
+      for (const s of SECTIONS)
+        expect(
+          r.recommendations.filter((x) => x.section === s.name),
+          `${user} ${s.name}`,
+        ).toHaveLength(s.size)
       expect(r.run?.id).toBe((result.data as { runId: string }).runId)
     }
     const u1 = await read('U1')
@@ -97,7 +116,13 @@ describe.each(['sqlite', 'pg', 'mysql'] as const)('batch-match on %s', (kind) =>
   })
 
   it('a user with fewer eligible listings gets them all, and the run says so', async () => {
-    p.write('more-apps.csv', csv(['user_id', 'listing_id', 'applied_at'], [{ user_id: 'U1', listing_id: 'J03', applied_at: iso(p.now - DAY) }]))
+    p.write(
+      'more-apps.csv',
+      csv(
+        ['user_id', 'listing_id', 'applied_at'],
+        [{ user_id: 'U1', listing_id: 'J03', applied_at: iso(p.now - DAY) }],
+      ),
+    )
     await p.importFeed({ kind: 'applications', path: 'more-apps.csv' })
     const result = await p.match()
     expect(result.summary).toBe('recommendations for 2 users: 1 with 40, 1 with fewer (not enough eligible listings)')
@@ -116,7 +141,19 @@ describe.each(['sqlite', 'pg', 'mysql'] as const)('batch-match on %s', (kind) =>
     await p.db.transaction(async (trx) => {
       await beginSet(trx, { runId: ctx.run.id, job: 'match', startedAt: iso(p.now), now: p.now })
       const user = await trx('batch_users').where({ external_id: 'U1' }).first('id')
-      await trx('batch_recommendations').insert({ run_id: ctx.run.id, user_id: user.id, rank_no: 1, section: 'top', position: 1, listing_id: 1, composite: 1, basic: 1, seo: 1, personalized: 1, filled: false })
+      await trx('batch_recommendations').insert({
+        run_id: ctx.run.id,
+        user_id: user.id,
+        rank_no: 1,
+        section: 'top',
+        position: 1,
+        listing_id: 1,
+        composite: 1,
+        basic: 1,
+        seo: 1,
+        personalized: 1,
+        filled: false,
+      })
     })
     expect(await read('U1')).toEqual(shown)
 
@@ -124,7 +161,11 @@ describe.each(['sqlite', 'pg', 'mysql'] as const)('batch-match on %s', (kind) =>
     const second = await p.match()
     const secondId = (second.data as { runId: string }).runId
     expect((await read('U1')).run?.id).toBe(secondId)
-    const sets = async () => (await p.db('batch_recommendation_sets').orderBy('run_id').select('run_id', 'status')).map((s) => [s.run_id, s.status])
+    const sets = async () =>
+      (await p.db('batch_recommendation_sets').orderBy('run_id').select('run_id', 'status')).map((s) => [
+        s.run_id,
+        s.status,
+      ])
     expect(await sets()).toEqual([
       [firstId, 'previous'],
       [ctx.run.id, 'writing'],
@@ -148,10 +189,14 @@ describe.each(['sqlite', 'pg', 'mysql'] as const)('batch-match on %s', (kind) =>
 
   it('a run that started before the published one does not replace it', async () => {
     const older = p.context('match', 'batch-match')
-    await p.db.transaction((trx) => beginSet(trx, { runId: older.run.id, job: 'match', startedAt: iso(p.now), now: p.now }))
+    await p.db.transaction((trx) =>
+      beginSet(trx, { runId: older.run.id, job: 'match', startedAt: iso(p.now), now: p.now }),
+    )
     p.now += 1000
     const newer = await p.match()
-    const published = await p.db.transaction((trx) => publishSet(trx, { runId: older.run.id, finishedAt: iso(p.now), users: 0, rows: 0 }))
+    const published = await p.db.transaction((trx) =>
+      publishSet(trx, { runId: older.run.id, finishedAt: iso(p.now), users: 0, rows: 0 }),
+    )
     expect(published).toBe('superseded')
     expect((await read('U1')).run?.id).toBe((newer.data as { runId: string }).runId)
   })

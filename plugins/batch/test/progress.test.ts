@@ -4,7 +4,12 @@ import { ImportProgress } from '../src/import/progress.js'
 /** A logger that keeps what it is told, and a clock the test moves by hand. */
 function setup() {
   const lines: Array<{ msg: string; fields: unknown }> = []
-  const log = { debug() {}, warn() {}, error() {}, info: (msg: string, fields?: unknown) => void lines.push({ msg, fields }) }
+  const log = {
+    debug() {},
+    warn() {},
+    error() {},
+    info: (msg: string, fields?: unknown) => void lines.push({ msg, fields }),
+  }
   let now = 1_000
   const progress = new ImportProgress(log, () => now, 0)
   return { lines, progress, advance: (ms: number) => (now += ms) }
@@ -26,7 +31,12 @@ describe('import progress', () => {
     progress.rows = 6_000
     progress.tick('feeds/a.csv')
     // 6,000 rows in 3 s since the import began (the clock started at 1 s, the import at 0).
-    expect(lines).toEqual([{ msg: 'feeds/a.csv: 6000 rows so far (2000 rows/s), 2 rejected', fields: { rows: 6000, rejected: 2, rowsPerSecond: 2000 } }])
+    expect(lines).toEqual([
+      {
+        msg: 'feeds/a.csv: 6000 rows so far (2000 rows/s), 2 rejected',
+        fields: { rows: 6000, rejected: 2, rowsPerSecond: 2000 },
+      },
+    ])
 
     advance(2_000)
     progress.rows = 10_000

@@ -6,11 +6,56 @@ const LISTING_FEED = [...LISTING_COLUMNS, 'salary_period', 'fee', 'latitude', 'l
 const USER_FEED = ['external_id', 'location', 'latitude', 'longitude', 'employment_type', 'desired_salary', 'keywords']
 
 // Three listings and two users whose scores are worked out by hand below (defaults of batch-score).
-const L1 = { external_id: 'L1', title: 'Javaエンジニア募集 東京', company_name: 'サクラ', location: '東京都', employment_type: 'full_time', salary_min: 4_000_000, salary_max: 6_000_000, description: `${'x'.repeat(96)}リモート`, fee: 150_000, latitude: 35, longitude: 139, keywords: 'Java、AWS、リモート' }
+const L1 = {
+  external_id: 'L1',
+  title: 'Javaエンジニア募集 東京',
+  company_name: 'サクラ',
+  location: '東京都',
+  employment_type: 'full_time',
+  salary_min: 4_000_000,
+  salary_max: 6_000_000,
+  description: `${'x'.repeat(96)}リモート`,
+  fee: 150_000,
+  latitude: 35,
+  longitude: 139,
+  keywords: 'Java、AWS、リモート',
+}
 // 15 km due north of the user U1.
-const L2 = { external_id: 'L2', title: '営業', company_name: 'ミライ', location: '神奈川県', employment_type: '契約社員', salary_period: '月給', salary_min: 300_000, salary_max: 400_000, description: 'y'.repeat(300), latitude: 35 + 15 / KM_PER_DEGREE, longitude: 139 }
-const L3 = { external_id: 'L3', title: 'x'.repeat(50), company_name: 'サクラ', location: '大阪府', employment_type: 'パート', salary_period: '時給', salary_min: 1_500, salary_max: 2_000, description: 'z'.repeat(200), fee: 600_000, keywords: 'aws' }
-const U1 = { external_id: 'U1', location: '東京都', latitude: 35, longitude: 139, employment_type: '正社員', desired_salary: 5_000_000, keywords: 'java sql' }
+const L2 = {
+  external_id: 'L2',
+  title: '営業',
+  company_name: 'ミライ',
+  location: '神奈川県',
+  employment_type: '契約社員',
+  salary_period: '月給',
+  salary_min: 300_000,
+  salary_max: 400_000,
+  description: 'y'.repeat(300),
+  latitude: 35 + 15 / KM_PER_DEGREE,
+  longitude: 139,
+}
+const L3 = {
+  external_id: 'L3',
+  title: 'x'.repeat(50),
+  company_name: 'サクラ',
+  location: '大阪府',
+  employment_type: 'パート',
+  salary_period: '時給',
+  salary_min: 1_500,
+  salary_max: 2_000,
+  description: 'z'.repeat(200),
+  fee: 600_000,
+  keywords: 'aws',
+}
+const U1 = {
+  external_id: 'U1',
+  location: '東京都',
+  latitude: 35,
+  longitude: 139,
+  employment_type: '正社員',
+  desired_salary: 5_000_000,
+  keywords: 'java sql',
+}
 const U2 = { external_id: 'U2', location: '大阪府' }
 
 const EXPECTED_LISTINGS = {
@@ -25,13 +70,73 @@ const EXPECTED_LISTINGS = {
 
 const EXPECTED_PAIRS = {
   // U1 (東京都, full_time, wants 5M, keywords java sql; clicked L1 → history java/aws/リモート, company サクラ)
-  'U1 L1': { location: 100, employment: 100, salary: 100, keywords: 50, history: 100, personalized: 90, composite: 71.0333, regional: true, nearby: false },
-  'U1 L2': { location: 40, employment: 0, salary: 92, keywords: 0, history: 0, personalized: 32.4, composite: 26.7, regional: false, nearby: true },
-  'U1 L3': { location: 0, employment: 0, salary: 60, keywords: 0, history: 100, personalized: 22, composite: 41.75, regional: false, nearby: false },
+  'U1 L1': {
+    location: 100,
+    employment: 100,
+    salary: 100,
+    keywords: 50,
+    history: 100,
+    personalized: 90,
+    composite: 71.0333,
+    regional: true,
+    nearby: false,
+  },
+  'U1 L2': {
+    location: 40,
+    employment: 0,
+    salary: 92,
+    keywords: 0,
+    history: 0,
+    personalized: 32.4,
+    composite: 26.7,
+    regional: false,
+    nearby: true,
+  },
+  'U1 L3': {
+    location: 0,
+    employment: 0,
+    salary: 60,
+    keywords: 0,
+    history: 100,
+    personalized: 22,
+    composite: 41.75,
+    regional: false,
+    nearby: false,
+  },
   // U2 (大阪府, nothing else known): 50 for every unknown preference
-  'U2 L1': { location: 0, employment: 50, salary: 50, keywords: 50, history: 50, personalized: 32.5, composite: 42.2833, regional: false, nearby: false },
-  'U2 L2': { location: 0, employment: 50, salary: 50, keywords: 50, history: 50, personalized: 32.5, composite: 26.75, regional: false, nearby: false },
-  'U2 L3': { location: 100, employment: 50, salary: 50, keywords: 50, history: 50, personalized: 67.5, composite: 64.5, regional: true, nearby: false },
+  'U2 L1': {
+    location: 0,
+    employment: 50,
+    salary: 50,
+    keywords: 50,
+    history: 50,
+    personalized: 32.5,
+    composite: 42.2833,
+    regional: false,
+    nearby: false,
+  },
+  'U2 L2': {
+    location: 0,
+    employment: 50,
+    salary: 50,
+    keywords: 50,
+    history: 50,
+    personalized: 32.5,
+    composite: 26.75,
+    regional: false,
+    nearby: false,
+  },
+  'U2 L3': {
+    location: 100,
+    employment: 50,
+    salary: 50,
+    keywords: 50,
+    history: 50,
+    personalized: 67.5,
+    composite: 64.5,
+    regional: true,
+    nearby: false,
+  },
 }
 
 describe.each(['sqlite', 'pg', 'mysql'] as const)('batch-score on %s', (kind) => {
@@ -40,11 +145,17 @@ describe.each(['sqlite', 'pg', 'mysql'] as const)('batch-score on %s', (kind) =>
     p = await BatchProject.create(kind)
     p.write('listings.csv', csv(LISTING_FEED, [L1, L2, L3]))
     p.write('users.csv', csv(USER_FEED, [U1, U2]))
-    p.write('activity.csv', csv(['user_id', 'listing_id', 'event', 'count'], [
-      { user_id: '', listing_id: 'L1', event: 'view', count: 150 },
-      { user_id: 'U1', listing_id: 'L1', event: 'click', count: 20 },
-      { user_id: '', listing_id: 'L3', event: 'click', count: 200 },
-    ]))
+    p.write(
+      'activity.csv',
+      csv(
+        ['user_id', 'listing_id', 'event', 'count'],
+        [
+          { user_id: '', listing_id: 'L1', event: 'view', count: 150 },
+          { user_id: 'U1', listing_id: 'L1', event: 'click', count: 20 },
+          { user_id: '', listing_id: 'L3', event: 'click', count: 200 },
+        ],
+      ),
+    )
     await p.importFeed({ path: 'listings.csv' })
     await p.importFeed({ kind: 'users', path: 'users.csv' })
     await p.importFeed({ kind: 'activity', path: 'activity.csv' })
@@ -54,12 +165,19 @@ describe.each(['sqlite', 'pg', 'mysql'] as const)('batch-score on %s', (kind) =>
   })
 
   async function listingScores() {
-    const rows = await p.db({ s: 'batch_listing_scores' }).join({ l: 'batch_listings' }, 'l.id', 's.listing_id').select('l.external_id', 's.*')
+    const rows = await p
+      .db({ s: 'batch_listing_scores' })
+      .join({ l: 'batch_listings' }, 'l.id', 's.listing_id')
+      .select('l.external_id', 's.*')
     return Object.fromEntries(rows.map((r) => [r.external_id, r]))
   }
 
   async function pairScores() {
-    const rows = await p.db({ p: 'batch_pair_scores' }).join({ l: 'batch_listings' }, 'l.id', 'p.listing_id').join({ u: 'batch_users' }, 'u.id', 'p.user_id').select('u.external_id as user', 'l.external_id as listing', 'p.*')
+    const rows = await p
+      .db({ p: 'batch_pair_scores' })
+      .join({ l: 'batch_listings' }, 'l.id', 'p.listing_id')
+      .join({ u: 'batch_users' }, 'u.id', 'p.user_id')
+      .select('u.external_id as user', 'l.external_id as listing', 'p.*')
     return Object.fromEntries(rows.map((r) => [`${r.user} ${r.listing}`, r]))
   }
 
@@ -75,7 +193,8 @@ describe.each(['sqlite', 'pg', 'mysql'] as const)('batch-score on %s', (kind) =>
     expect(Object.keys(pairs).sort()).toEqual(Object.keys(EXPECTED_PAIRS))
     for (const [key, expected] of Object.entries(EXPECTED_PAIRS)) {
       const row = pairs[key]
-      for (const k of ['location', 'employment', 'salary', 'keywords', 'history', 'personalized', 'composite'] as const) expect(Number(row[k]), `${key} ${k}`).toBeCloseTo(expected[k], 4)
+      for (const k of ['location', 'employment', 'salary', 'keywords', 'history', 'personalized', 'composite'] as const)
+        expect(Number(row[k]), `${key} ${k}`).toBeCloseTo(expected[k], 4)
       expect([Boolean(row.is_regional), Boolean(row.is_nearby)], key).toEqual([expected.regional, expected.nearby])
     }
     expect(Number(pairs['U1 L2'].distance_km)).toBeCloseTo(15, 6)
@@ -95,8 +214,17 @@ describe.each(['sqlite', 'pg', 'mysql'] as const)('batch-score on %s', (kind) =>
     p.write('l2.csv', csv(LISTING_FEED, [{ ...L2, title: '法人営業スタッフ募集 神奈川' }]))
     await p.importFeed({ path: 'l2.csv' })
     const incremental = await p.score()
-    expect(incremental.data).toMatchObject({ full: false, listingsChanged: 1, usersChanged: 0, listingsScored: 1, usersScored: 2, pairsWritten: 2 })
-    expect(incremental.summary).toMatch(/^incremental score \(changes 3→4: 1 listings, 0 users changed\): 1 listings scored, 2 pairs for 2 users/)
+    expect(incremental.data).toMatchObject({
+      full: false,
+      listingsChanged: 1,
+      usersChanged: 0,
+      listingsScored: 1,
+      usersScored: 2,
+      pairsWritten: 2,
+    })
+    expect(incremental.summary).toMatch(
+      /^incremental score \(changes 3→4: 1 listings, 0 users changed\): 1 listings scored, 2 pairs for 2 users/,
+    )
     const second = await listingScores()
     expect(second.L1.scored_at).toBe(first.L1.scored_at)
     expect(second.L2.scored_at).not.toBe(first.L2.scored_at)
@@ -109,10 +237,23 @@ describe.each(['sqlite', 'pg', 'mysql'] as const)('batch-score on %s', (kind) =>
     p.now += 60_000
     p.write('u2.csv', csv(USER_FEED, [{ ...U2, keywords: 'aws' }]))
     await p.importFeed({ kind: 'users', path: 'u2.csv' })
-    p.write('more.csv', csv(['user_id', 'listing_id', 'event', 'occurred_at', 'count'], [{ user_id: '', listing_id: 'L2', event: 'view', occurred_at: '2026-11-19', count: 90 }]))
+    p.write(
+      'more.csv',
+      csv(
+        ['user_id', 'listing_id', 'event', 'occurred_at', 'count'],
+        [{ user_id: '', listing_id: 'L2', event: 'view', occurred_at: '2026-11-19', count: 90 }],
+      ),
+    )
     await p.importFeed({ kind: 'activity', path: 'more.csv' })
     const third = await p.score()
-    expect(third.data).toMatchObject({ full: false, listingsChanged: 1, usersChanged: 1, listingsScored: 1, usersScored: 2, pairsWritten: 4 })
+    expect(third.data).toMatchObject({
+      full: false,
+      listingsChanged: 1,
+      usersChanged: 1,
+      listingsScored: 1,
+      usersScored: 2,
+      pairsWritten: 4,
+    })
     const after = await pairScores()
     expect(Number(after['U2 L3'].keywords)).toBe(100) // aws is L3's keyword
     expect(Number((await listingScores()).L2.popularity)).toBeCloseTo(30, 6) // √(90/1000)

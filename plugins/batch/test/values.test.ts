@@ -3,7 +3,15 @@ import { optionalInstant } from '../src/import/dates.js'
 import { FEEDS } from '../src/import/feeds/index.js'
 import { columnName, matchHeader } from '../src/import/header.js'
 import { RowRejected } from '../src/import/row-rejected.js'
-import { annualAmount, displayText, employmentType, optionalAmount, optionalBoolean, optionalCoordinates, salaryPeriod } from '../src/import/values.js'
+import {
+  annualAmount,
+  displayText,
+  employmentType,
+  optionalAmount,
+  optionalBoolean,
+  optionalCoordinates,
+  salaryPeriod,
+} from '../src/import/values.js'
 import { splitKeywords } from '../src/text/normalize.js'
 
 const rejectReason = (fn: () => unknown): string => {
@@ -30,7 +38,9 @@ describe('amounts as partners write them', () => {
   ])('%j is %j', (text, value) => expect(optionalAmount(text, 'salary_min')).toBe(value))
 
   it.each(['abc', '応相談', '-100', '3.5', '1e6', '12,34a'])('%j is rejected', (text) => {
-    expect(rejectReason(() => optionalAmount(text, 'salary_min'))).toMatch(/^salary_min ".*" is not (an amount|a whole number)/)
+    expect(rejectReason(() => optionalAmount(text, 'salary_min'))).toMatch(
+      /^salary_min ".*" is not (an amount|a whole number)/,
+    )
   })
 
   it('refuses amounts beyond 32-bit columns', () => {
@@ -56,7 +66,8 @@ describe('salary periods', () => {
     expect(annualAmount(1_500, 'hour', 'x')).toBe(3_000_000)
   })
 
-  it('rejects an unknown period', () => expect(rejectReason(() => salaryPeriod('weekly', 'salary_period'))).toMatch(/not a salary period/))
+  it('rejects an unknown period', () =>
+    expect(rejectReason(() => salaryPeriod('weekly', 'salary_period'))).toMatch(/not a salary period/))
 })
 
 describe('yes/no, coordinates, employment types, text', () => {
@@ -127,9 +138,9 @@ describe('headers', () => {
   })
 
   it('names the missing required columns', () => {
-    expect(() => matchHeader(['external_id', 'title', 'company_name', 'location', 'employment_type'], spec, 'feeds/a.csv')).toThrow(
-      'feeds/a.csv: wrong header for a listings feed: missing salary_min, salary_max, description',
-    )
+    expect(() =>
+      matchHeader(['external_id', 'title', 'company_name', 'location', 'employment_type'], spec, 'feeds/a.csv'),
+    ).toThrow('feeds/a.csv: wrong header for a listings feed: missing salary_min, salary_max, description')
   })
 
   it('refuses a column that appears twice', () => {

@@ -25,10 +25,27 @@ describe('memory commands', () => {
   }
 
   it('add stores a memory; the same text again is a rehearsal that can bring it into working memory', async () => {
-    const add = await box.run(['memory', 'add', 'Met Ana about the garden plan', '--importance', '0.8', '--tags', 'garden, Ana'])
+    const add = await box.run([
+      'memory',
+      'add',
+      'Met Ana about the garden plan',
+      '--importance',
+      '0.8',
+      '--tags',
+      'garden, Ana',
+    ])
     expect(add).toMatchObject({ code: 0, stdout: 'added memory 1\n' })
     const shown = await json(['memory', 'show', '1'])
-    expect(shown).toMatchObject({ id: 1, content: 'Met Ana about the garden plan', importance: 0.8, activation: 0.8, accessCount: 1, tags: ['garden', 'ana'], keywords: ['ana', 'garden', 'met', 'plan'], working: null })
+    expect(shown).toMatchObject({
+      id: 1,
+      content: 'Met Ana about the garden plan',
+      importance: 0.8,
+      activation: 0.8,
+      accessCount: 1,
+      tags: ['garden', 'ana'],
+      keywords: ['ana', 'garden', 'met', 'plan'],
+      working: null,
+    })
     const again = await box.run(['memory', 'add', 'Met Ana about the garden plan'])
     // 0.8 + 0.5·(1 - 0.8) = 0.9
     expect(again.stdout).toBe('rehearsed memory 1: the same text was already stored (2 accesses, activation 0.900)\n')
@@ -47,7 +64,9 @@ describe('memory commands', () => {
       expect(r.code, args.join(' ')).toBe(2)
       expect(r.stderr).not.toMatch(/\n\s+at /)
     }
-    expect((await box.run(['memory', 'add', 'x', '--importance', '1.5'])).stderr).toBe('--importance must be a number from 0 to 1 (got "1.5")\n')
+    expect((await box.run(['memory', 'add', 'x', '--importance', '1.5'])).stderr).toBe(
+      '--importance must be a number from 0 to 1 (got "1.5")\n',
+    )
     expect((await json(['memory', 'stats'])).stores.raw.count).toBe(0)
   })
 
@@ -74,7 +93,12 @@ describe('memory commands', () => {
       'notes.jsonl:7: content: is required',
     ])
     const first = await json(['memory', 'show', '1'])
-    expect(first).toMatchObject({ createdAt: '2026-01-05T09:00:00.000Z', importance: 0.9, tags: ['atlas', 'work'], source: 'import' })
+    expect(first).toMatchObject({
+      createdAt: '2026-01-05T09:00:00.000Z',
+      importance: 0.9,
+      tags: ['atlas', 'work'],
+      source: 'import',
+    })
     expect((await json(['memory', 'show', '2'])).longTerm).toMatchObject({ strength: 0.8 })
 
     const report = await json(['memory', 'import', 'notes.jsonl'])
@@ -113,26 +137,40 @@ describe('memory commands', () => {
     await box.run(['memory', 'import', 'm.jsonl'])
     const found = await json(['memory', 'recall', 'garden tomatoes', '--peek'])
     // Ranked by strength: long-term 0.9, then activation 0.4 (raw), then short-term strength 0.3.
-    expect(found.memories.map((m: { id: number; store: string; strength: number; matched: number }) => [m.id, m.store, m.strength, m.matched])).toEqual([
+    expect(
+      found.memories.map((m: { id: number; store: string; strength: number; matched: number }) => [
+        m.id,
+        m.store,
+        m.strength,
+        m.matched,
+      ]),
+    ).toEqual([
       [3, 'long-term', 0.9, 2],
       [1, 'raw', 0.4, 2],
       [2, 'short-term', 0.3, 1],
     ])
     expect((await json(['memory', 'show', '1'])).accessCount).toBe(1)
     const limited = await box.run(['memory', 'recall', 'garden', '--limit', '1'])
-    expect(limited.stdout).toBe('ID  STORE      STRENGTH  MATCHED  CONTENT\n3   long-term  0.900     1        Grew tomatoes last summer\n')
+    expect(limited.stdout).toBe(
+      'ID  STORE      STRENGTH  MATCHED  CONTENT\n3   long-term  0.900     1        Grew tomatoes last summer\n',
+    )
     expect((await json(['memory', 'show', '3'])).accessCount).toBe(2)
     expect((await box.run(['memory', 'recall', 'volcano'])).stdout).toBe('nothing recalled for "volcano"\n')
     expect((await box.run(['memory', 'recall', 'the of an'])).stdout).toBe('nothing recalled for "the of an"\n')
     await box.run(['memory', 'add', 'Read about transformers', '--tags', 'ai,machine learning'])
     expect((await json(['memory', 'recall', 'ai'])).memories.map((m: { id: number }) => m.id)).toEqual([5])
-    expect((await json(['memory', 'recall', 'Machine Learning'])).memories.map((m: { id: number }) => m.id)).toEqual([5])
+    expect((await json(['memory', 'recall', 'Machine Learning'])).memories.map((m: { id: number }) => m.id)).toEqual([
+      5,
+    ])
     expect(await box.run(['memory', 'recall', ' '])).toMatchObject({ code: 2, stderr: 'the query must not be empty\n' })
   })
 
   it('show explains a missing or malformed id with exit code 2', async () => {
     expect(await box.run(['memory', 'show', '42'])).toMatchObject({ code: 2, stderr: 'no memory with id 42\n' })
-    expect(await box.run(['memory', 'show', 'abc'])).toMatchObject({ code: 2, stderr: 'the memory id must be a positive whole number (got "abc")\n' })
+    expect(await box.run(['memory', 'show', 'abc'])).toMatchObject({
+      code: 2,
+      stderr: 'the memory id must be a positive whole number (got "abc")\n',
+    })
     const j = await box.run(['memory', 'show', '42', '--json'])
     expect(JSON.parse(j.stdout)).toEqual({ error: { message: 'no memory with id 42', exitCode: 2 } })
   })
@@ -152,7 +190,11 @@ describe('memory commands', () => {
     expect(s.connection).toBe('memory')
     expect(s.stores.raw).toEqual({ count: 4, meanActivation: expect.closeTo(0.6, 10), meanStrength: null })
     expect(s.stores.shortTerm).toEqual({ count: 1, meanActivation: 0.6, meanStrength: 0.5 })
-    expect(s.stores.longTerm).toEqual({ count: 2, meanActivation: expect.closeTo(0.8, 10), meanStrength: expect.closeTo(0.7, 10) })
+    expect(s.stores.longTerm).toEqual({
+      count: 2,
+      meanActivation: expect.closeTo(0.8, 10),
+      meanStrength: expect.closeTo(0.7, 10),
+    })
     expect(s.stores.working).toEqual({ count: 0, meanActivation: null, meanStrength: null })
     expect(s.llmCache).toEqual({ entries: 0, hits: 0, misses: 0, hitRate: null })
     const text = await box.run(['memory', 'stats'])
@@ -182,17 +224,32 @@ describe('which store the memory commands use', () => {
     )
     const ambiguous = await box.run(['memory', 'add', 'hello'])
     expect(ambiguous.code).toBe(2)
-    expect(ambiguous.stderr).toBe('the memory-cycle jobs use several connections: a (a_working, a_health); b (b_working); choose one with --job NAME or --connection NAME\n')
+    expect(ambiguous.stderr).toBe(
+      'the memory-cycle jobs use several connections: a (a_working, a_health); b (b_working); choose one with --job NAME or --connection NAME\n',
+    )
     expect((await box.run(['memory', 'add', 'hello', '--job', 'b_working'])).code).toBe(0)
-    expect(JSON.parse((await box.run(['memory', 'stats', '--connection', 'b', '--json'])).stdout).stores.raw.count).toBe(1)
-    expect(JSON.parse((await box.run(['memory', 'stats', '--job', 'a_health', '--json'])).stdout).stores.raw.count).toBe(0)
-    expect(await box.run(['memory', 'stats', '--job', 'nope'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--job: "nope" is not a memory-cycle job') })
-    expect(await box.run(['memory', 'stats', '--connection', 'zzz'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--connection: "zzz" is not a connection') })
+    expect(
+      JSON.parse((await box.run(['memory', 'stats', '--connection', 'b', '--json'])).stdout).stores.raw.count,
+    ).toBe(1)
+    expect(
+      JSON.parse((await box.run(['memory', 'stats', '--job', 'a_health', '--json'])).stdout).stores.raw.count,
+    ).toBe(0)
+    expect(await box.run(['memory', 'stats', '--job', 'nope'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--job: "nope" is not a memory-cycle job'),
+    })
+    expect(await box.run(['memory', 'stats', '--connection', 'zzz'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--connection: "zzz" is not a connection'),
+    })
     expect((await box.run(['memory', 'stats', '--connection', 'a', '--job', 'a_working'])).code).toBe(2)
   })
 
   it('a config without memory jobs needs --connection', async () => {
-    box.write('circadian.config.ts', tsConfig(`{ connections: { m: { client: 'sqlite', filename: 'm.db' } }, jobs: {} }`))
+    box.write(
+      'circadian.config.ts',
+      tsConfig(`{ connections: { m: { client: 'sqlite', filename: 'm.db' } }, jobs: {} }`),
+    )
     const r = await box.run(['memory', 'stats'])
     expect(r.code).toBe(2)
     expect(r.stderr).toContain('no memory-cycle job in')
@@ -207,7 +264,9 @@ describe('which store the memory commands use', () => {
         jobs: { m_working: { type: 'memory-cycle', stage: 'working', connection: 'm' } },
       }`),
     )
-    const r = await box.run(['memory', 'stats'], { env: { MEMORY_URL: 'postgres://memory:Sup3rSecretPw@127.0.0.1:1/memory' } })
+    const r = await box.run(['memory', 'stats'], {
+      env: { MEMORY_URL: 'postgres://memory:Sup3rSecretPw@127.0.0.1:1/memory' },
+    })
     expect(r.code).toBe(3)
     expect(r.stderr).toMatch(/^cannot open the memory store \(connection "m"\): .*ECONNREFUSED/)
     expect(r.stdout + r.stderr).not.toContain('Sup3rSecretPw')

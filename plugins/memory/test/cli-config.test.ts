@@ -29,10 +29,14 @@ describe('memory-cycle options in a config', () => {
     expect(r.code).toBe(2)
     const lines = r.stderr.split('\n')
     const expectLine = (text: string) => expect(lines, text).toContain(`  ${text}`)
-    expectLine('jobs.w.batchSize: is not a parameter of stage "working" (it belongs to "consolidation", "deep-consolidation"); "working" takes: window, minActivation, minAccessCount, capacity')
+    expectLine(
+      'jobs.w.batchSize: is not a parameter of stage "working" (it belongs to "consolidation", "deep-consolidation"); "working" takes: window, minActivation, minAccessCount, capacity',
+    )
     expectLine('jobs.w.capacty: unknown key "capacty" (did you mean "capacity"?)')
     expectLine('jobs.w.window: must be a duration like "300s", "10m" or "24h"')
-    expect(lines.some((l) => l.startsWith('  jobs.s.weights.recncy: unknown key "recncy"') && l.includes('"recency"'))).toBe(true)
+    expect(
+      lines.some((l) => l.startsWith('  jobs.s.weights.recncy: unknown key "recncy"') && l.includes('"recency"')),
+    ).toBe(true)
     expectLine('jobs.s.decay: must be at most 1')
     expect(lines.some((l) => l.startsWith('  jobs.r.stage: "rem-sleep" is not one of'))).toBe(true)
     expectLine('jobs.l.llm.url: must be an http(s) URL like "http://127.0.0.1:11434"')
@@ -44,7 +48,9 @@ describe('memory-cycle options in a config', () => {
   it('checks that the connection exists', async () => {
     box.write(
       'circadian.config.ts',
-      tsConfig(`{ connections: { memory: { client: 'sqlite', filename: 'memory.db' } }, jobs: { l: { type: 'memory-cycle', stage: 'rem', connection: 'memry' } } }`),
+      tsConfig(
+        `{ connections: { memory: { client: 'sqlite', filename: 'memory.db' } }, jobs: { l: { type: 'memory-cycle', stage: 'rem', connection: 'memry' } } }`,
+      ),
     )
     const r = await box.run(['validate'])
     expect(r.code).toBe(2)
@@ -102,7 +108,10 @@ describe('memory-cycle end to end on PostgreSQL', () => {
       }`),
     )
     const env = { MEMORY_URL: url.toString() }
-    box.write('m.jsonl', '{"content": "Atlas kickoff with Ana", "tags": ["atlas"], "store": "long-term", "strength": 0.9}\n{"content": "Atlas beta with Ana", "tags": ["atlas"], "store": "long-term", "strength": 0.7}\n')
+    box.write(
+      'm.jsonl',
+      '{"content": "Atlas kickoff with Ana", "tags": ["atlas"], "store": "long-term", "strength": 0.9}\n{"content": "Atlas beta with Ana", "tags": ["atlas"], "store": "long-term", "strength": 0.7}\n',
+    )
     const outputs: string[] = []
     const run = async (args: string[]) => {
       const r = await box.run(args, { env })
@@ -114,18 +123,24 @@ describe('memory-cycle end to end on PostgreSQL', () => {
     expect(rem.code).toBe(0)
     const remRun = JSON.parse(rem.stdout).runs[0]
     // The LLM is down (nothing listens on its port): REM links by its rules and says so.
-    expect(remRun.summary).toBe(`1 link among long-term memories (1 new, 0 moved toward their targets; 2 consolidated in the last 1d) — rule-based: LLM unavailable (cannot reach 127.0.0.1:${deadPort}: ECONNREFUSED)`)
+    expect(remRun.summary).toBe(
+      `1 link among long-term memories (1 new, 0 moved toward their targets; 2 consolidated in the last 1d) — rule-based: LLM unavailable (cannot reach 127.0.0.1:${deadPort}: ECONNREFUSED)`,
+    )
     expect(remRun.data).toMatchObject({ path: 'rule-based', links: 1 })
 
     const health = await run(['run', 'health', '--json'])
     expect(health.code).toBe(1)
     const healthRun = JSON.parse(health.stdout).runs[0]
     expect(healthRun.status).toBe('alert')
-    expect(healthRun.summary).toMatch(/^degraded: short-term has not succeeded since the store was created \S+ ago \(limit 1ms\)$/)
+    expect(healthRun.summary).toMatch(
+      /^degraded: short-term has not succeeded since the store was created \S+ ago \(limit 1ms\)$/,
+    )
     // Becoming degraded starts a streak of alerts: one notice, circadian's own (the plugin adds none).
     expect(received).toHaveLength(1)
     expect(received[0]).toMatchObject({ title: 'circadian: health raised an alert', severity: 'warning' })
-    expect(received[0].text).toMatch(/^degraded: short-term has not succeeded since the store was created \S+ ago \(limit 1ms\)$/)
+    expect(received[0].text).toMatch(
+      /^degraded: short-term has not succeeded since the store was created \S+ ago \(limit 1ms\)$/,
+    )
     // Still degraded the same way: nobody repeats it.
     expect((await run(['run', 'health', '--json'])).code).toBe(1)
     expect(received).toHaveLength(1)

@@ -53,7 +53,11 @@ describe('memory-cycle jobs under circadian serve', () => {
     child = spawn(process.execPath, [BIN, 'serve'], { cwd: box.dir, env: box.env, stdio: ['ignore', 'pipe', 'pipe'] })
     child.stdout!.on('data', (c) => (output += c))
     child.stderr!.on('data', (c) => (output += c))
-    const store = knex({ client: 'better-sqlite3', connection: { filename: path.join(box.dir, 'memory.db') }, useNullAsDefault: true })
+    const store = knex({
+      client: 'better-sqlite3',
+      connection: { filename: path.join(box.dir, 'memory.db') },
+      useNullAsDefault: true,
+    })
     try {
       const done = (stage: string) =>
         store(T.stageRuns)
@@ -86,9 +90,15 @@ describe('memory-cycle jobs under circadian serve', () => {
     expect(await closed).toBe(0)
     // circadian's own history has the same runs, each from the scheduler.
     const history = await box.run(['history', '--limit', '10000', '--json'])
-    const runs = (JSON.parse(history.stdout) as { runs: Array<{ job: string; status: string; trigger: string; summary: string }> }).runs
-    expect(runs.filter((r) => r.job === 'working' && r.status === 'succeeded' && r.trigger === 'schedule').length).toBeGreaterThanOrEqual(3)
+    const runs = (
+      JSON.parse(history.stdout) as { runs: Array<{ job: string; status: string; trigger: string; summary: string }> }
+    ).runs
+    expect(
+      runs.filter((r) => r.job === 'working' && r.status === 'succeeded' && r.trigger === 'schedule').length,
+    ).toBeGreaterThanOrEqual(3)
     // The sample was loaded once, by whichever stage came first.
-    expect(runs.filter((r) => r.summary.startsWith('loaded 28 sample memories from memories.sample.jsonl'))).toHaveLength(1)
+    expect(
+      runs.filter((r) => r.summary.startsWith('loaded 28 sample memories from memories.sample.jsonl')),
+    ).toHaveLength(1)
   })
 })

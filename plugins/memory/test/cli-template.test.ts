@@ -28,7 +28,11 @@ describe('circadian init --template memory', () => {
     expect(validate.code).toBe(0)
 
     const list = await box.run(['list', '--json'])
-    const schedules = Object.fromEntries((JSON.parse(list.stdout) as { jobs: Array<{ job: string; schedule: string; timezone: string }> }).jobs.map((j) => [j.job, [j.schedule, j.timezone]]))
+    const schedules = Object.fromEntries(
+      (JSON.parse(list.stdout) as { jobs: Array<{ job: string; schedule: string; timezone: string }> }).jobs.map(
+        (j) => [j.job, [j.schedule, j.timezone]],
+      ),
+    )
     expect(schedules).toEqual({
       memory_working: ['*/5 * 6-21 * * *', 'Europe/Berlin'],
       memory_short_term: ['*/5 * * * *', 'Europe/Berlin'],
@@ -47,14 +51,18 @@ describe('circadian init --template memory', () => {
     expect(Object.values(runs).map((r) => r.status)).toEqual(Array(8).fill('succeeded'))
     const data = (job: string) => runs[job].data as Record<string, number>
     // Whichever stage ran first loaded the 28 sample memories; each stage finds its own work in them.
-    expect(Object.values(runs).filter((r) => r.summary.startsWith('loaded 28 sample memories from memories.sample.jsonl'))).toHaveLength(1)
+    expect(
+      Object.values(runs).filter((r) => r.summary.startsWith('loaded 28 sample memories from memories.sample.jsonl')),
+    ).toHaveLength(1)
     expect(data('memory_working')).toMatchObject({ eligible: 8, inContext: 7 })
     expect(data('memory_short_term')).toMatchObject({ candidates: 14, admitted: 9, decayed: 5 })
     // Both consolidations replay the six sample memories already in short-term memory (and what short-term
     // admitted, if it ran first); the two strong ones (0.85, 0.65) reach long-term memory.
     expect(data('memory_consolidation').replayed).toBeGreaterThanOrEqual(3)
     expect(data('memory_deep_consolidation').replayed).toBeGreaterThanOrEqual(3)
-    expect(data('memory_consolidation').transferred + data('memory_deep_consolidation').transferred).toBeGreaterThanOrEqual(2)
+    expect(
+      data('memory_consolidation').transferred + data('memory_deep_consolidation').transferred,
+    ).toBeGreaterThanOrEqual(2)
     expect(data('memory_rem').links).toBeGreaterThan(5)
     expect(data('memory_homeostasis').memories).toBeGreaterThanOrEqual(8)
     expect(data('memory_homeostasis').pruned).toBeGreaterThanOrEqual(1)
@@ -62,7 +70,10 @@ describe('circadian init --template memory', () => {
 
     const stats = await box.run(['memory', 'stats', '--json'])
     expect(stats.code).toBe(0)
-    const s = JSON.parse(stats.stdout) as { stores: Record<string, { count: number }>; lastSucceeded: Record<string, string | null> }
+    const s = JSON.parse(stats.stdout) as {
+      stores: Record<string, { count: number }>
+      lastSucceeded: Record<string, string | null>
+    }
     expect(s.stores.raw.count).toBe(28)
     expect(s.stores.working.count).toBe(7)
     expect(s.stores.longTerm.count).toBeGreaterThan(8)

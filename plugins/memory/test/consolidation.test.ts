@@ -13,7 +13,12 @@ describe.each(['sqlite', 'pg', 'mysql'] as const)('consolidation on %s', (kind) 
   async function shortTerm(list: Record<string, number>): Promise<Record<string, number>> {
     const names = Object.keys(list)
     const ids = await h.add(
-      names.map((name) => ({ content: `memory ${name}`, store: 'short-term' as const, strength: list[name], createdAt: T0 - 2 * HOUR })),
+      names.map((name) => ({
+        content: `memory ${name}`,
+        store: 'short-term' as const,
+        strength: list[name],
+        createdAt: T0 - 2 * HOUR,
+      })),
       T0 - HOUR,
     )
     return Object.fromEntries(names.map((n, i) => [n, ids[i]]))
@@ -22,10 +27,21 @@ describe.each(['sqlite', 'pg', 'mysql'] as const)('consolidation on %s', (kind) 
   it('strengthens ×1.2, weakens ×0.8 or decays ×0.9; transfers above 0.7; prunes below 0.01', async () => {
     const id = await shortTerm({ a: 0.65, b: 0.9, c: 0.4, d: 0.1, e: 0.012, f: 0.3, g: 0.2, h: 0.6, i: 0.58 })
     // f was accessed after it was admitted: rehearsal strengthens it despite its 0.3.
-    await h.db(T.items).where({ id: id.f }).update({ last_accessed_at: T0 - 30 * MINUTE, access_count: 2 })
+    await h
+      .db(T.items)
+      .where({ id: id.f })
+      .update({ last_accessed_at: T0 - 30 * MINUTE, access_count: 2 })
     const result = await h.run({ stage: 'consolidation' }, { at: T0 })
     expect(result.status).toBe('ok')
-    expect(result.data).toMatchObject({ replayed: 9, strengthened: 4, weakened: 2, decayed: 3, transferred: 3, pruned: 1, path: 'rule-based' })
+    expect(result.data).toMatchObject({
+      replayed: 9,
+      strengthened: 4,
+      weakened: 2,
+      decayed: 3,
+      transferred: 3,
+      pruned: 1,
+      path: 'rule-based',
+    })
     const stm = await strengths(h.db, T.shortTerm)
     const ltm = await strengths(h.db, T.longTerm)
     expect(ltm[id.a]).toBeCloseTo(0.78, 10) //      0.65 ≥ 0.6: ×1.2 = 0.78 > 0.7: transferred
@@ -39,11 +55,17 @@ describe.each(['sqlite', 'pg', 'mysql'] as const)('consolidation on %s', (kind) 
     expect(stm[id.g]).toBeCloseTo(0.18, 10) //      exactly 0.2 is not weak: decays
     expect(stm[id.i]).toBeCloseTo(0.522, 10) //     0.58 decays
     for (const t of ['a', 'b', 'h']) expect(stm[id[t]]).toBeUndefined()
-    const fates = Object.fromEntries(((await h.db(T.shortTerm).select('memory_id', 'last_fate', 'replays')) as Array<Record<string, unknown>>).map((r) => [Number(r.memory_id), [r.last_fate, Number(r.replays)]]))
+    const fates = Object.fromEntries(
+      ((await h.db(T.shortTerm).select('memory_id', 'last_fate', 'replays')) as Array<Record<string, unknown>>).map(
+        (r) => [Number(r.memory_id), [r.last_fate, Number(r.replays)]],
+      ),
+    )
     expect(fates[id.c]).toEqual(['decayed', 1])
     expect(fates[id.d]).toEqual(['weakened', 1])
     expect(fates[id.f]).toEqual(['strengthened', 1])
-    expect(result.summary).toBe('replayed 9: 4 strengthened, 2 weakened, 3 decayed; 3 transferred to long-term memory, 1 pruned')
+    expect(result.summary).toBe(
+      'replayed 9: 4 strengthened, 2 weakened, 3 decayed; 3 transferred to long-term memory, 1 pruned',
+    )
   })
 
   it('replays at most batchSize memories per run, the least recently replayed first', async () => {
@@ -62,12 +84,22 @@ describe.each(['sqlite', 'pg', 'mysql'] as const)('consolidation on %s', (kind) 
 
   it('deep consolidation replays the whole day in batches, and resumes an interrupted occurrence without replaying twice', async () => {
     const today = await shortTerm({ a: 0.4, b: 0.45, c: 0.5, d: 0.55, e: 0.3, f: 0.35, g: 0.25 })
-    const [yesterday] = await h.add([{ content: 'admitted yesterday', store: 'short-term', strength: 0.4, createdAt: T0 - 26 * HOUR }], T0 - 25 * HOUR)
+    const [yesterday] = await h.add(
+      [{ content: 'admitted yesterday', store: 'short-term', strength: 0.4, createdAt: T0 - 26 * HOUR }],
+      T0 - 25 * HOUR,
+    )
     // A signal that reports an abort from its third check on: two batches commit, then the attempt stops.
     let checks = 0
-    const stopping = { get aborted() { return ++checks > 2 }, reason: new Error('timed out') } as unknown as AbortSignal
+    const stopping = {
+      get aborted() {
+        return ++checks > 2
+      },
+      reason: new Error('timed out'),
+    } as unknown as AbortSignal
     const at = T0 + 2 * HOUR
-    await expect(h.run({ stage: 'deep-consolidation', batchSize: 2 }, { at, signal: stopping, runId: 'deep-1' })).rejects.toThrow('timed out')
+    await expect(
+      h.run({ stage: 'deep-consolidation', batchSize: 2 }, { at, signal: stopping, runId: 'deep-1' }),
+    ).rejects.toThrow('timed out')
     const half = await h.db(T.shortTerm).whereNotNull('replay_key').count({ n: '*' })
     expect(Number(half[0].n)).toBe(4)
     // The retry (same occurrence) replays only the three left.
@@ -77,7 +109,10 @@ describe.each(['sqlite', 'pg', 'mysql'] as const)('consolidation on %s', (kind) 
     const expected: Record<string, number> = { a: 0.36, b: 0.405, c: 0.45, d: 0.495, e: 0.27, f: 0.315, g: 0.225 }
     for (const [name, value] of Object.entries(expected)) expect(stm[today[name]]).toBeCloseTo(value, 10)
     expect(stm[yesterday]).toBeCloseTo(0.4, 10)
-    const replays = (await h.db(T.shortTerm).select('memory_id', 'replays')) as Array<{ memory_id: unknown; replays: unknown }>
+    const replays = (await h.db(T.shortTerm).select('memory_id', 'replays')) as Array<{
+      memory_id: unknown
+      replays: unknown
+    }>
     for (const r of replays) expect(Number(r.replays)).toBe(Number(r.memory_id) === yesterday ? 0 : 1)
     // Once done, the occurrence is done.
     const again = await h.run({ stage: 'deep-consolidation', batchSize: 2 }, { at: at + MINUTE, scheduledFor: at })

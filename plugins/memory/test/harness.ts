@@ -2,7 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import knex, { type Knex } from 'knex'
-import { ConnectionManager, type JobContext, type Notice, type PluginKeyValue, type RunResult, openStore } from 'circadian'
+import {
+  ConnectionManager,
+  type JobContext,
+  type Notice,
+  type PluginKeyValue,
+  type RunResult,
+  openStore,
+} from 'circadian'
 import { type DatabaseKind, createTestDatabase } from '../../../test/helpers/databases.js'
 import { memoryCycleJobType } from '../src/job-type/definition.js'
 import type { NewMemory } from '../src/memories/record.js'
@@ -53,7 +60,9 @@ export async function harness(kind: DatabaseKind, options: { fastCommits?: boole
   const database = await createTestDatabase(kind)
   if (options.fastCommits && kind === 'pg') {
     const admin = knex({ client: 'pg', connection: database.url, pool: { min: 0, max: 1 } })
-    await admin.raw('alter database ?? set synchronous_commit = off', [new URL(database.url).pathname.slice(1)]).finally(() => admin.destroy())
+    await admin
+      .raw('alter database ?? set synchronous_commit = off', [new URL(database.url).pathname.slice(1)])
+      .finally(() => admin.destroy())
   }
   const dir = mkdtempSync(path.join(os.tmpdir(), 'memory-harness-'))
   const state = await openStore({ client: 'better-sqlite3', filename: path.join(dir, 'state.db') })
@@ -74,12 +83,23 @@ export async function harness(kind: DatabaseKind, options: { fastCommits?: boole
   const runOn = (pool: ConnectionManager): Harness['run'] =>
     async function run(options, run) {
       clock.set(run.at)
-      const parsed = memoryCycleOptions.parse({ connection: 'memory', ...options, ...(run.notify ? { notify: run.notify } : {}) })
+      const parsed = memoryCycleOptions.parse({
+        connection: 'memory',
+        ...options,
+        ...(run.notify ? { notify: run.notify } : {}),
+      })
       const scheduledFor = run.scheduledFor === undefined ? run.at : run.scheduledFor
       const ctx: JobContext = {
         signal: run.signal ?? new AbortController().signal,
         log: silent,
-        run: { id: run.runId ?? `run-${++seq}`, job: run.job ?? `memory_${String(options.stage)}`, type: 'memory-cycle', scheduledFor: scheduledFor === null ? null : new Date(scheduledFor), attempt: 1, trigger: 'schedule' },
+        run: {
+          id: run.runId ?? `run-${++seq}`,
+          job: run.job ?? `memory_${String(options.stage)}`,
+          type: 'memory-cycle',
+          scheduledFor: scheduledFor === null ? null : new Date(scheduledFor),
+          attempt: 1,
+          trigger: 'schedule',
+        },
         db: (name) => pool.get(name),
         kv,
         notify: async (names, notice) => {
@@ -129,4 +149,9 @@ export async function harness(kind: DatabaseKind, options: { fastCommits?: boole
 
 export const row = async (db: Knex, table: string, where: Record<string, unknown>) => db(table).where(where).first()
 export const strengths = async (db: Knex, table: typeof T.shortTerm | typeof T.longTerm) =>
-  Object.fromEntries(((await db(table).select('memory_id', 'strength')) as Array<{ memory_id: unknown; strength: number }>).map((r) => [Number(r.memory_id), Number(r.strength)]))
+  Object.fromEntries(
+    ((await db(table).select('memory_id', 'strength')) as Array<{ memory_id: unknown; strength: number }>).map((r) => [
+      Number(r.memory_id),
+      Number(r.strength),
+    ]),
+  )

@@ -18,7 +18,11 @@ describe.each(['sqlite', 'pg', 'mysql'] as const)('health on %s', (kind) => {
     await h.add([{ content: 'one' }, { content: 'two', store: 'long-term', strength: 0.8 }], T0)
     const result = await h.run({ stage: 'health' }, { at: T0 })
     expect(result.status).toBe('ok')
-    expect(result.data).toMatchObject({ reachable: true, problems: [], sizes: { items: 2, longTerm: 1, shortTerm: 0, working: 0, associations: 0 } })
+    expect(result.data).toMatchObject({
+      reachable: true,
+      problems: [],
+      sizes: { items: 2, longTerm: 1, shortTerm: 0, working: 0, associations: 0 },
+    })
     expect(result.summary).toBe('healthy: 6 stages on time; 2 memories (0 working, 0 short-term, 1 long-term, 0 links)')
     expect(h.notices).toEqual([])
   })
@@ -31,7 +35,9 @@ describe.each(['sqlite', 'pg', 'mysql'] as const)('health on %s', (kind) => {
     const result = await h.run({ stage: 'health' }, { at, notify })
     expect(result.status).toBe('alert')
     // short-term may lag 15 minutes; it never ran in the 20 minutes since the store was created.
-    expect(result.summary).toBe('degraded: short-term has not succeeded since the store was created 20m ago (limit 15m)')
+    expect(result.summary).toBe(
+      'degraded: short-term has not succeeded since the store was created 20m ago (limit 15m)',
+    )
     const lags = (result.data as { lags: Array<{ stage: string; lagMs: number; late: boolean }> }).lags
     expect(lags.find((l) => l.stage === 'working')).toMatchObject({ lagMs: 19 * MINUTE, late: false })
     expect(lags.find((l) => l.stage === 'short-term')).toMatchObject({ lagMs: 20 * MINUTE, late: true })
@@ -39,7 +45,9 @@ describe.each(['sqlite', 'pg', 'mysql'] as const)('health on %s', (kind) => {
     expect(result.data).toMatchObject({ notice: null })
     expect(h.notices).toEqual([])
     // The same occurrence again, and a later run that finds the same: nothing.
-    expect((await h.run({ stage: 'health' }, { at: at + MINUTE, scheduledFor: at, notify })).data).toMatchObject({ alreadyApplied: true })
+    expect((await h.run({ stage: 'health' }, { at: at + MINUTE, scheduledFor: at, notify })).data).toMatchObject({
+      alreadyApplied: true,
+    })
     const still = await h.run({ stage: 'health' }, { at: T0 + 35 * MINUTE, notify })
     expect(still).toMatchObject({ status: 'alert', data: { notice: null } })
     expect(h.notices).toEqual([])
@@ -78,11 +86,20 @@ describe.each(['sqlite', 'pg', 'mysql'] as const)('health on %s', (kind) => {
 
   it('watches the stages and lags it is given, and shows an open LLM breaker without degrading', async () => {
     await h.run({ stage: 'working' }, { at: T0 })
-    await h.kv.set('llm-breaker:http://127.0.0.1:11434', { failures: 2, openUntil: T0 + 10 * MINUTE, lastError: 'HTTP 500' })
+    await h.kv.set('llm-breaker:http://127.0.0.1:11434', {
+      failures: 2,
+      openUntil: T0 + 10 * MINUTE,
+      lastError: 'HTTP 500',
+    })
     const ok = await h.run({ stage: 'health', stages: ['working'], maxLag: { working: '5m' } }, { at: T0 + 2 * MINUTE })
     expect(ok.status).toBe('ok')
-    expect(ok.summary).toBe('healthy: 1 stage on time; 0 memories (0 working, 0 short-term, 0 long-term, 0 links); LLM breaker open: http://127.0.0.1:11434')
-    const late = await h.run({ stage: 'health', stages: ['working'], maxLag: { working: '5m' } }, { at: T0 + 19 * MINUTE })
+    expect(ok.summary).toBe(
+      'healthy: 1 stage on time; 0 memories (0 working, 0 short-term, 0 long-term, 0 links); LLM breaker open: http://127.0.0.1:11434',
+    )
+    const late = await h.run(
+      { stage: 'health', stages: ['working'], maxLag: { working: '5m' } },
+      { at: T0 + 19 * MINUTE },
+    )
     expect(late.summary).toBe('degraded: working last succeeded 19m ago (limit 5m)')
   })
 })
@@ -90,11 +107,19 @@ describe.each(['sqlite', 'pg', 'mysql'] as const)('health on %s', (kind) => {
 describe('health of an unreachable store', () => {
   it('is an alert, not a failure, shows no password, and is told as critical when a degraded store becomes unreachable', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'memory-health-'))
-    const connections = new ConnectionManager({ memory: { client: 'pg', connection: 'postgres://memory:s3cret-pw@127.0.0.1:1/memory' } }, dir)
+    const connections = new ConnectionManager(
+      { memory: { client: 'pg', connection: 'postgres://memory:s3cret-pw@127.0.0.1:1/memory' } },
+      dir,
+    )
     await connections.prepare()
     const state = await openStore({ client: 'better-sqlite3', filename: path.join(dir, 'state.db') })
     // The last health run found short-term memory late.
-    await state.kv.set(NAMESPACE, 'health:memory_health', { degraded: true, issues: ['short-term'] }, new Date(T0).toISOString())
+    await state.kv.set(
+      NAMESPACE,
+      'health:memory_health',
+      { degraded: true, issues: ['short-term'] },
+      new Date(T0).toISOString(),
+    )
     const notices: Notice[] = []
     const ctx: JobContext = {
       signal: new AbortController().signal,
@@ -116,12 +141,19 @@ describe('health of an unreachable store', () => {
       configDir: dir,
     }
     try {
-      const result = await memoryCycleJobType.run(ctx, memoryCycleOptions.parse({ stage: 'health', connection: 'memory', notify: ['ops'] }))
+      const result = await memoryCycleJobType.run(
+        ctx,
+        memoryCycleOptions.parse({ stage: 'health', connection: 'memory', notify: ['ops'] }),
+      )
       expect(result.status).toBe('alert')
       expect(result.summary).toMatch(/^degraded: the memory store cannot be reached: .*ECONNREFUSED/)
       expect(JSON.stringify(result)).not.toContain('s3cret-pw')
       expect(notices).toHaveLength(1)
-      expect(notices[0]).toMatchObject({ severity: 'critical', title: 'memory store still degraded, differently (memory_health)', fields: { reachable: false } })
+      expect(notices[0]).toMatchObject({
+        severity: 'critical',
+        title: 'memory store still degraded, differently (memory_health)',
+        fields: { reachable: false },
+      })
       expect(notices[0].text).toMatch(/^the memory store cannot be reached: .*ECONNREFUSED/)
       expect(JSON.stringify(notices)).not.toContain('s3cret-pw')
     } finally {

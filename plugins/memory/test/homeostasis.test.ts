@@ -9,7 +9,11 @@ describe.each(['sqlite', 'pg', 'mysql'] as const)('homeostasis on %s', (kind) =>
   })
   afterEach(async () => h.cleanup())
 
-  const longTerm = (values: number[]) => h.add(values.map((strength, i) => ({ content: `memory ${i}`, store: 'long-term' as const, strength })), T0)
+  const longTerm = (values: number[]) =>
+    h.add(
+      values.map((strength, i) => ({ content: `memory ${i}`, store: 'long-term' as const, strength })),
+      T0,
+    )
 
   it('scales long-term strengths to a mean of 0.5 and prunes those below 0.05 with their links', async () => {
     const [weak, low, mid, top] = await longTerm([0.04, 0.36, 0.8, 1.0])
@@ -28,8 +32,15 @@ describe.each(['sqlite', 'pg', 'mysql'] as const)('homeostasis on %s', (kind) =>
     expect(ltm[mid]).toBeCloseTo(0.8 / 1.1, 12) //        0.7273
     expect(ltm[top]).toBeCloseTo(1.0 / 1.1, 12) //        0.9091
     expect((result.data as { meanAfter: number }).meanAfter).toBeCloseTo((0.36 + 0.8 + 1.0) / 1.1 / 3, 12)
-    expect(await h.db(T.associations).count({ n: '*' }).then((r) => Number(r[0].n))).toBe(1)
-    expect(result.summary).toBe('scaled 4 long-term strengths ×0.9091 (mean 0.55 → 0.5, target 0.5); pruned 1 below 0.05 with 1 link')
+    expect(
+      await h
+        .db(T.associations)
+        .count({ n: '*' })
+        .then((r) => Number(r[0].n)),
+    ).toBe(1)
+    expect(result.summary).toBe(
+      'scaled 4 long-term strengths ×0.9091 (mean 0.55 → 0.5, target 0.5); pruned 1 below 0.05 with 1 link',
+    )
   })
 
   it('scales up too (capped at 1), and only part of the way with rate < 1', async () => {
@@ -48,6 +59,10 @@ describe.each(['sqlite', 'pg', 'mysql'] as const)('homeostasis on %s', (kind) =>
 
   it('has nothing to do on an empty long-term memory', async () => {
     const result = await h.run({ stage: 'homeostasis' }, { at: T0 })
-    expect(result).toMatchObject({ status: 'ok', summary: 'no long-term memories to scale', data: { memories: 0, pruned: 0 } })
+    expect(result).toMatchObject({
+      status: 'ok',
+      summary: 'no long-term memories to scale',
+      data: { memories: 0, pruned: 0 },
+    })
   })
 })

@@ -7,7 +7,8 @@ import { HOUR, type Harness, MINUTE, SECOND, T0, harness } from './harness.js'
 
 async function snapshot(h: Harness): Promise<Record<string, unknown[]>> {
   const out: Record<string, unknown[]> = {}
-  for (const table of Object.values(T)) out[table] = (await h.db(table).select()).map((r) => JSON.stringify(r, Object.keys(r).sort())).sort()
+  for (const table of Object.values(T))
+    out[table] = (await h.db(table).select()).map((r) => JSON.stringify(r, Object.keys(r).sort())).sort()
   return out
 }
 
@@ -48,14 +49,18 @@ describe.each(['sqlite', 'pg', 'mysql'] as const)('one occurrence is applied onc
     const second = await h.run({ stage }, { at: T0 + 2 * SECOND, scheduledFor: T0, runId: 'second' })
     expect(second.status).toBe('ok')
     expect(second.data).toMatchObject({ alreadyApplied: true })
-    expect(second.summary).toContain(`already applied for this occurrence (at ${new Date(T0).toISOString()}): ${first.summary}`)
+    expect(second.summary).toContain(
+      `already applied for this occurrence (at ${new Date(T0).toISOString()}): ${first.summary}`,
+    )
     expect(await snapshot(h)).toEqual(before)
   })
 
   it('keeps nothing of an attempt stopped by its timeout; the next attempt of the occurrence applies', async () => {
     const before = await snapshot(h)
     const stopped = AbortSignal.abort(new Error('timed out after 10s'))
-    await expect(h.run({ stage: 'short-term' }, { at: T0, runId: 'attempt-1', signal: stopped })).rejects.toThrow('timed out after 10s')
+    await expect(h.run({ stage: 'short-term' }, { at: T0, runId: 'attempt-1', signal: stopped })).rejects.toThrow(
+      'timed out after 10s',
+    )
     expect(await snapshot(h)).toEqual(before)
     const retry = await h.run({ stage: 'short-term' }, { at: T0, runId: 'attempt-1' })
     expect(retry.data).toMatchObject({ admitted: 3 })
@@ -84,7 +89,9 @@ describe.each(['pg', 'mysql'] as const)('two instances on one store on %s', (kin
   it('migrate a new store at the same time without a clash', async () => {
     const twins = await Promise.all([h.twin(), h.twin(), h.twin()])
     try {
-      const results = await Promise.all(twins.map((t, i) => t.run({ stage: 'working' }, { at: T0, runId: `boot-${i}`, scheduledFor: null })))
+      const results = await Promise.all(
+        twins.map((t, i) => t.run({ stage: 'working' }, { at: T0, runId: `boot-${i}`, scheduledFor: null })),
+      )
       expect(results.map((r) => r.status)).toEqual(['ok', 'ok', 'ok'])
       expect((await h.db('memory_migrations').select('name')).map((m) => m.name)).toEqual(['001-initial'])
     } finally {
@@ -92,27 +99,37 @@ describe.each(['pg', 'mysql'] as const)('two instances on one store on %s', (kin
     }
   })
 
-  it.each(['consolidation', 'deep-consolidation', 'short-term'])('%s: the same occurrence run by both at once is applied once', async (stage) => {
-    await busyStore(h)
-    const twin = await h.twin()
-    try {
-      const results = await Promise.all([h.run({ stage }, { at: T0, runId: 'a' }), twin.run({ stage }, { at: T0, runId: 'b' })])
-      expect(results.filter((r) => (r.data as { alreadyApplied?: boolean }).alreadyApplied)).toHaveLength(1)
-      expect(await h.db(T.stageRuns).where({ stage }).select('status')).toEqual([{ status: 'done' }])
-      const replays = (await h.db(T.shortTerm).select('replays')).map((r) => Number(r.replays))
-      expect(Math.max(0, ...replays)).toBeLessThanOrEqual(1)
-    } finally {
-      await twin.close()
-    }
-  })
+  it.each(['consolidation', 'deep-consolidation', 'short-term'])(
+    '%s: the same occurrence run by both at once is applied once',
+    async (stage) => {
+      await busyStore(h)
+      const twin = await h.twin()
+      try {
+        const results = await Promise.all([
+          h.run({ stage }, { at: T0, runId: 'a' }),
+          twin.run({ stage }, { at: T0, runId: 'b' }),
+        ])
+        expect(results.filter((r) => (r.data as { alreadyApplied?: boolean }).alreadyApplied)).toHaveLength(1)
+        expect(await h.db(T.stageRuns).where({ stage }).select('status')).toEqual([{ status: 'done' }])
+        const replays = (await h.db(T.shortTerm).select('replays')).map((r) => Number(r.replays))
+        expect(Math.max(0, ...replays)).toBeLessThanOrEqual(1)
+      } finally {
+        await twin.close()
+      }
+    },
+  )
 })
 
 describe('two processes on one SQLite store', () => {
   const fixture = fileURLToPath(new URL('./fixtures/run-stage.ts', import.meta.url))
   const runIn = (file: string, stage: string, runId: string) =>
     new Promise<Record<string, unknown>>((resolve, reject) => {
-      execFile(process.execPath, ['--import', 'tsx', fixture, file, stage, new Date(T0).toISOString(), runId], { timeout: 60_000 }, (err, stdout, stderr) =>
-        err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(JSON.parse(stdout) as Record<string, unknown>),
+      execFile(
+        process.execPath,
+        ['--import', 'tsx', fixture, file, stage, new Date(T0).toISOString(), runId],
+        { timeout: 60_000 },
+        (err, stdout, stderr) =>
+          err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(JSON.parse(stdout) as Record<string, unknown>),
       )
     })
 
@@ -120,13 +137,22 @@ describe('two processes on one SQLite store', () => {
     const h = await harness('sqlite')
     try {
       const file = (h.db.client.config.connection as { filename: string }).filename
-      const first = await Promise.all([runIn(file, 'consolidation', 'p1'), runIn(file, 'consolidation', 'p2'), runIn(file, 'consolidation', 'p3')])
+      const first = await Promise.all([
+        runIn(file, 'consolidation', 'p1'),
+        runIn(file, 'consolidation', 'p2'),
+        runIn(file, 'consolidation', 'p3'),
+      ])
       expect(first.filter((r) => (r.data as { alreadyApplied?: boolean }).alreadyApplied)).toHaveLength(2)
       await busyStore(h)
       const results = await Promise.all([runIn(file, 'short-term', 'q1'), runIn(file, 'short-term', 'q2')])
       expect(results.filter((r) => (r.data as { alreadyApplied?: boolean }).alreadyApplied)).toHaveLength(1)
       expect(await h.db(T.stageRuns).where({ stage: 'short-term' }).select('status')).toEqual([{ status: 'done' }])
-      expect(await h.db(T.shortTerm).count({ n: '*' }).then((r) => Number(r[0].n))).toBe(5)
+      expect(
+        await h
+          .db(T.shortTerm)
+          .count({ n: '*' })
+          .then((r) => Number(r[0].n)),
+      ).toBe(5)
     } finally {
       await h.cleanup()
     }

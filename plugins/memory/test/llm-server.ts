@@ -43,7 +43,9 @@ export async function fakeOllama(mode: LlmMode = 'answer'): Promise<FakeOllama> 
         return
       }
       const response = state.mode === 'garbage' ? 'I would rather not say.' : state.answer(String(parsed.prompt))
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ model: parsed.model, created_at: new Date().toISOString(), response, done: true }))
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ model: parsed.model, created_at: new Date().toISOString(), response, done: true }))
     })
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))

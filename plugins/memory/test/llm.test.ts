@@ -28,15 +28,27 @@ describe.each(['sqlite', 'pg'] as const)('REM with a local LLM, on %s', (kind) =
     await h.cleanup()
   })
 
-  const rem = (extra: Record<string, unknown> = {}) => ({ stage: 'rem', llm: { url: llm.url, model: 'llama3.2', ...extra } })
-  const link = async (a: number, b: number) => h.db(T.associations).where({ a_id: Math.min(a, b), b_id: Math.max(a, b) }).first()
+  const rem = (extra: Record<string, unknown> = {}) => ({
+    stage: 'rem',
+    llm: { url: llm.url, model: 'llama3.2', ...extra },
+  })
+  const link = async (a: number, b: number) =>
+    h
+      .db(T.associations)
+      .where({ a_id: Math.min(a, b), b_id: Math.max(a, b) })
+      .first()
 
   it('asks /api/generate about the strongest links and blends its score into their targets', async () => {
     const m = await longTermFixture(h)
     const result = await h.run(rem({ maxPairs: 2 }), { at: T0 + MINUTE })
     expect(result.status).toBe('ok')
     expect(result.summary).toMatch(/ — LLM judged 2 links$/)
-    expect(result.data).toMatchObject({ links: 4, llmJudged: 2, path: 'llm-enriched', llm: { status: 'enriched', called: 2, cached: 0, failures: 0 } })
+    expect(result.data).toMatchObject({
+      links: 4,
+      llmJudged: 2,
+      path: 'llm-enriched',
+      llm: { status: 'enriched', called: 2, cached: 0, failures: 0 },
+    })
     expect(llm.requests).toHaveLength(2)
     expect(Object.keys(llm.requests[0]).sort()).toEqual(['model', 'prompt', 'stream'])
     expect(llm.requests[0]).toMatchObject({ model: 'llama3.2', stream: false })
@@ -73,8 +85,14 @@ describe.each(['sqlite', 'pg'] as const)('REM with a local LLM, on %s', (kind) =
     const first = await h.run(rem(), { at: T0 + MINUTE })
     expect(first.status).toBe('ok')
     expect(llm.requests).toHaveLength(2)
-    expect(first.summary).toMatch(/ — rule-based: LLM unavailable \(breaker open after 2 failures \(last: HTTP 500 from \/api\/generate\)\)$/)
-    expect(first.data).toMatchObject({ path: 'rule-based', llmJudged: 0, llm: { status: 'unavailable', called: 2, failures: 2, skipped: 2, breaker: 'open' } })
+    expect(first.summary).toMatch(
+      / — rule-based: LLM unavailable \(breaker open after 2 failures \(last: HTTP 500 from \/api\/generate\)\)$/,
+    )
+    expect(first.data).toMatchObject({
+      path: 'rule-based',
+      llmJudged: 0,
+      llm: { status: 'unavailable', called: 2, failures: 2, skipped: 2, breaker: 'open' },
+    })
     expect(Number((await link(m.m1, m.m2)).strength)).toBeCloseTo(0.3, 10)
     // 119 s later the breaker is still open: no request at all.
     const second = await h.run(rem(), { at: T0 + MINUTE + 119 * SECOND })
@@ -101,7 +119,9 @@ describe.each(['sqlite', 'pg'] as const)('REM with a local LLM, on %s', (kind) =
       const result = await h.run(rem({ timeout: '300ms' }), { at: T0 + MINUTE, signal: stage.signal })
       expect(stage.signal.aborted).toBe(false)
       expect(result.status).toBe('ok')
-      expect(result.summary).toMatch(/rule-based: LLM unavailable \(breaker open after 2 failures \(last: no answer within 300ms\)\)$/)
+      expect(result.summary).toMatch(
+        /rule-based: LLM unavailable \(breaker open after 2 failures \(last: no answer within 300ms\)\)$/,
+      )
       expect(llm.requests).toHaveLength(2)
       expect(Number((await link(m.m1, m.m2)).strength)).toBeCloseTo(0.3, 10)
     } finally {
@@ -121,14 +141,22 @@ describe.each(['sqlite', 'pg'] as const)('REM with a local LLM, on %s', (kind) =
     await expect(running).rejects.toThrow('timed out after 1s')
     expect(llm.requests).toHaveLength(1)
     expect(await h.kv.get('llm-breaker:' + llm.url)).toBeUndefined()
-    expect(await h.db(T.associations).count({ n: '*' }).then((r) => Number(r[0].n))).toBe(0)
+    expect(
+      await h
+        .db(T.associations)
+        .count({ n: '*' })
+        .then((r) => Number(r[0].n)),
+    ).toBe(0)
   })
 
   it('keeps to its rules when the answers make no sense, without opening the breaker', async () => {
     await longTermFixture(h)
     llm.mode = 'garbage'
     const result = await h.run(rem(), { at: T0 + MINUTE })
-    expect(result.data).toMatchObject({ path: 'rule-based', llm: { status: 'unavailable', called: 4, unparsable: 4, failures: 0, breaker: 'closed' } })
+    expect(result.data).toMatchObject({
+      path: 'rule-based',
+      llm: { status: 'unavailable', called: 4, unparsable: 4, failures: 0, breaker: 'closed' },
+    })
     expect(result.summary).toMatch(/rule-based: LLM unavailable \(no usable answer\)$/)
   })
 })
@@ -138,7 +166,15 @@ describe('every stage without an LLM', () => {
     const h = await harness('sqlite')
     try {
       await longTermFixture(h)
-      for (const stage of ['working', 'short-term', 'consolidation', 'deep-consolidation', 'rem', 'homeostasis', 'health']) {
+      for (const stage of [
+        'working',
+        'short-term',
+        'consolidation',
+        'deep-consolidation',
+        'rem',
+        'homeostasis',
+        'health',
+      ]) {
         const result = await h.run({ stage }, { at: T0 + HOUR })
         expect(result.status, stage).toBe('ok')
         expect(result.data, stage).toMatchObject({ path: 'rule-based' })

@@ -14,9 +14,21 @@ describe.each(['sqlite', 'pg', 'mysql'] as const)('REM on %s', (kind) => {
 
   const links = async () =>
     Object.fromEntries(
-      ((await h.db(T.associations).select('a_id', 'b_id', 'strength', 'target', 'shared_tags', 'shared_keywords', 'co_occurring')) as Array<Record<string, unknown>>).map((r) => [
+      (
+        (await h
+          .db(T.associations)
+          .select('a_id', 'b_id', 'strength', 'target', 'shared_tags', 'shared_keywords', 'co_occurring')) as Array<
+          Record<string, unknown>
+        >
+      ).map((r) => [
         `${r.a_id}-${r.b_id}`,
-        { strength: Number(r.strength), target: Number(r.target), tags: Number(r.shared_tags), keywords: Number(r.shared_keywords), co: Number(r.co_occurring) },
+        {
+          strength: Number(r.strength),
+          target: Number(r.target),
+          tags: Number(r.shared_tags),
+          keywords: Number(r.shared_keywords),
+          co: Number(r.co_occurring),
+        },
       ]),
     )
 

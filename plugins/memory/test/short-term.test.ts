@@ -28,13 +28,35 @@ describe.each(['sqlite', 'pg', 'mysql'] as const)('short-term memory on %s', (ki
   async function seed() {
     const ids: number[] = []
     for (const [activation, age, accessCount, importance] of candidates) {
-      ids.push((await h.add([{ content: `memory ${ids.length}`, activation, accessCount, importance }], T0 - age * SECOND))[0])
+      ids.push(
+        (await h.add([{ content: `memory ${ids.length}`, activation, accessCount, importance }], T0 - age * SECOND))[0],
+      )
     }
-    const [inShortTerm, inLongTerm] = await h.add([
-      { content: 'already short-term', activation: 1, accessCount: 5, importance: 1, store: 'short-term', strength: 0.3 },
-      { content: 'already long-term', activation: 1, accessCount: 5, importance: 1, store: 'long-term', strength: 0.9 },
-    ], T0 - 10 * SECOND)
-    const [tooOld] = await h.add([{ content: 'too old', activation: 1, accessCount: 5, importance: 1 }], T0 - 3601 * SECOND)
+    const [inShortTerm, inLongTerm] = await h.add(
+      [
+        {
+          content: 'already short-term',
+          activation: 1,
+          accessCount: 5,
+          importance: 1,
+          store: 'short-term',
+          strength: 0.3,
+        },
+        {
+          content: 'already long-term',
+          activation: 1,
+          accessCount: 5,
+          importance: 1,
+          store: 'long-term',
+          strength: 0.9,
+        },
+      ],
+      T0 - 10 * SECOND,
+    )
+    const [tooOld] = await h.add(
+      [{ content: 'too old', activation: 1, accessCount: 5, importance: 1 }],
+      T0 - 3601 * SECOND,
+    )
     return { ids, inShortTerm, inLongTerm, tooOld }
   }
 
@@ -59,12 +81,17 @@ describe.each(['sqlite', 'pg', 'mysql'] as const)('short-term memory on %s', (ki
     // Not candidates at all: already stored, or accessed more than an hour ago.
     expect(stm[inShortTerm]).toBeCloseTo(0.3, 10)
     for (const id of [inShortTerm, inLongTerm, tooOld]) expect(await activation(id)).toBe(1)
-    expect(result.summary).toBe('9 admitted to short-term memory (of 11 candidates from the last 1h, at most 9); 2 decayed ×0.9')
+    expect(result.summary).toBe(
+      '9 admitted to short-term memory (of 11 candidates from the last 1h, at most 9); 2 decayed ×0.9',
+    )
   })
 
   it('applies its parameters: capacity, minimum score, weights, decay', async () => {
     const { ids } = await seed()
-    const result = await h.run({ stage: 'short-term', capacity: 2, minScore: 0.72, decay: 0.5, weights: { importance: 0.1 } }, { at: T0 })
+    const result = await h.run(
+      { stage: 'short-term', capacity: 2, minScore: 0.72, decay: 0.5, weights: { importance: 0.1 } },
+      { at: T0 },
+    )
     // Scores of at least 0.72: 1.0, 0.73, 0.72 — capacity 2 admits the first two; nine decay ×0.5.
     expect(result.data).toMatchObject({ candidates: 11, admitted: 2, decayed: 9 })
     expect((result.data as { scores: Array<{ id: number }> }).scores.map((s) => s.id)).toEqual([ids[0], ids[2]])

@@ -17,7 +17,11 @@ export function describeSimulatedDay(kind: DatabaseKind): void {
     let config: TemplateConfig
     let day: DayLog
     const of = (job: string) => day.results.filter((r) => r.job === job)
-    const berlinHour = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', hourCycle: 'h23', timeZone: 'Europe/Berlin' })
+    const berlinHour = new Intl.DateTimeFormat('en-GB', {
+      hour: '2-digit',
+      hourCycle: 'h23',
+      timeZone: 'Europe/Berlin',
+    })
     const localHour = (at: number) => Number(berlinHour.format(at))
 
     beforeAll(async () => {
@@ -44,14 +48,32 @@ export function describeSimulatedDay(kind: DatabaseKind): void {
     })
 
     it('runs each stage at its local times', () => {
-      expect(new Set(of('memory_working').map((r) => localHour(r.at)))).toEqual(new Set([6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21]))
-      expect(of('memory_deep_consolidation').map((r) => new Date(r.at).toISOString().slice(11, 16))).toEqual(['01:00', '01:15', '01:30', '01:45', '02:00', '02:15', '02:30', '02:45'])
-      expect([...of('memory_rem'), ...of('memory_rem_half_past')].map((r) => r.at).sort((a, b) => a - b).map((at) => new Date(at).toISOString().slice(11, 16))).toEqual(['21:00', '22:30', '00:00', '01:30', '03:00', '04:30'])
+      expect(new Set(of('memory_working').map((r) => localHour(r.at)))).toEqual(
+        new Set([6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21]),
+      )
+      expect(of('memory_deep_consolidation').map((r) => new Date(r.at).toISOString().slice(11, 16))).toEqual([
+        '01:00',
+        '01:15',
+        '01:30',
+        '01:45',
+        '02:00',
+        '02:15',
+        '02:30',
+        '02:45',
+      ])
+      expect(
+        [...of('memory_rem'), ...of('memory_rem_half_past')]
+          .map((r) => r.at)
+          .sort((a, b) => a - b)
+          .map((at) => new Date(at).toISOString().slice(11, 16)),
+      ).toEqual(['21:00', '22:30', '00:00', '01:30', '03:00', '04:30'])
       expect(of('memory_homeostasis').map((r) => new Date(r.at).toISOString())).toEqual(['2026-03-08T02:00:00.000Z'])
     })
 
     it('completes every run, healthy all day, each occurrence recorded once', async () => {
-      const notOk = day.results.filter((r) => r.result.status !== 'ok').map((r) => `${r.job}@${new Date(r.at).toISOString()}: ${r.result.summary}`)
+      const notOk = day.results
+        .filter((r) => r.result.status !== 'ok')
+        .map((r) => `${r.job}@${new Date(r.at).toISOString()}: ${r.result.summary}`)
       expect(notOk).toEqual([])
       const recorded = await h.db(T.stageRuns).where({ status: 'done' }).count({ n: '*' })
       expect(Number(recorded[0].n)).toBe(day.results.length)
@@ -69,7 +91,14 @@ export function describeSimulatedDay(kind: DatabaseKind): void {
       expect(homeostasis.memories).toBeGreaterThan(10)
       expect(homeostasis.meanScaled).toBeCloseTo(0.5, 10)
       // Nobody rehearses at night: working memory stays as 21:59:55 left it, and the evening's losers faded.
-      const counts = Object.fromEntries(await Promise.all([T.items, T.shortTerm, T.longTerm, T.associations].map(async (t) => [t, Number((await h.db(t).count({ n: '*' }))[0].n)])))
+      const counts = Object.fromEntries(
+        await Promise.all(
+          [T.items, T.shortTerm, T.longTerm, T.associations].map(async (t) => [
+            t,
+            Number((await h.db(t).count({ n: '*' }))[0].n),
+          ]),
+        ),
+      )
       expect(counts[T.items]).toBe(28 + 2 * 48)
       expect(counts[T.longTerm]).toBeGreaterThan(10)
       expect(counts[T.associations]).toBeGreaterThan(10)

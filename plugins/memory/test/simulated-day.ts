@@ -25,10 +25,42 @@ export function fires(config: TemplateConfig, from: number, to: number): Fire[] 
 }
 
 const THEMES = [
-  { tag: 'atlas', lines: ['Atlas launch checklist reviewed', 'Atlas release notes drafted', 'Atlas dashboard bug fixed', 'Atlas demo for the board'] },
-  { tag: 'garden', lines: ['Watered the tomato seedlings', 'Planned the garden beds', 'Bought compost for the garden', 'Harvested garden basil'] },
-  { tag: 'family', lines: ['Mia practised the guitar', 'Dinner with the family', 'Called grandma about the weekend', 'Mia school play rehearsal'] },
-  { tag: 'running', lines: ['Morning run along the river', 'Running shoes are worn out', 'Interval running session', 'Signed up for the river run'] },
+  {
+    tag: 'atlas',
+    lines: [
+      'Atlas launch checklist reviewed',
+      'Atlas release notes drafted',
+      'Atlas dashboard bug fixed',
+      'Atlas demo for the board',
+    ],
+  },
+  {
+    tag: 'garden',
+    lines: [
+      'Watered the tomato seedlings',
+      'Planned the garden beds',
+      'Bought compost for the garden',
+      'Harvested garden basil',
+    ],
+  },
+  {
+    tag: 'family',
+    lines: [
+      'Mia practised the guitar',
+      'Dinner with the family',
+      'Called grandma about the weekend',
+      'Mia school play rehearsal',
+    ],
+  },
+  {
+    tag: 'running',
+    lines: [
+      'Morning run along the river',
+      'Running shoes are worn out',
+      'Interval running session',
+      'Signed up for the river run',
+    ],
+  },
 ]
 
 export interface DayEvent {
@@ -78,7 +110,11 @@ export async function simulateDay(h: Harness, config: TemplateConfig, from: numb
       await events[e++].act(h)
     }
     const job = config.jobs[fire.job]
-    const result = await h.run(typeOptions(job), { at: fire.at, job: fire.job, signal: AbortSignal.timeout(parseDuration(job.timeout)!) })
+    const result = await h.run(typeOptions(job), {
+      at: fire.at,
+      job: fire.job,
+      signal: AbortSignal.timeout(parseDuration(job.timeout)!),
+    })
     log.results.push({ job: fire.job, at: fire.at, result })
   }
   return log

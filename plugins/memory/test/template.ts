@@ -35,7 +35,10 @@ export async function templateConfig(timezone: string): Promise<TemplateConfig> 
         name: 'circadian-api',
         setup(b) {
           b.onResolve({ filter: /^circadian$/ }, () => ({ path: 'circadian', namespace: 'api' }))
-          b.onLoad({ filter: /.*/, namespace: 'api' }, () => ({ contents: 'export const defineConfig = (c) => c', loader: 'js' }))
+          b.onLoad({ filter: /.*/, namespace: 'api' }, () => ({
+            contents: 'export const defineConfig = (c) => c',
+            loader: 'js',
+          }))
         },
       },
     ],

@@ -6,8 +6,14 @@ const T0 = Date.UTC(2026, 10, 23, 9, 0, 0)
 const MIN = 60_000
 const HOUR = 60 * MIN
 
-const alert = (actual = 5): Evaluation => ({ kind: 'ALERT', outcome: { status: 'ALERT', actual_value: actual, threshold: 3, context: {} } })
-const ok = (actual = 1): Evaluation => ({ kind: 'OK', outcome: { status: 'OK', actual_value: actual, threshold: 3, context: {} } })
+const alert = (actual = 5): Evaluation => ({
+  kind: 'ALERT',
+  outcome: { status: 'ALERT', actual_value: actual, threshold: 3, context: {} },
+})
+const ok = (actual = 1): Evaluation => ({
+  kind: 'OK',
+  outcome: { status: 'OK', actual_value: actual, threshold: 3, context: {} },
+})
 const error = (message = 'query failed: boom'): Evaluation => ({ kind: 'ERROR', error: { kind: 'sql-error', message } })
 
 /** Feeds evaluations to the state machine at given times, as the job would, and records each step. */
@@ -16,7 +22,14 @@ function machine(policy: Partial<Pick<AdvanceInput, 'for' | 'repeatMs'>> = {}) {
   const steps: Array<{ state: string; notice: NoticeKind | null; resolves: boolean }> = []
   return {
     feed(evaluation: Evaluation, at: number, silenced = false) {
-      const t = advance(state, evaluation, { now: at, runId: `run-${steps.length}`, for: policy.for ?? 1, repeatMs: policy.repeatMs ?? null, silenced, notify: ['ops'] })
+      const t = advance(state, evaluation, {
+        now: at,
+        runId: `run-${steps.length}`,
+        for: policy.for ?? 1,
+        repeatMs: policy.repeatMs ?? null,
+        silenced,
+        notify: ['ops'],
+      })
       state = t.next
       steps.push({ state: t.next.state, notice: t.notice, resolves: t.resolves })
       return t
@@ -125,7 +138,11 @@ describe('alert state machine', () => {
     m.feed(alert(42), T0)
     m.feed(error('query failed: gone'), T0 + MIN)
     expect(m.state.lastValues).toMatchObject({ status: 'ALERT', actual_value: 42 })
-    expect(m.state.lastError).toEqual({ kind: 'sql-error', message: 'query failed: gone', at: new Date(T0 + MIN).toISOString() })
+    expect(m.state.lastError).toEqual({
+      kind: 'sql-error',
+      message: 'query failed: gone',
+      at: new Date(T0 + MIN).toISOString(),
+    })
   })
 
   it('holds back notices while silenced; evaluation and state go on', () => {

@@ -1,7 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { type DashboardPanelContext, type JobContext, type Notice, type Store, type ValidatedConfig, openStore } from 'circadian'
+import {
+  type DashboardPanelContext,
+  type JobContext,
+  type Notice,
+  type Store,
+  type ValidatedConfig,
+  openStore,
+} from 'circadian'
 import knex, { type Knex } from 'knex'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { validateConfig } from '../../../src/config/validate.js'
@@ -52,7 +59,11 @@ describe('the dashboard "Alerts" panel, against a real SQLite state store', () =
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'sql-alerts-panel-'))
-    data = knex({ client: 'better-sqlite3', connection: { filename: path.join(dir, 'data.db') }, useNullAsDefault: true })
+    data = knex({
+      client: 'better-sqlite3',
+      connection: { filename: path.join(dir, 'data.db') },
+      useNullAsDefault: true,
+    })
     await data.schema.createTable('metrics', (t) => t.integer('x'))
     await data('metrics').insert({ x: 5 })
     conn = data
@@ -66,7 +77,12 @@ describe('the dashboard "Alerts" panel, against a real SQLite state store', () =
         state: { client: 'sqlite', filename: 'state.db' },
         connections: { local: { client: 'sqlite', filename: 'data.db' } },
         jobs: {
-          revenue: { type: 'sql-alert', connection: 'local', query: "select case when x > 3 then 'ALERT' else 'OK' end as status, x as actual_value, 3 as threshold from metrics" },
+          revenue: {
+            type: 'sql-alert',
+            connection: 'local',
+            query:
+              "select case when x > 3 then 'ALERT' else 'OK' end as status, x as actual_value, 3 as threshold from metrics",
+          },
           broken: { type: 'sql-alert', connection: 'local', query: 'select status from missing_table' },
           fresh: { type: 'sql-alert', connection: 'local', query: "select 'OK' as status", for: 2 },
           hello: { type: 'command', command: 'true' },
@@ -91,7 +107,16 @@ describe('the dashboard "Alerts" panel, against a real SQLite state store', () =
   it('has one row per sql-alert job (no other types), "never run" before the first evaluation', async () => {
     const rows = await alertsPanel.rows(ctx)
     expect(rows.map((r) => r.job)).toEqual(['revenue', 'broken', 'fresh'])
-    expect(rows[0]).toEqual({ job: 'revenue', state: 'never run', since: null, 'value vs threshold': null, checked: null, 'silenced until': null, 'silenced by': null, reason: null })
+    expect(rows[0]).toEqual({
+      job: 'revenue',
+      state: 'never run',
+      since: null,
+      'value vs threshold': null,
+      checked: null,
+      'silenced until': null,
+      'silenced by': null,
+      reason: null,
+    })
   })
 
   it('shows what the runs wrote: state, since, value vs threshold, the error of an ERROR alert', async () => {
@@ -101,7 +126,10 @@ describe('the dashboard "Alerts" panel, against a real SQLite state store', () =
     expect(revenue).toMatchObject({ state: 'ALERT', 'value vs threshold': '5 vs threshold 3', 'silenced until': null })
     expect(revenue.since).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ \(\d+s\)$/)
     expect(revenue.checked).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ$/)
-    expect(await row('broken')).toMatchObject({ state: 'ERROR', 'value vs threshold': expect.stringContaining('missing_table') })
+    expect(await row('broken')).toMatchObject({
+      state: 'ERROR',
+      'value vs threshold': expect.stringContaining('missing_table'),
+    })
     expect((await row('fresh')).state).toBe('never run')
   })
 
@@ -116,17 +144,27 @@ describe('the dashboard "Alerts" panel, against a real SQLite state store', () =
   it('Silence "2h" records a silence with the default reason that the alert commands and the runs honour', async () => {
     const before = Date.now()
     const message = await alertsPanel.actions!.silence.run(ctx, await row('revenue'), { input: '2h' })
-    expect(message).toMatch(/^Silenced revenue until \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ \(2h\) by dashboard: silenced from the dashboard$/)
+    expect(message).toMatch(
+      /^Silenced revenue until \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ \(2h\) by dashboard: silenced from the dashboard$/,
+    )
 
     // The same record `circadian alerts status` reads.
-    const [status] = await alertStatuses(alertJobs(config).filter((j) => j.name === 'revenue'), new AlertStore(namespaced(store, PLUGIN_NAMESPACE)), Date.now())
+    const [status] = await alertStatuses(
+      alertJobs(config).filter((j) => j.name === 'revenue'),
+      new AlertStore(namespaced(store, PLUGIN_NAMESPACE)),
+      Date.now(),
+    )
     expect(status.silenced).toMatchObject({ by: 'dashboard', reason: DASHBOARD_REASON, untilResolved: false })
     const until = Date.parse(status.silenced!.until!)
     expect(until - before).toBeGreaterThanOrEqual(2 * HOUR)
     expect(until - Date.now()).toBeLessThanOrEqual(2 * HOUR)
 
     const revenue = await row('revenue')
-    expect(revenue).toMatchObject({ 'silenced until': `until ${new Date(until).toISOString().replace('T', ' ').slice(0, 19)}Z`, 'silenced by': 'dashboard', reason: DASHBOARD_REASON })
+    expect(revenue).toMatchObject({
+      'silenced until': `until ${new Date(until).toISOString().replace('T', ' ').slice(0, 19)}Z`,
+      'silenced by': 'dashboard',
+      reason: DASHBOARD_REASON,
+    })
     expect(alertsPanel.actions!.unsilence.available!(revenue)).toBe(true)
 
     // The alert is still evaluated and recorded while silenced.
@@ -138,16 +176,22 @@ describe('the dashboard "Alerts" panel, against a real SQLite state store', () =
   })
 
   it('Silence takes a reason after the duration, and "until resolved"', async () => {
-    expect(await alertsPanel.actions!.silence.run(ctx, await row('broken'), { input: ' 30m  backfill running ' })).toMatch(/\(30m\) by dashboard: backfill running$/)
+    expect(
+      await alertsPanel.actions!.silence.run(ctx, await row('broken'), { input: ' 30m  backfill running ' }),
+    ).toMatch(/\(30m\) by dashboard: backfill running$/)
     expect(await row('broken')).toMatchObject({ 'silenced by': 'dashboard', reason: 'backfill running' })
-    expect(await alertsPanel.actions!.silence.run(ctx, await row('fresh'), { input: 'until resolved' })).toBe(`Silenced fresh until it resolves by dashboard: ${DASHBOARD_REASON}`)
+    expect(await alertsPanel.actions!.silence.run(ctx, await row('fresh'), { input: 'until resolved' })).toBe(
+      `Silenced fresh until it resolves by dashboard: ${DASHBOARD_REASON}`,
+    )
     expect(await row('fresh')).toMatchObject({ 'silenced until': 'until resolved' })
   })
 
   it('refuses an input that is not a duration, naming it, and stores nothing', async () => {
     await alertsPanel.actions!.unsilence.run(ctx, await row('fresh'), {})
     for (const input of ['soon', '0s', '', '-2h']) {
-      await expect(Promise.resolve(alertsPanel.actions!.silence.run(ctx, await row('fresh'), { input }))).rejects.toThrow(/is not a duration: write e\.g\. 30m, 2h or 1d/)
+      await expect(
+        Promise.resolve(alertsPanel.actions!.silence.run(ctx, await row('fresh'), { input })),
+      ).rejects.toThrow(/is not a duration: write e\.g\. 30m, 2h or 1d/)
     }
     expect((await row('fresh'))['silenced until']).toBeNull()
     expect(() => readSilenceInput('tomorrow please')).toThrow('"tomorrow" is not a duration')
@@ -163,6 +207,8 @@ describe('the dashboard "Alerts" panel, against a real SQLite state store', () =
   })
 
   it('refuses a job that is no longer a sql-alert in the config', async () => {
-    await expect(Promise.resolve(alertsPanel.actions!.silence.run(ctx, { job: 'hello' }, { input: '1h' }))).rejects.toThrow(/job "hello" is a command job, not a sql-alert/)
+    await expect(
+      Promise.resolve(alertsPanel.actions!.silence.run(ctx, { job: 'hello' }, { input: '1h' })),
+    ).rejects.toThrow(/job "hello" is a command job, not a sql-alert/)
   })
 })

@@ -19,9 +19,18 @@ describe('alerts import: a SQL Sentinel config on SQLite, converted, validated a
     box = sandbox()
     hook = await httpReceiver()
     smtp = await smtpReceiver()
-    env = { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), WEBHOOK_URL: `${hook.url}/sentinel`, WEBHOOK_TOKEN: 'tok-abc-123456' }
+    env = {
+      SMTP_HOST: '127.0.0.1',
+      SMTP_PORT: String(smtp.port),
+      WEBHOOK_URL: `${hook.url}/sentinel`,
+      WEBHOOK_TOKEN: 'tok-abc-123456',
+    }
     copyFileSync(path.join(FIXTURES, 'alerts.yaml'), box.write('sentinel/alerts.yaml', ''))
-    const shop = knex({ client: 'better-sqlite3', connection: { filename: path.join(box.dir, 'sentinel', 'shop.db') }, useNullAsDefault: true })
+    const shop = knex({
+      client: 'better-sqlite3',
+      connection: { filename: path.join(box.dir, 'sentinel', 'shop.db') },
+      useNullAsDefault: true,
+    })
     await shop.schema.createTable('orders', (t) => t.decimal('amount'))
     await shop('orders').insert([{ amount: 2500 }, { amount: 1200.5 }])
     await shop.destroy()
@@ -35,21 +44,26 @@ describe('alerts import: a SQL Sentinel config on SQLite, converted, validated a
   it('writes circadian.config.ts with one sql-alert job per alert, the database next to the YAML', async () => {
     const r = await box.run(['alerts', 'import', 'sentinel/alerts.yaml'])
     expect(r.code).toBe(0)
-    expect(r.stdout).toMatch(/^Wrote circadian\.config\.ts: 3 sql-alert jobs \(2 enabled\) on SQLite sentinel\/shop\.db/)
-    expect(r.stdout).toMatch(/note: alerts\[0\]\.notify\[0\]\.subject "Revenue Alert: \{alert_name\}" is not carried over/)
+    expect(r.stdout).toMatch(
+      /^Wrote circadian\.config\.ts: 3 sql-alert jobs \(2 enabled\) on SQLite sentinel\/shop\.db/,
+    )
+    expect(r.stdout).toMatch(
+      /note: alerts\[0\]\.notify\[0\]\.subject "Revenue Alert: \{alert_name\}" is not carried over/,
+    )
     expect(r.stdout).toMatch(/Next: set SMTP_HOST, WEBHOOK_URL, WEBHOOK_TOKEN, then circadian validate/)
     const text = readFileSync(path.join(box.dir, 'circadian.config.ts'), 'utf8')
     expect(text).toContain("connections: { database: { client: 'sqlite', filename: 'sentinel/shop.db' } }")
     expect(text).toContain('// SQL Sentinel alert "Stale Pipeline"\n    stale_pipeline: {')
     expect(text).toContain("schedule: '0 */6 * * *'")
-    expect(text).toContain('headers: { Authorization: `Bearer ${env(\'WEBHOOK_TOKEN\')}` }')
+    expect(text).toContain("headers: { Authorization: `Bearer ${env('WEBHOOK_TOKEN')}` }")
     expect(text).toMatch(/old_check: \{[^}]*enabled: false/)
   })
 
   it('fails validation until the variables it names are set (exit 2), then passes', async () => {
     const missing = await box.run(['validate'])
     expect(missing.code).toBe(2)
-    for (const name of ['SMTP_HOST', 'WEBHOOK_URL', 'WEBHOOK_TOKEN']) expect(missing.stderr).toContain(`environment variable ${name} is not set`)
+    for (const name of ['SMTP_HOST', 'WEBHOOK_URL', 'WEBHOOK_TOKEN'])
+      expect(missing.stderr).toContain(`environment variable ${name} is not set`)
     const ok = await box.run(['validate'], { env })
     expect(ok.stdout).toMatch(/is valid: 3 jobs \(sql-alert ×3\)/)
     expect(ok.code).toBe(0)
@@ -60,21 +74,32 @@ describe('alerts import: a SQL Sentinel config on SQLite, converted, validated a
     expect(r.code).toBe(1)
     const runs = JSON.parse(r.stdout).runs
     expect(runs.map((x: { job: string }) => x.job).sort()).toEqual(['daily_revenue_check', 'stale_pipeline'])
-    expect(runs.find((x: { job: string }) => x.job === 'daily_revenue_check')).toMatchObject({ status: 'alert', data: { actual_value: 3700.5, threshold: 10000, context: { order_count: 2 } } })
+    expect(runs.find((x: { job: string }) => x.job === 'daily_revenue_check')).toMatchObject({
+      status: 'alert',
+      data: { actual_value: 3700.5, threshold: 10000, context: { order_count: 2 } },
+    })
     expect(smtp.received).toHaveLength(1)
     expect(smtp.received[0].to).toEqual(['data-team@example.com'])
     expect(smtp.received[0].from).toBe('sqlsentinel@localhost')
     expect(smtp.received[0].raw).toMatch(/Subject: ALERT: daily_revenue_check/)
     expect(hook.received).toHaveLength(1)
     expect(hook.received[0].headers.authorization).toBe('Bearer tok-abc-123456')
-    expect(hook.received[0].body).toMatchObject({ title: 'ALERT: stale_pipeline', fields: { actual_value: 30, threshold: 24 } })
+    expect(hook.received[0].body).toMatchObject({
+      title: 'ALERT: stale_pipeline',
+      fields: { actual_value: 30, threshold: 24 },
+    })
   })
 })
 
 describe('alerts import: channels, secrets and schedules of a multi-channel config', () => {
   let box: Sandbox
   let text: string
-  let report: { alerts: Array<{ job: string; notify: string[] }>; env: Array<{ name: string; fromLiteral: boolean; optional: boolean }>; notes: string[]; notifiers: string[] }
+  let report: {
+    alerts: Array<{ job: string; notify: string[] }>
+    env: Array<{ name: string; fromLiteral: boolean; optional: boolean }>
+    notes: string[]
+    notifiers: string[]
+  }
 
   beforeAll(async () => {
     box = sandbox()
@@ -87,7 +112,14 @@ describe('alerts import: channels, secrets and schedules of a multi-channel conf
   afterAll(() => box?.cleanup())
 
   it('never writes a password, webhook URL or token from the YAML into the config', () => {
-    for (const secret of ['s3cret-literal-pw', 'literalslacksecret', 'hooks.slack.com', 'literal-genie-key-123', 'api.opsgenie.example']) expect(text).not.toContain(secret)
+    for (const secret of [
+      's3cret-literal-pw',
+      'literalslacksecret',
+      'hooks.slack.com',
+      'literal-genie-key-123',
+      'api.opsgenie.example',
+    ])
+      expect(text).not.toContain(secret)
     const fromLiteral = report.env.filter((v) => v.fromLiteral).map((v) => v.name)
     expect(fromLiteral).toEqual(['DATABASE_PASSWORD', 'SLACK_WEBHOOK_URL_2', 'WEBHOOK_URL', 'WEBHOOK_2_AUTHORIZATION'])
   })
@@ -100,17 +132,32 @@ describe('alerts import: channels, secrets and schedules of a multi-channel conf
       ['nightly_rollup', ['email']],
     ])
     // The docs' second `channel:` key is the Slack channel override.
-    expect(text).toMatch(/slack_data_quality_alerts: \{\s*type: 'slack',\s*webhookUrl: env\('SLACK_WEBHOOK_URL'\),\s*channel: '#data-quality-alerts',\s*username: 'SQL Sentinel - Data Quality',/)
-    expect(report.notes).toContain('alerts[1].notify[2]: method PUT becomes POST (circadian\'s webhook notifier posts JSON)')
+    expect(text).toMatch(
+      /slack_data_quality_alerts: \{\s*type: 'slack',\s*webhookUrl: env\('SLACK_WEBHOOK_URL'\),\s*channel: '#data-quality-alerts',\s*username: 'SQL Sentinel - Data Quality',/,
+    )
+    expect(report.notes).toContain(
+      "alerts[1].notify[2]: method PUT becomes POST (circadian's webhook notifier posts JSON)",
+    )
   })
 
   it("converts croniter's seconds-last schedule and the connection's TLS mode", () => {
     expect(text).toContain("schedule: '15 30 2 * * *'")
-    expect(text).toMatch(/client: 'pg',\s*connection: \{\s*host: 'db.internal',\s*port: 6543,\s*user: 'report',\s*password: env\('DATABASE_PASSWORD'\),\s*database: 'analytics',\s*ssl: \{ rejectUnauthorized: false \},/)
+    expect(text).toMatch(
+      /client: 'pg',\s*connection: \{\s*host: 'db.internal',\s*port: 6543,\s*user: 'report',\s*password: env\('DATABASE_PASSWORD'\),\s*database: 'analytics',\s*ssl: \{ rejectUnauthorized: false \},/,
+    )
   })
 
   it('passes circadian validate once the variables are set', async () => {
-    const env = Object.fromEntries(report.env.filter((v) => !v.optional).map((v) => [v.name, v.name.includes('URL') || v.name.includes('WEBHOOK') && !v.name.includes('AUTH') ? 'https://example.invalid/hook' : 'value']))
+    const env = Object.fromEntries(
+      report.env
+        .filter((v) => !v.optional)
+        .map((v) => [
+          v.name,
+          v.name.includes('URL') || (v.name.includes('WEBHOOK') && !v.name.includes('AUTH'))
+            ? 'https://example.invalid/hook'
+            : 'value',
+        ]),
+    )
     const r = await box.run(['validate', '--config', 'config/circadian.config.ts'], { env })
     expect(r.stderr.replace(/^warning: plugin .*\n/gm, '')).toBe('')
     expect(r.code).toBe(0)
@@ -122,46 +169,56 @@ describe('alerts import: channels, secrets and schedules of a multi-channel conf
     expect(r.code).toBe(2)
     expect(r.stderr).toMatch(/already exists; nothing was written \(use --force to overwrite it\)/)
     expect(readFileSync(path.join(box.dir, 'config', 'circadian.config.ts'), 'utf8')).toBe(before)
-    expect((await box.run(['alerts', 'import', 'alerts.yaml', '--out', 'config/circadian.config.ts', '--force'])).code).toBe(0)
+    expect(
+      (await box.run(['alerts', 'import', 'alerts.yaml', '--out', 'config/circadian.config.ts', '--force'])).code,
+    ).toBe(0)
   })
 })
 
-describe.each(['pg', 'mysql'] as DatabaseKind[])('alerts import: a SQLAlchemy URL for %s, run against the server', (kind) => {
-  let box: Sandbox
-  let database: TestDatabase
-  beforeAll(async () => {
-    database = await createTestDatabase(kind)
-    const db = knex({ client: kind === 'pg' ? 'pg' : 'mysql2', connection: database.url, pool: { min: 0, max: 1 } })
-    await db.schema.createTable('signups', (t) => t.integer('n'))
-    await db('signups').insert([{ n: 3 }, { n: 4 }])
-    await db.destroy()
-    const url = new URL(database.url)
-    const sqlalchemy = kind === 'pg' ? `postgresql+psycopg2://postgres:not-needed-pw@${url.host}${url.pathname}` : `mysql+pymysql://root@${url.host}${url.pathname}`
-    box = sandbox()
-    box.write(
-      'alerts.yaml',
-      `database:\n  url: "${sqlalchemy}"\nalerts:\n  - name: signups_low\n    query: |\n      SELECT CASE WHEN SUM(n) < 10 THEN 'ALERT' ELSE 'OK' END AS status, SUM(n) AS actual_value, 10 AS threshold FROM signups\n    schedule: "0 * * * *"\n  - name: signups_present\n    query: SELECT CASE WHEN COUNT(*) > 0 THEN 'OK' ELSE 'ALERT' END AS status FROM signups\n    schedule: "0 * * * *"\n`,
-    )
-  })
-  afterAll(async () => {
-    box?.cleanup()
-    await database?.drop()
-  })
+describe.each(['pg', 'mysql'] as DatabaseKind[])(
+  'alerts import: a SQLAlchemy URL for %s, run against the server',
+  (kind) => {
+    let box: Sandbox
+    let database: TestDatabase
+    beforeAll(async () => {
+      database = await createTestDatabase(kind)
+      const db = knex({ client: kind === 'pg' ? 'pg' : 'mysql2', connection: database.url, pool: { min: 0, max: 1 } })
+      await db.schema.createTable('signups', (t) => t.integer('n'))
+      await db('signups').insert([{ n: 3 }, { n: 4 }])
+      await db.destroy()
+      const url = new URL(database.url)
+      const sqlalchemy =
+        kind === 'pg'
+          ? `postgresql+psycopg2://postgres:not-needed-pw@${url.host}${url.pathname}`
+          : `mysql+pymysql://root@${url.host}${url.pathname}`
+      box = sandbox()
+      box.write(
+        'alerts.yaml',
+        `database:\n  url: "${sqlalchemy}"\nalerts:\n  - name: signups_low\n    query: |\n      SELECT CASE WHEN SUM(n) < 10 THEN 'ALERT' ELSE 'OK' END AS status, SUM(n) AS actual_value, 10 AS threshold FROM signups\n    schedule: "0 * * * *"\n  - name: signups_present\n    query: SELECT CASE WHEN COUNT(*) > 0 THEN 'OK' ELSE 'ALERT' END AS status FROM signups\n    schedule: "0 * * * *"\n`,
+      )
+    })
+    afterAll(async () => {
+      box?.cleanup()
+      await database?.drop()
+    })
 
-  it('imports, and the jobs run against the database (exit 1 for the ALERT)', async () => {
-    const imported = await box.run(['alerts', 'import', 'alerts.yaml'])
-    expect(imported.code).toBe(0)
-    const text = readFileSync(path.join(box.dir, 'circadian.config.ts'), 'utf8')
-    expect(text).not.toContain('not-needed-pw')
-    const env = kind === 'pg' ? { DATABASE_PASSWORD: 'not-needed-pw' } : {}
-    const r = await box.run(['run', '--all', '--json'], { env })
-    expect(r.code).toBe(1)
-    const runs = Object.fromEntries(JSON.parse(r.stdout).runs.map((x: { job: string; status: string; data: unknown }) => [x.job, x]))
-    expect(runs.signups_low).toMatchObject({ status: 'alert', data: { actual_value: 7, threshold: 10 } })
-    expect(runs.signups_present).toMatchObject({ status: 'succeeded' })
-    expect(r.stdout).not.toContain('not-needed-pw')
-  })
-})
+    it('imports, and the jobs run against the database (exit 1 for the ALERT)', async () => {
+      const imported = await box.run(['alerts', 'import', 'alerts.yaml'])
+      expect(imported.code).toBe(0)
+      const text = readFileSync(path.join(box.dir, 'circadian.config.ts'), 'utf8')
+      expect(text).not.toContain('not-needed-pw')
+      const env = kind === 'pg' ? { DATABASE_PASSWORD: 'not-needed-pw' } : {}
+      const r = await box.run(['run', '--all', '--json'], { env })
+      expect(r.code).toBe(1)
+      const runs = Object.fromEntries(
+        JSON.parse(r.stdout).runs.map((x: { job: string; status: string; data: unknown }) => [x.job, x]),
+      )
+      expect(runs.signups_low).toMatchObject({ status: 'alert', data: { actual_value: 7, threshold: 10 } })
+      expect(runs.signups_present).toMatchObject({ status: 'succeeded' })
+      expect(r.stdout).not.toContain('not-needed-pw')
+    })
+  },
+)
 
 describe('alerts import: bad input', () => {
   let box: Sandbox
@@ -198,7 +255,10 @@ describe('alerts import: bad input', () => {
   })
 
   it('refuses duplicate alert names and unsupported databases (exit 2)', async () => {
-    box.write('dupes.yaml', 'database:\n  url: sqlite:///x.db\nalerts:\n  - {name: a, query: select 1}\n  - {name: a, query: select 2}\n')
+    box.write(
+      'dupes.yaml',
+      'database:\n  url: sqlite:///x.db\nalerts:\n  - {name: a, query: select 1}\n  - {name: a, query: select 2}\n',
+    )
     const dupes = await box.run(['alerts', 'import', 'dupes.yaml', '--out', 'dupes.config.ts'])
     expect(dupes.code).toBe(2)
     expect(dupes.stderr).toMatch(/alerts\[1\]\.name: "a" is also the name of alerts\[0\]/)

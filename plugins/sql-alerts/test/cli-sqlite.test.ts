@@ -75,7 +75,19 @@ describe('circadian with sql-alert jobs on SQLite, end to end', () => {
     expect(silenced.body.silence).toMatchObject({ by: 'ana', reason: 'backfill running', untilResolved: false })
     const run = await json('run', 'revenue')
     expect(run.code).toBe(1)
-    expect(run.body.runs[0]).toMatchObject({ job: 'revenue', status: 'alert', trigger: 'manual', data: { status: 'ALERT', actual_value: 5, threshold: 3, context: { label: 'five' }, state: 'ALERT', notice: null } })
+    expect(run.body.runs[0]).toMatchObject({
+      job: 'revenue',
+      status: 'alert',
+      trigger: 'manual',
+      data: {
+        status: 'ALERT',
+        actual_value: 5,
+        threshold: 3,
+        context: { label: 'five' },
+        state: 'ALERT',
+        notice: null,
+      },
+    })
     expect(hook.received).toHaveLength(0)
     const status = await json('alerts', 'status')
     expect(status.body.alerts.find((a: { job: string }) => a.job === 'revenue')).toMatchObject({
@@ -89,7 +101,9 @@ describe('circadian with sql-alert jobs on SQLite, end to end', () => {
     // Times as every core command writes them: the job's zone (here UTC) with its offset, not a bare `Z`.
     expect(text.stdout).toMatch(/revenue\s+ALERT\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \+00:00 \(\d+s\)/)
     expect(text.stdout).not.toMatch(/\d\d:\d\d:\d\dZ/)
-    expect((await cli('alerts', 'status', '--utc')).stdout).toMatch(/until \d{4}-\d\d-\d\d \d\d:\d\d:\d\d \+00:00 by ana/)
+    expect((await cli('alerts', 'status', '--utc')).stdout).toMatch(
+      /until \d{4}-\d\d-\d\d \d\d:\d\d:\d\d \+00:00 by ana/,
+    )
   })
 
   it('sends the held-back firing notice once unsilenced, then nothing more while it stays ALERT', async () => {
@@ -102,7 +116,15 @@ describe('circadian with sql-alert jobs on SQLite, end to end', () => {
     expect(notice.body).toMatchObject({
       severity: 'critical',
       text: 'x must stay at 3 or below\nThe query returned ALERT (5 vs threshold 3).',
-      fields: { alert: 'revenue', notice: 'firing', state: 'ALERT', status: 'ALERT', actual_value: 5, threshold: 3, label: 'five' },
+      fields: {
+        alert: 'revenue',
+        notice: 'firing',
+        state: 'ALERT',
+        status: 'ALERT',
+        actual_value: 5,
+        threshold: 3,
+        label: 'five',
+      },
     })
   })
 
@@ -124,14 +146,21 @@ describe('circadian with sql-alert jobs on SQLite, end to end', () => {
   it('sends a resolved notice when the alert comes back to OK (exit 0)', async () => {
     const run = await json('run', 'revenue')
     expect(run.code).toBe(0)
-    expect(run.body.runs[0]).toMatchObject({ status: 'succeeded', summary: '1 vs threshold 3 — resolved notice queued' })
+    expect(run.body.runs[0]).toMatchObject({
+      status: 'succeeded',
+      summary: '1 vs threshold 3 — resolved notice queued',
+    })
     expect(titles()).toEqual(['ALERT: revenue', 'RESOLVED: revenue'])
   })
 
   it('fails a broken query (exit 3) with one error notice per streak', async () => {
     const first = await json('run', 'broken')
     expect(first.code).toBe(3)
-    expect(first.body.runs[0]).toMatchObject({ status: 'failed', reason: 'sql-error', error: expect.stringMatching(/^query failed: no such table: missing_table/) })
+    expect(first.body.runs[0]).toMatchObject({
+      status: 'failed',
+      reason: 'sql-error',
+      error: expect.stringMatching(/^query failed: no such table: missing_table/),
+    })
     expect((await cli('run', 'broken')).code).toBe(3)
     expect(titles()).toEqual(['ALERT: revenue', 'RESOLVED: revenue', 'ERROR: broken'])
   })
@@ -142,7 +171,12 @@ describe('circadian with sql-alert jobs on SQLite, end to end', () => {
     expect((await cli('run', 'revenue', 'steady')).code).toBe(1)
     const all = await json('run', '--all')
     expect(all.code).toBe(3)
-    expect(Object.fromEntries(all.body.runs.map((r: { job: string; status: string }) => [r.job, r.status]))).toEqual({ revenue: 'alert', steady: 'succeeded', broken: 'failed', hello: 'succeeded' })
+    expect(Object.fromEntries(all.body.runs.map((r: { job: string; status: string }) => [r.job, r.status]))).toEqual({
+      revenue: 'alert',
+      steady: 'succeeded',
+      broken: 'failed',
+      hello: 'succeeded',
+    })
   })
 
   it('--junit writes one test case per alert: ALERT a failure, ERROR an error, OK a pass', async () => {
@@ -150,25 +184,36 @@ describe('circadian with sql-alert jobs on SQLite, end to end', () => {
     expect(r.code).toBe(3)
     const xml = readFileSync(path.join(box.dir, 'reports', 'alerts.xml'), 'utf8')
     expect(xml).toMatch(/<testsuites name="circadian" tests="3" failures="1" errors="1" skipped="0"/)
-    const cases = new Map([...xml.matchAll(/<testcase name="([^"]+)" classname="([^"]+)"[^>]*>([\s\S]*?)<\/testcase>/g)].map(([, name, type, body]) => [name, { type, body }]))
+    const cases = new Map(
+      [...xml.matchAll(/<testcase name="([^"]+)" classname="([^"]+)"[^>]*>([\s\S]*?)<\/testcase>/g)].map(
+        ([, name, type, body]) => [name, { type, body }],
+      ),
+    )
     expect([...cases.keys()].sort()).toEqual(['broken', 'revenue', 'steady'])
     expect([...cases.values()].map((c) => c.type)).toEqual(['sql-alert', 'sql-alert', 'sql-alert'])
     expect(cases.get('revenue')!.body).toContain('<failure type="alert" message="9 vs threshold 3')
     expect(cases.get('steady')!.body).not.toMatch(/<failure|<error/)
-    expect(cases.get('broken')!.body).toMatch(/<error type="failed" message="query failed: no such table: missing_table/)
+    expect(cases.get('broken')!.body).toMatch(
+      /<error type="failed" message="query failed: no such table: missing_table/,
+    )
     expect(xml).not.toContain(TOKEN)
   })
 
   it('keeps every evaluation in history with its values', async () => {
     const history = await json('history', 'revenue')
     expect(history.body.runs.length).toBeGreaterThanOrEqual(5)
-    expect(history.body.runs[0]).toMatchObject({ status: 'alert', data: { actual_value: 9, threshold: 3, context: { label: 'five' } } })
+    expect(history.body.runs[0]).toMatchObject({
+      status: 'alert',
+      data: { actual_value: 9, threshold: 3, context: { label: 'five' } },
+    })
     const table = await cli('history', 'revenue')
     expect(table.stdout).toMatch(/revenue\s+alert\s+manual/)
   })
 
   it('silences until resolved; the silence ends when the alert is back to OK', async () => {
-    expect((await cli('alerts', 'silence', 'revenue', '--until-resolved', '--reason', 'fix deploying')).stdout).toMatch(/Silenced revenue until it resolves by ana: fix deploying/)
+    expect((await cli('alerts', 'silence', 'revenue', '--until-resolved', '--reason', 'fix deploying')).stdout).toMatch(
+      /Silenced revenue until it resolves by ana: fix deploying/,
+    )
     await setX(1)
     expect((await cli('run', 'revenue')).code).toBe(0)
     const status = (await json('alerts', 'status', 'revenue')).body.alerts[0]
@@ -192,7 +237,11 @@ describe('circadian with sql-alert jobs on SQLite, end to end', () => {
   })
 
   it('never shows the webhook URL (a secret) in output, history or notices', async () => {
-    const outputs = [await cli('run', '--all', '--json'), await cli('history', '--json'), await cli('alerts', 'status', '--json')]
+    const outputs = [
+      await cli('run', '--all', '--json'),
+      await cli('history', '--json'),
+      await cli('alerts', 'status', '--json'),
+    ]
     for (const r of outputs) expect(r.stdout + r.stderr).not.toContain(TOKEN)
     expect(JSON.stringify(hook.received.map((n) => n.body))).not.toContain(TOKEN)
   })

@@ -19,17 +19,35 @@ function failureOf(fn: () => unknown): QueryFailure {
 
 describe("SQL Sentinel's query contract", () => {
   it('reads ALERT with actual_value, threshold and every other column as context', () => {
-    const outcome = readOutcome(rows(['status', 'actual_value', 'threshold', 'orders', 'region'], ['ALERT', 8200, 10000, 12, 'eu']), 1000)
-    expect(outcome).toEqual({ status: 'ALERT', actual_value: 8200, threshold: 10000, context: { orders: 12, region: 'eu' } })
+    const outcome = readOutcome(
+      rows(['status', 'actual_value', 'threshold', 'orders', 'region'], ['ALERT', 8200, 10000, 12, 'eu']),
+      1000,
+    )
+    expect(outcome).toEqual({
+      status: 'ALERT',
+      actual_value: 8200,
+      threshold: 10000,
+      context: { orders: 12, region: 'eu' },
+    })
   })
 
   it('accepts the status in any case and with surrounding spaces, and column names in any case', () => {
-    expect(readOutcome(rows(['STATUS', 'Actual_Value'], [' ok ', 3]), 10)).toEqual({ status: 'OK', actual_value: 3, threshold: null, context: {} })
+    expect(readOutcome(rows(['STATUS', 'Actual_Value'], [' ok ', 3]), 10)).toEqual({
+      status: 'OK',
+      actual_value: 3,
+      threshold: null,
+      context: {},
+    })
     expect(readOutcome(rows(['Status'], ['Alert']), 10).status).toBe('ALERT')
   })
 
   it('leaves actual_value and threshold null when the query has neither', () => {
-    expect(readOutcome(rows(['status'], ['OK']), 10)).toEqual({ status: 'OK', actual_value: null, threshold: null, context: {} })
+    expect(readOutcome(rows(['status'], ['OK']), 10)).toEqual({
+      status: 'OK',
+      actual_value: null,
+      threshold: null,
+      context: {},
+    })
   })
 
   it('is an ERROR when the query returns no rows', () => {

@@ -25,7 +25,11 @@ const okNotice = () => page.locator('.notice-ok .notice-text').last().textConten
 const cliSilence = async (job: string) => {
   const r = await box.run(['alerts', 'status', job, '--json'], { env: { CIRCADIAN_TOKEN: TOKEN } })
   expect(r.code, r.stderr).toBe(0)
-  return (JSON.parse(r.stdout) as { alerts: Array<{ silenced: { by: string; reason: string | null; until: string | null } | null }> }).alerts[0].silenced
+  return (
+    JSON.parse(r.stdout) as {
+      alerts: Array<{ silenced: { by: string; reason: string | null; until: string | null } | null }>
+    }
+  ).alerts[0].silenced
 }
 /** Answers the token dialog the page opens after the action's own input. */
 const giveToken = async () => {
@@ -34,7 +38,9 @@ const giveToken = async () => {
   await dialog.getByRole('button', { name: 'Use token' }).click()
 }
 const silenceFromPage = async (job: string, input: string) => {
-  await alertRow(job).getByRole('button', { name: `Silence ${job}` }).click()
+  await alertRow(job)
+    .getByRole('button', { name: `Silence ${job}` })
+    .click()
   const dialog = page.locator('dialog.prompt[open]').filter({ has: page.getByLabel('Silence for') })
   await dialog.getByLabel('Silence for').fill(input, { timeout: SLOW })
   await dialog.getByRole('button', { name: 'Silence' }).click()
@@ -43,7 +49,11 @@ const silenceFromPage = async (job: string, input: string) => {
 beforeAll(async () => {
   requireChromium()
   box = sandbox()
-  const data = knex({ client: 'better-sqlite3', connection: { filename: `${box.dir}/data.db` }, useNullAsDefault: true })
+  const data = knex({
+    client: 'better-sqlite3',
+    connection: { filename: `${box.dir}/data.db` },
+    useNullAsDefault: true,
+  })
   try {
     await data.schema.createTable('metrics', (t) => t.integer('x'))
     await data('metrics').insert({ x: 5 })
@@ -96,8 +106,22 @@ describe('the "Alerts" panel of serve\'s dashboard, in headless Chromium', () =>
     await alertRow('revenue').waitFor({ timeout: SLOW })
     expect(serveOutput()).not.toContain('warning: plugin @circadian/plugin-sql-alerts')
     expect(await panel().locator('h2').textContent()).toBe('Alerts')
-    expect(await panel().locator('thead th').allTextContents()).toEqual(['job', 'state', 'since', 'value vs threshold', 'checked', 'silenced until', 'silenced by', 'reason', 'Actions'])
-    expect(await panel().locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-key')))).toEqual(['revenue', 'steady'])
+    expect(await panel().locator('thead th').allTextContents()).toEqual([
+      'job',
+      'state',
+      'since',
+      'value vs threshold',
+      'checked',
+      'silenced until',
+      'silenced by',
+      'reason',
+      'Actions',
+    ])
+    expect(
+      await panel()
+        .locator('tbody tr')
+        .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-key'))),
+    ).toEqual(['revenue', 'steady'])
     // serve evaluates both every 2 s; the panel follows the runs without a reload.
     await expect.poll(() => cell('revenue', 'state'), { timeout: SLOW }).toBe('ALERT')
     await expect.poll(() => cell('steady', 'state'), { timeout: SLOW }).toBe('OK')
@@ -111,18 +135,29 @@ describe('the "Alerts" panel of serve\'s dashboard, in headless Chromium', () =>
     // Each scheduled evaluation is a run in history, with its values.
     const history = await box.run(['history', 'revenue', '--json'], { env: { CIRCADIAN_TOKEN: TOKEN } })
     expect(history.code, history.stderr).toBe(0)
-    const runs = (JSON.parse(history.stdout) as { runs: Array<{ status: string; trigger: string; data: unknown }> }).runs
-    expect(runs.find((r) => r.status === 'alert')).toMatchObject({ trigger: 'schedule', data: { status: 'ALERT', actual_value: 5, threshold: 3 } })
+    const runs = (JSON.parse(history.stdout) as { runs: Array<{ status: string; trigger: string; data: unknown }> })
+      .runs
+    expect(runs.find((r) => r.status === 'alert')).toMatchObject({
+      trigger: 'schedule',
+      data: { status: 'ALERT', actual_value: 5, threshold: 3 },
+    })
   })
 
   it('Silence asks for a duration, then the token, and records the silence (seen by `alerts status`)', async () => {
     await silenceFromPage('revenue', '2h')
     await giveToken()
-    await expect.poll(okNotice, { timeout: SLOW }).toMatch(/^Silenced revenue until \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ \(2h\) by dashboard: silenced from the dashboard$/)
+    await expect
+      .poll(okNotice, { timeout: SLOW })
+      .toMatch(
+        /^Silenced revenue until \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ \(2h\) by dashboard: silenced from the dashboard$/,
+      )
     await expect.poll(() => cell('revenue', 'silenced by'), { timeout: SLOW }).toBe('dashboard')
     expect(await cell('revenue', 'silenced until')).toMatch(/^until \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ$/)
     expect(await cell('revenue', 'reason')).toBe('silenced from the dashboard')
-    expect(await alertRow('revenue').locator('button').allTextContents()).toEqual(['Silence revenue', 'Unsilence revenue'])
+    expect(await alertRow('revenue').locator('button').allTextContents()).toEqual([
+      'Silence revenue',
+      'Unsilence revenue',
+    ])
 
     const silence = await cliSilence('revenue')
     expect(silence).toMatchObject({ by: 'dashboard', reason: 'silenced from the dashboard' })
@@ -142,7 +177,9 @@ describe('the "Alerts" panel of serve\'s dashboard, in headless Chromium', () =>
   })
 
   it('a silence set with the CLI shows on the open page', async () => {
-    const r = await box.run(['alerts', 'silence', 'steady', '--until-resolved', '--reason', 'maintenance'], { env: { USER: 'ana', CIRCADIAN_TOKEN: TOKEN } })
+    const r = await box.run(['alerts', 'silence', 'steady', '--until-resolved', '--reason', 'maintenance'], {
+      env: { USER: 'ana', CIRCADIAN_TOKEN: TOKEN },
+    })
     expect(r.code, r.stderr).toBe(0)
     await expect.poll(() => cell('steady', 'reason'), { timeout: SLOW }).toBe('maintenance')
     expect(await cell('steady', 'silenced until')).toBe('until resolved')
@@ -157,7 +194,11 @@ describe('the "Alerts" panel of serve\'s dashboard, in headless Chromium', () =>
     expect(await cliSilence('revenue')).toBeNull()
 
     // The action endpoint wants the token, like the API's other changes.
-    const refused = await fetch(`${base}/api/dashboard/panels/sql-alerts/actions/unsilence`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ key: 'steady' }) })
+    const refused = await fetch(`${base}/api/dashboard/panels/sql-alerts/actions/unsilence`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ key: 'steady' }),
+    })
     expect(refused.status).toBe(401)
     expect(await cliSilence('steady')).toMatchObject({ reason: 'maintenance' })
   })

@@ -36,34 +36,59 @@ describe('SQLAlchemy URLs as circadian connections', () => {
   })
 
   it('reads sqlite:////absolute as an absolute path, and sqlite:// as memory', () => {
-    expect(convert('sqlite:////var/data/app.db', { outDir: '/var/data' }).entry).toEqual({ client: 'sqlite', filename: 'app.db' })
-    expect(convert('sqlite:////var/data/app.db', { outDir: '/home/me/project/deep/er' }).entry).toEqual({ client: 'sqlite', filename: '/var/data/app.db' })
+    expect(convert('sqlite:////var/data/app.db', { outDir: '/var/data' }).entry).toEqual({
+      client: 'sqlite',
+      filename: 'app.db',
+    })
+    expect(convert('sqlite:////var/data/app.db', { outDir: '/home/me/project/deep/er' }).entry).toEqual({
+      client: 'sqlite',
+      filename: '/var/data/app.db',
+    })
     expect(convert('sqlite://').entry).toEqual({ client: 'sqlite', filename: ':memory:' })
   })
 
   it('turns a literal password into an env() reference and never writes it', () => {
     const c = convert('postgresql+psycopg2://report:zq%40x%2Fsecretish@db.internal:6543/analytics?sslmode=require')
-    expect(c.source).toBe("{ client: 'pg', connection: { host: 'db.internal', port: 6543, user: 'report', password: env('DATABASE_PASSWORD'), database: 'analytics', ssl: { rejectUnauthorized: false } } }")
+    expect(c.source).toBe(
+      "{ client: 'pg', connection: { host: 'db.internal', port: 6543, user: 'report', password: env('DATABASE_PASSWORD'), database: 'analytics', ssl: { rejectUnauthorized: false } } }",
+    )
     expect(c.source).not.toMatch(/zq|secretish/)
-    expect(c.env).toEqual([{ name: 'DATABASE_PASSWORD', purpose: 'database password (the password in database.url)', fromLiteral: true, optional: false }])
+    expect(c.env).toEqual([
+      {
+        name: 'DATABASE_PASSWORD',
+        purpose: 'database password (the password in database.url)',
+        fromLiteral: true,
+        optional: false,
+      },
+    ])
     expect(c.label).toBe('PostgreSQL db.internal:6543/analytics')
   })
 
   it('keeps ${VAR} placeholders as env() references', () => {
     const c = convert('mysql+pymysql://${DB_USER}:${DB_PASSWORD}@${DB_HOST}:3306/sales?charset=utf8mb4')
-    expect(c.source).toBe("{ client: 'mysql', connection: { host: env('DB_HOST', { secret: false }), port: 3306, user: env('DB_USER', { secret: false }), password: env('DB_PASSWORD'), database: 'sales', charset: 'utf8mb4' } }")
+    expect(c.source).toBe(
+      "{ client: 'mysql', connection: { host: env('DB_HOST', { secret: false }), port: 3306, user: env('DB_USER', { secret: false }), password: env('DB_PASSWORD'), database: 'sales', charset: 'utf8mb4' } }",
+    )
     expect(c.env.map((v) => v.name)).toEqual(['DB_HOST', 'DB_USER', 'DB_PASSWORD'])
   })
 
   it('reads mariadb:// and postgres:// too', () => {
-    expect(convert('mariadb+mariadbconnector://root@127.0.0.1/shop').entry).toEqual({ client: 'mariadb', connection: { host: '127.0.0.1', user: 'root', database: 'shop' } })
-    expect(convert('postgres://u@h/d').entry).toEqual({ client: 'pg', connection: { host: 'h', user: 'u', database: 'd' } })
+    expect(convert('mariadb+mariadbconnector://root@127.0.0.1/shop').entry).toEqual({
+      client: 'mariadb',
+      connection: { host: '127.0.0.1', user: 'root', database: 'shop' },
+    })
+    expect(convert('postgres://u@h/d').entry).toEqual({
+      client: 'pg',
+      connection: { host: 'h', user: 'u', database: 'd' },
+    })
   })
 
   it('reads a URL that is wholly an environment variable through that variable', () => {
     process.env.SENTINEL_TEST_DB_URL = 'postgresql+psycopg2://u:p@h/d'
     try {
-      expect(convert('${SENTINEL_TEST_DB_URL}').source).toBe("{ client: 'pg', connection: env('SENTINEL_TEST_DB_URL') }")
+      expect(convert('${SENTINEL_TEST_DB_URL}').source).toBe(
+        "{ client: 'pg', connection: env('SENTINEL_TEST_DB_URL') }",
+      )
     } finally {
       delete process.env.SENTINEL_TEST_DB_URL
     }
@@ -90,7 +115,13 @@ describe('generated config text', () => {
   })
 
   it('names jobs after alerts: valid names kept, others snake_cased, all unique', () => {
-    expect(jobNames(['daily_revenue_check', 'Stale Pipeline!', 'stale_pipeline', '42 checks', '***'])).toEqual(['daily_revenue_check', 'stale_pipeline', 'stale_pipeline_2', '42_checks', 'alert'])
+    expect(jobNames(['daily_revenue_check', 'Stale Pipeline!', 'stale_pipeline', '42 checks', '***'])).toEqual([
+      'daily_revenue_check',
+      'stale_pipeline',
+      'stale_pipeline_2',
+      '42_checks',
+      'alert',
+    ])
   })
 
   it("moves croniter's trailing seconds field to the front", () => {

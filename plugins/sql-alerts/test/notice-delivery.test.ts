@@ -51,7 +51,11 @@ describe('sql-alert notices go through the outbox: state advances only on delive
   it('--no-notify queues nothing and claims nothing was sent', async () => {
     const run = await json('run', 'broken', '--no-notify')
     expect(run.body.runs[0].data).toMatchObject({ notice: null, queued: [], noticeIds: [] })
-    expect((await json('alerts', 'status', 'broken')).body.alerts[0]).toMatchObject({ state: 'ERROR', lastNotified: null, notice: null })
+    expect((await json('alerts', 'status', 'broken')).body.alerts[0]).toMatchObject({
+      state: 'ERROR',
+      lastNotified: null,
+      notice: null,
+    })
     expect(notices()).toEqual([])
   })
 
@@ -59,7 +63,10 @@ describe('sql-alert notices go through the outbox: state advances only on delive
     hook.respondWith(500)
     const run = await json('run', 'revenue')
     expect(run.code).toBe(1)
-    expect(run.body.runs[0]).toMatchObject({ summary: '5 vs threshold 3 — firing notice queued', data: { notice: 'firing', queued: ['hook'] } })
+    expect(run.body.runs[0]).toMatchObject({
+      summary: '5 vs threshold 3 — firing notice queued',
+      data: { notice: 'firing', queued: ['hook'] },
+    })
     expect(hook.requests.length).toBeGreaterThanOrEqual(1)
     const status = (await json('alerts', 'status', 'revenue')).body.alerts[0]
     expect(status).toMatchObject({ state: 'ALERT', lastNotified: null, notice: { kind: 'firing', state: 'pending' } })
@@ -75,10 +82,15 @@ describe('sql-alert notices go through the outbox: state advances only on delive
     expect(notices()).toEqual([{ job: 'revenue', event: 'notice', status: 'sent' }])
     const delivered = hook.requests.filter((r) => r.headers['idempotency-key'])
     expect(new Set(delivered.map((r) => r.headers['idempotency-key'])).size).toBe(1)
-    expect((await json('alerts', 'status', 'revenue')).body.alerts[0]).toMatchObject({ notice: { kind: 'firing', state: 'sent' } })
+    expect((await json('alerts', 'status', 'revenue')).body.alerts[0]).toMatchObject({
+      notice: { kind: 'firing', state: 'sent' },
+    })
     // The next evaluation settles it: the firing notice is recorded as delivered, and is not sent again.
     await json('run', 'revenue')
-    expect((await json('alerts', 'status', 'revenue')).body.alerts[0]).toMatchObject({ lastNotified: { kind: 'firing', to: ['hook'] }, notice: null })
+    expect((await json('alerts', 'status', 'revenue')).body.alerts[0]).toMatchObject({
+      lastNotified: { kind: 'firing', to: ['hook'] },
+      notice: null,
+    })
     expect(notices()).toHaveLength(1)
   }, 120_000)
 })

@@ -15,7 +15,8 @@ function memoryKv(): PluginKeyValue & { data: Map<string, unknown> } {
     get: async <T>(key: string) => (data.has(key) ? (structuredClone(data.get(key)) as T) : undefined),
     set: async (key, value) => void data.set(key, structuredClone(value)),
     delete: async (key) => void data.delete(key),
-    list: async <T>(prefix = '') => [...data.entries()].filter(([k]) => k.startsWith(prefix)).map(([key, value]) => ({ key, value: value as T })),
+    list: async <T>(prefix = '') =>
+      [...data.entries()].filter(([k]) => k.startsWith(prefix)).map(([key, value]) => ({ key, value: value as T })),
   }
 }
 
@@ -71,7 +72,8 @@ describe('a sql-alert run', () => {
   const setX = (x: number) => fx.db('metrics').update({ x })
   const alertWhenAbove3 = (extra: Partial<SqlAlertOptions> = {}) =>
     options({
-      query: "select case when x > 3 then 'ALERT' else 'OK' end as status, x as actual_value, 3 as threshold, label from metrics",
+      query:
+        "select case when x > 3 then 'ALERT' else 'OK' end as status, x as actual_value, 3 as threshold, label from metrics",
       description: 'x must stay at 3 or below',
       notify: ['ops', 'mail'],
       ...extra,
@@ -82,14 +84,34 @@ describe('a sql-alert run', () => {
     const result = await h.run(alertWhenAbove3())
     expect(result.status).toBe('alert')
     expect(result.summary).toBe('5 vs threshold 3 — firing notice queued')
-    expect(result.data).toMatchObject({ status: 'ALERT', actual_value: 5, threshold: 3, context: { label: 'five' }, state: 'ALERT', notice: 'firing', queued: ['ops', 'mail'], noticeIds: ['ntc_1_ops', 'ntc_1_mail'], silenced: null })
+    expect(result.data).toMatchObject({
+      status: 'ALERT',
+      actual_value: 5,
+      threshold: 3,
+      context: { label: 'five' },
+      state: 'ALERT',
+      notice: 'firing',
+      queued: ['ops', 'mail'],
+      noticeIds: ['ntc_1_ops', 'ntc_1_mail'],
+      silenced: null,
+    })
     expect(h.sent).toHaveLength(1)
     expect(h.sent[0].names).toEqual(['ops', 'mail'])
     expect(h.sent[0].notice).toEqual({
       title: 'ALERT: revenue',
       text: 'x must stay at 3 or below\nThe query returned ALERT (5 vs threshold 3).',
       severity: 'critical',
-      fields: { alert: 'revenue', notice: 'firing', state: 'ALERT', since: new Date(T0).toISOString(), connection: 'main', status: 'ALERT', actual_value: 5, threshold: 3, label: 'five' },
+      fields: {
+        alert: 'revenue',
+        notice: 'firing',
+        state: 'ALERT',
+        since: new Date(T0).toISOString(),
+        connection: 'main',
+        status: 'ALERT',
+        actual_value: 5,
+        threshold: 3,
+        label: 'five',
+      },
     })
     h.at(T0 + HOUR)
     expect((await h.run(alertWhenAbove3())).summary).toBe('5 vs threshold 3')
@@ -102,8 +124,16 @@ describe('a sql-alert run', () => {
     await setX(2)
     h.at(T0 + 90 * 60_000)
     const result = await h.run(alertWhenAbove3())
-    expect(result).toMatchObject({ status: 'ok', summary: '2 vs threshold 3 — resolved notice queued', data: { status: 'OK', state: 'OK' } })
-    expect(h.sent[1].notice).toMatchObject({ title: 'RESOLVED: revenue', severity: 'info', text: 'x must stay at 3 or below\nThe query returned OK (2 vs threshold 3); the alert resolved after 1h 30m.' })
+    expect(result).toMatchObject({
+      status: 'ok',
+      summary: '2 vs threshold 3 — resolved notice queued',
+      data: { status: 'OK', state: 'OK' },
+    })
+    expect(h.sent[1].notice).toMatchObject({
+      title: 'RESOLVED: revenue',
+      severity: 'info',
+      text: 'x must stay at 3 or below\nThe query returned OK (2 vs threshold 3); the alert resolved after 1h 30m.',
+    })
   })
 
   it('fails the run on ERROR with the reason and data, and sends one error notice per streak', async () => {
@@ -116,7 +146,11 @@ describe('a sql-alert run', () => {
     expect(err.data).toMatchObject({ status: 'ERROR', error: 'sql-error', state: 'ERROR', notice: 'error' })
     await h.run(broken).catch(() => {})
     expect(h.kinds()).toEqual(['error'])
-    expect(h.sent[0].notice).toMatchObject({ title: 'ERROR: revenue', severity: 'warning', fields: { error: err.message } })
+    expect(h.sent[0].notice).toMatchObject({
+      title: 'ERROR: revenue',
+      severity: 'warning',
+      fields: { error: err.message },
+    })
     expect(h.state()?.consecutive.error).toBe(2)
   })
 
@@ -124,7 +158,11 @@ describe('a sql-alert run', () => {
     const h = harness(fx)
     const opts = alertWhenAbove3({ for: 3 })
     const first = await h.run(opts)
-    expect(first).toMatchObject({ status: 'alert', summary: '5 vs threshold 3 — pending 1/3', data: { state: 'PENDING' } })
+    expect(first).toMatchObject({
+      status: 'alert',
+      summary: '5 vs threshold 3 — pending 1/3',
+      data: { state: 'PENDING' },
+    })
     await h.run(opts)
     expect(h.sent).toHaveLength(0)
     expect((await h.run(opts)).data).toMatchObject({ state: 'ALERT', notice: 'firing' })
@@ -144,10 +182,21 @@ describe('a sql-alert run', () => {
 
   it('holds back notices while silenced and still records the evaluation', async () => {
     const h = harness(fx)
-    const silence: Silence = { v: 1, by: 'ana', reason: 'backfill', createdAt: new Date(T0).toISOString(), until: new Date(T0 + 2 * HOUR).toISOString(), untilResolved: false }
+    const silence: Silence = {
+      v: 1,
+      by: 'ana',
+      reason: 'backfill',
+      createdAt: new Date(T0).toISOString(),
+      until: new Date(T0 + 2 * HOUR).toISOString(),
+      untilResolved: false,
+    }
     await h.kv.set('silence:revenue', silence)
     const result = await h.run(alertWhenAbove3())
-    expect(result).toMatchObject({ status: 'alert', summary: '5 vs threshold 3 — silenced', data: { state: 'ALERT', notice: null, silenced: { by: 'ana', reason: 'backfill' } } })
+    expect(result).toMatchObject({
+      status: 'alert',
+      summary: '5 vs threshold 3 — silenced',
+      data: { state: 'ALERT', notice: null, silenced: { by: 'ana', reason: 'backfill' } },
+    })
     expect(h.sent).toHaveLength(0)
     expect(h.state()?.state).toBe('ALERT')
     // The silence ends while the alert still fires: the firing notice goes out at the next evaluation.
@@ -159,7 +208,14 @@ describe('a sql-alert run', () => {
   it('ends an until-resolved silence when the alert comes back to OK, without a notice', async () => {
     const h = harness(fx)
     await h.run(alertWhenAbove3())
-    await h.kv.set('silence:revenue', { v: 1, by: 'ana', reason: null, createdAt: new Date(T0).toISOString(), until: null, untilResolved: true } satisfies Silence)
+    await h.kv.set('silence:revenue', {
+      v: 1,
+      by: 'ana',
+      reason: null,
+      createdAt: new Date(T0).toISOString(),
+      until: null,
+      untilResolved: true,
+    } satisfies Silence)
     h.at(T0 + HOUR)
     await h.run(alertWhenAbove3())
     expect(h.kv.data.has('silence:revenue')).toBe(true)
@@ -190,7 +246,9 @@ describe('a sql-alert run', () => {
     const h = harness(fx)
     const controller = new AbortController()
     controller.abort('timeout')
-    const err = await h.run(options({ query: "select 'OK' as status", notify: ['ops'] }), controller.signal).catch((e) => e)
+    const err = await h
+      .run(options({ query: "select 'OK' as status", notify: ['ops'] }), controller.signal)
+      .catch((e) => e)
     expect(err.message).toBe("query cancelled: the job's timeout expired")
     expect(h.state()?.state).toBe('ERROR')
     expect(h.kinds()).toEqual(['error'])
@@ -200,7 +258,10 @@ describe('a sql-alert run', () => {
     const h = harness(fx)
     h.deliveries('pending')
     await h.run(alertWhenAbove3())
-    expect(h.state()).toMatchObject({ lastNotified: null, pendingNotice: { kind: 'firing', ids: ['ntc_1_ops', 'ntc_1_mail'], to: ['ops', 'mail'] } })
+    expect(h.state()).toMatchObject({
+      lastNotified: null,
+      pendingNotice: { kind: 'firing', ids: ['ntc_1_ops', 'ntc_1_mail'], to: ['ops', 'mail'] },
+    })
     h.at(T0 + HOUR)
     await h.run(alertWhenAbove3())
     expect(h.sent).toHaveLength(1)
@@ -209,7 +270,10 @@ describe('a sql-alert run', () => {
     h.at(T0 + 2 * HOUR)
     await h.run(alertWhenAbove3())
     expect(h.sent).toHaveLength(1)
-    expect(h.state()).toMatchObject({ pendingNotice: null, lastNotified: { kind: 'firing', to: ['ops', 'mail'], at: new Date(T0).toISOString() } })
+    expect(h.state()).toMatchObject({
+      pendingNotice: null,
+      lastNotified: { kind: 'firing', to: ['ops', 'mail'], at: new Date(T0).toISOString() },
+    })
   })
 
   it('a firing notice that expired undelivered is due again at the next evaluation', async () => {
@@ -229,7 +293,12 @@ describe('a sql-alert run', () => {
     const result = await h.run(alertWhenAbove3())
     expect(result.summary).toBe('5 vs threshold 3 — firing notice not sent (notifications are off)')
     expect(result.data).toMatchObject({ notice: null, queued: [], noticeIds: [] })
-    expect(h.state()).toMatchObject({ state: 'ALERT', firing: { notified: false }, lastNotified: null, pendingNotice: null })
+    expect(h.state()).toMatchObject({
+      state: 'ALERT',
+      firing: { notified: false },
+      lastNotified: null,
+      pendingNotice: null,
+    })
     h.notificationsOff(false)
     h.at(T0 + HOUR)
     expect((await h.run(alertWhenAbove3())).summary).toBe('5 vs threshold 3 — firing notice queued')
@@ -239,7 +308,10 @@ describe('a sql-alert run', () => {
   it('sends nothing when the job names no notifiers, but keeps state', async () => {
     const h = harness(fx)
     const result = await h.run(alertWhenAbove3({ notify: [] }))
-    expect(result).toMatchObject({ summary: '5 vs threshold 3 — fired (no notifiers)', data: { notice: null, queued: [] } })
+    expect(result).toMatchObject({
+      summary: '5 vs threshold 3 — fired (no notifiers)',
+      data: { notice: null, queued: [] },
+    })
     expect(h.sent).toHaveLength(0)
     expect(h.state()).toMatchObject({ state: 'ALERT', lastNotified: { kind: 'firing', to: [] } })
   })

@@ -17,7 +17,8 @@ describe('--until date-times', () => {
   })
 
   it('refuses what is not a date-time', () => {
-    for (const text of ['tomorrow', '2026-02-30T10:00', '2026-13-01', '09:00']) expect(parseInstant(text, 'UTC')).toBeNull()
+    for (const text of ['tomorrow', '2026-02-30T10:00', '2026-13-01', '09:00'])
+      expect(parseInstant(text, 'UTC')).toBeNull()
   })
 })
 
@@ -35,12 +36,18 @@ describe('silence flags', () => {
   })
 
   it('--until-resolved has no end time', () => {
-    expect(silenceFromFlags({ 'until-resolved': true }, NOW, 'UTC')).toMatchObject({ until: null, untilResolved: true, reason: null })
+    expect(silenceFromFlags({ 'until-resolved': true }, NOW, 'UTC')).toMatchObject({
+      until: null,
+      untilResolved: true,
+      reason: null,
+    })
   })
 
   it('takes exactly one of --for, --until and --until-resolved', () => {
     expect(() => silenceFromFlags({}, NOW, 'UTC')).toThrow(/say how long: --for 2h/)
-    expect(() => silenceFromFlags({ for: '1h', 'until-resolved': true }, NOW, 'UTC')).toThrow(/not --for and --until-resolved/)
+    expect(() => silenceFromFlags({ for: '1h', 'until-resolved': true }, NOW, 'UTC')).toThrow(
+      /not --for and --until-resolved/,
+    )
   })
 
   it('refuses a bad duration and an end in the past', () => {

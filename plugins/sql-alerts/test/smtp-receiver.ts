@@ -18,7 +18,11 @@ export async function smtpReceiver(): Promise<{ port: number; received: Received
       let raw = ''
       stream.on('data', (c: Buffer) => (raw += c.toString()))
       stream.on('end', () => {
-        received.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address), raw })
+        received.push({
+          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+          to: session.envelope.rcptTo.map((r) => r.address),
+          raw,
+        })
         callback()
       })
     },

@@ -52,8 +52,14 @@ describe('preparing a statement for the database', () => {
   })
 
   it('leaves other statements and SQLite statements as written', () => {
-    expect(prepareStatement('update t set x = 1', 'mysql', 10)).toMatchObject({ sql: 'update t set x = 1', limited: false })
-    expect(prepareStatement("select 'OK' as status", 'sqlite', 10)).toMatchObject({ sql: "select 'OK' as status", limited: false })
+    expect(prepareStatement('update t set x = 1', 'mysql', 10)).toMatchObject({
+      sql: 'update t set x = 1',
+      limited: false,
+    })
+    expect(prepareStatement("select 'OK' as status", 'sqlite', 10)).toMatchObject({
+      sql: "select 'OK' as status",
+      limited: false,
+    })
   })
 
   it('refuses several statements and empty text', () => {

@@ -20,7 +20,13 @@ const status = (over: Partial<AlertStatus>): AlertStatus => ({
   lastError: null,
   lastNotified: null,
   notice: null,
-  silenced: { by: 'ana', reason: 'backfill', createdAt: '2026-07-01T12:00:00.000Z', until: '2026-07-01T14:00:00.000Z', untilResolved: false },
+  silenced: {
+    by: 'ana',
+    reason: 'backfill',
+    createdAt: '2026-07-01T12:00:00.000Z',
+    until: '2026-07-01T14:00:00.000Z',
+    untilResolved: false,
+  },
   ...over,
 })
 

@@ -41,13 +41,18 @@ export function listrReporter(jobs: JobDefinition[], nothingText?: string): Prog
         throw new Error(text)
       },
     })),
-    { concurrent: true, exitOnError: false, rendererOptions: { collapseErrors: false, collapseSkips: false, showErrorMessage: true } },
+    {
+      concurrent: true,
+      exitOnError: false,
+      rendererOptions: { collapseErrors: false, collapseSkips: false, showErrorMessage: true },
+    },
   )
   const rendering = list.run().catch(() => {})
   return {
     events: {
       onStart: (job) => notes.get(job)?.('running'),
-      onRetry: (job, r) => notes.get(job)?.(`attempt ${r.attempt - 1} failed: ${r.error}; retrying in ${(r.delayMs / 1000).toFixed(1)}s`),
+      onRetry: (job, r) =>
+        notes.get(job)?.(`attempt ${r.attempt - 1} failed: ${r.error}; retrying in ${(r.delayMs / 1000).toFixed(1)}s`),
       onFinish: (o) => finished.get(o.job)?.resolve(o),
     },
     async finish(outcomes) {

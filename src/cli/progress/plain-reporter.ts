@@ -7,7 +7,10 @@ export function plainReporter(nothingText?: string): ProgressReporter {
   return {
     events: {
       onStart: (job) => printLine(`▶ ${job} started`),
-      onRetry: (job, r) => printLine(`↻ ${job} attempt ${r.attempt - 1} failed: ${r.error}; retrying in ${(r.delayMs / 1000).toFixed(1)}s`),
+      onRetry: (job, r) =>
+        printLine(
+          `↻ ${job} attempt ${r.attempt - 1} failed: ${r.error}; retrying in ${(r.delayMs / 1000).toFixed(1)}s`,
+        ),
       onFinish: (o) => printLine(`${mark[o.status] ?? '✖'} ${o.job} ${outcomeText(o)}`),
     },
     async finish(outcomes) {

@@ -40,7 +40,11 @@ export function tally(outcomes: RunOutcome[], nothingText = 'nothing ran'): stri
   return `${outcomes.length} run${outcomes.length === 1 ? '' : 's'}: ${[...counts].map(([s, n]) => `${n} ${s.replace('_', ' ')}`).join(', ')}`
 }
 
-export async function createReporter(kind: ReporterKind, jobs: JobDefinition[], nothingText?: string): Promise<ProgressReporter> {
+export async function createReporter(
+  kind: ReporterKind,
+  jobs: JobDefinition[],
+  nothingText?: string,
+): Promise<ProgressReporter> {
   if (kind === 'tty') return (await import('./listr-reporter.js')).listrReporter(jobs, nothingText)
   if (kind === 'plain') return (await import('./plain-reporter.js')).plainReporter(nothingText)
   return { events: {}, finish: async () => {} }

@@ -5,7 +5,8 @@ const quoted = (reason: string | null) => (reason ? `"${reason}"` : 'none')
 /** What `pause` did: paused, or already paused with its reason kept or changed. */
 export function pauseText(job: string, r: PauseResult): string {
   const noServe = r.liveInstances ? '' : ' (no serve is running right now; it will start paused)'
-  if (!r.wasPaused) return `${job} paused${r.reason ? ` (${r.reason})` : ''}${r.running ? `; its running run (${r.running}) finishes, later ones are skipped` : ''}${noServe}`
+  if (!r.wasPaused)
+    return `${job} paused${r.reason ? ` (${r.reason})` : ''}${r.running ? `; its running run (${r.running}) finishes, later ones are skipped` : ''}${noServe}`
   if (r.reason === r.previousReason) return `${job} was already paused; reason unchanged: ${quoted(r.reason)}`
   return `${job} was already paused; reason changed from ${quoted(r.previousReason)} to ${quoted(r.reason)}`
 }

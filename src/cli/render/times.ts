@@ -7,7 +7,9 @@ import { formatInZone } from '../../schedule/zone.js'
  * (instances, breakers) in the config's zone. `--utc` writes every time in UTC (`+00:00`). `--json` is not
  * affected: it keeps ISO 8601 UTC (`2026-12-07T01:00:00.000Z`).
  */
-export const utcFlag = Flags.boolean({ description: "Print times in UTC (default: in each job's time zone, with its offset)." })
+export const utcFlag = Flags.boolean({
+  description: "Print times in UTC (default: in each job's time zone, with its offset).",
+})
 
 export interface TimeZoneChoice {
   /** The config's zone, for times that belong to no job. */
@@ -29,14 +31,22 @@ export function formatTime(value: string | number | null | undefined, zone: stri
 export function timeFormatter(choice: TimeZoneChoice) {
   return {
     at: (value: string | number | null | undefined) => formatTime(value, choice.zone, choice.utc),
-    forJob: (job: string, value: string | number | null | undefined) => formatTime(value, choice.jobZones?.get(job) ?? choice.zone, choice.utc),
+    forJob: (job: string, value: string | number | null | undefined) =>
+      formatTime(value, choice.jobZones?.get(job) ?? choice.zone, choice.utc),
   }
 }
 
 export type TimeFormatter = ReturnType<typeof timeFormatter>
 
 /** The zones of a validated config (or of none, when only the state settings could be read: UTC). */
-export function zonesOf(config: { timezone: string; jobs: ReadonlyMap<string, { timezone: string }> } | null, utc: boolean): TimeFormatter {
+export function zonesOf(
+  config: { timezone: string; jobs: ReadonlyMap<string, { timezone: string }> } | null,
+  utc: boolean,
+): TimeFormatter {
   if (!config) return timeFormatter({ zone: 'UTC', utc })
-  return timeFormatter({ zone: config.timezone, jobZones: new Map([...config.jobs].map(([name, job]) => [name, job.timezone])), utc })
+  return timeFormatter({
+    zone: config.timezone,
+    jobZones: new Map([...config.jobs].map(([name, job]) => [name, job.timezone])),
+    utc,
+  })
 }

@@ -14,8 +14,22 @@ export default class Breakers extends BaseCommand {
     const config = await this.loadConfig(flags.config)
     const breakers = await listBreakers(config)
     if (flags.json) return printJson({ breakers })
-    if (!breakers.length) return printLine('No breakers: configure them under `resources` (e.g. resources: { "db:warehouse": { breaker: { failures: 5, halfOpenAfter: "60s" } } }).')
+    if (!breakers.length)
+      return printLine(
+        'No breakers: configure them under `resources` (e.g. resources: { "db:warehouse": { breaker: { failures: 5, halfOpenAfter: "60s" } } }).',
+      )
     const time = zonesOf(config, flags.utc)
-    printLine(table(['RESOURCE', 'STATE', 'FAILURES', 'OPENED', 'TRIAL FROM'], breakers.map((b) => [b.name, b.state, `${b.failures}/${b.threshold || '-'}`, time.at(b.openedAt), time.at(b.halfOpenAt)])))
+    printLine(
+      table(
+        ['RESOURCE', 'STATE', 'FAILURES', 'OPENED', 'TRIAL FROM'],
+        breakers.map((b) => [
+          b.name,
+          b.state,
+          `${b.failures}/${b.threshold || '-'}`,
+          time.at(b.openedAt),
+          time.at(b.halfOpenAt),
+        ]),
+      ),
+    )
   }
 }

@@ -20,7 +20,12 @@ export default class BreakersReset extends BaseCommand {
       // A configured breaker that never failed has no row yet: it is closed already, and resetting it is fine.
       if (config.resources[args.name]?.breaker) await store.breakers.ensure(args.name, at)
       if (!(await store.breakers.reset(args.name, at))) {
-        const known = [...new Set([...Object.keys(config.resources).filter((r) => config.resources[r].breaker), ...(await store.breakers.all()).map((b) => b.name)])]
+        const known = [
+          ...new Set([
+            ...Object.keys(config.resources).filter((r) => config.resources[r].breaker),
+            ...(await store.breakers.all()).map((b) => b.name),
+          ]),
+        ]
         throw new UsageError(`No breaker "${args.name}"${didYouMean(args.name, known)} (see circadian breakers)`)
       }
     } finally {

@@ -7,7 +7,8 @@ import { redactDeep } from '../../reliability/redact.js'
 import { openStore } from '../../state/store.js'
 
 export default class DlqShow extends BaseCommand {
-  static override summary = 'Show one dead letter: the job, its options when it failed (redacted), the error, attempts, times.'
+  static override summary =
+    'Show one dead letter: the job, its options when it failed (redacted), the error, attempts, times.'
   static override examples = ['<%= config.bin %> dlq show 12']
   static override args = { id: letterIdArg }
   static override flags = { config: configFlag, json: jsonFlag, utc: utcFlag }
@@ -25,9 +26,13 @@ export default class DlqShow extends BaseCommand {
       if (flags.json) return printJson(view)
       const time = zonesOf(config, flags.utc)
       printLine(`dead letter ${view.id}: ${view.job} (${view.type}), run ${view.runId}`)
-      printLine(`failed at ${time.forJob(view.job, view.failedAt)} after ${view.attempts} attempt(s)${view.scheduledFor ? `; scheduled for ${time.forJob(view.job, view.scheduledFor)}` : ''}`)
+      printLine(
+        `failed at ${time.forJob(view.job, view.failedAt)} after ${view.attempts} attempt(s)${view.scheduledFor ? `; scheduled for ${time.forJob(view.job, view.scheduledFor)}` : ''}`,
+      )
       printLine(`error: ${view.error ?? '-'}`)
-      printLine(`replays: ${view.replays}${view.resolvedAt ? `; resolved at ${time.forJob(view.job, view.resolvedAt)} by run ${view.resolvedByRun}` : '; unresolved'}`)
+      printLine(
+        `replays: ${view.replays}${view.resolvedAt ? `; resolved at ${time.forJob(view.job, view.resolvedAt)} by run ${view.resolvedByRun}` : '; unresolved'}`,
+      )
       // Redacted as data, then encoded: redacting the JSON text could cut a value's escaped quote in half.
       printLine(`options: ${JSON.stringify(redactDeep(view.options), null, 2)}`)
     } finally {

@@ -8,7 +8,11 @@ export default class NoticesRetry extends BaseCommand {
   static override examples = ['<%= config.bin %> notices retry 42', '<%= config.bin %> notices retry --all']
   static override exitWhenDone = true
   static override args = { id: Args.string({ description: 'The notice id or key (see `circadian notices`).' }) }
-  static override flags = { config: configFlag, json: jsonFlag, all: Flags.boolean({ description: 'Every failed and expired notice.' }) }
+  static override flags = {
+    config: configFlag,
+    json: jsonFlag,
+    all: Flags.boolean({ description: 'Every failed and expired notice.' }),
+  }
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(NoticesRetry)

@@ -7,9 +7,16 @@ import { exportState } from '../../state/transfer.js'
 
 export default class StateExport extends BaseCommand {
   static override summary = 'Write the whole state (runs, job state, kv, dead letters, breakers, ...) as JSON lines.'
-  static override description = 'With `state import`, moves the state between stores, e.g. from the default SQLite file to PostgreSQL when several instances should share the work. Rows are written as stored (already redacted).'
-  static override examples = ['<%= config.bin %> state export > backup.jsonl', '<%= config.bin %> state export --out backup.jsonl']
-  static override flags = { config: configFlag, out: Flags.string({ char: 'o', helpValue: 'FILE', description: 'Write here instead of stdout.' }) }
+  static override description =
+    'With `state import`, moves the state between stores, e.g. from the default SQLite file to PostgreSQL when several instances should share the work. Rows are written as stored (already redacted).'
+  static override examples = [
+    '<%= config.bin %> state export > backup.jsonl',
+    '<%= config.bin %> state export --out backup.jsonl',
+  ]
+  static override flags = {
+    config: configFlag,
+    out: Flags.string({ char: 'o', helpValue: 'FILE', description: 'Write here instead of stdout.' }),
+  }
 
   async run(): Promise<void> {
     const { flags } = await this.parse(StateExport)

@@ -7,8 +7,11 @@ import { openStore } from '../../state/store.js'
 import { importState } from '../../state/transfer.js'
 
 export default class StateImport extends BaseCommand {
-  static override summary = 'Read a `state export` into this config\'s store (rows already there are kept).'
-  static override examples = ['<%= config.bin %> state import backup.jsonl', '<%= config.bin %> state import backup.jsonl --config pg.config.ts']
+  static override summary = "Read a `state export` into this config's store (rows already there are kept)."
+  static override examples = [
+    '<%= config.bin %> state import backup.jsonl',
+    '<%= config.bin %> state import backup.jsonl --config pg.config.ts',
+  ]
   static override args = { file: Args.string({ required: true, description: 'The export (JSON lines); - for stdin.' }) }
   static override flags = { config: configFlag, json: jsonFlag }
 
@@ -21,7 +24,12 @@ export default class StateImport extends BaseCommand {
       const input = args.file === '-' ? process.stdin : createReadStream(args.file)
       const counts = await importState(store.knex, createInterface({ input, crlfDelay: Infinity }))
       if (flags.json) return printJson({ tables: counts })
-      printLine(table(['TABLE', 'READ', 'INSERTED'], Object.entries(counts).map(([t, c]) => [t, String(c.read), String(c.inserted)])))
+      printLine(
+        table(
+          ['TABLE', 'READ', 'INSERTED'],
+          Object.entries(counts).map(([t, c]) => [t, String(c.read), String(c.inserted)]),
+        ),
+      )
     } finally {
       await store.close()
     }

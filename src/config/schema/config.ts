@@ -8,9 +8,12 @@ const allowedHost = z
   .string()
   .transform((h) => h.trim().toLowerCase())
   .pipe(
-    z.string().regex(/^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\.?(?::\d{1,5})?$/, {
-      message: 'must be a host name, optionally with a port (like "jobs.example.com" or "jobs.example.com:8443"): no scheme, path or wildcard',
-    }),
+    z
+      .string()
+      .regex(/^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\.?(?::\d{1,5})?$/, {
+        message:
+          'must be a host name, optionally with a port (like "jobs.example.com" or "jobs.example.com:8443"): no scheme, path or wildcard',
+      }),
   )
 
 export const resourceSchema = z.strictObject({

@@ -37,31 +37,57 @@ export const databaseSchema = z
     filename: z.string().min(1).optional(),
     connection: z.union([z.string().min(1), connectionObject]).optional(),
     /** PostgreSQL schema to use (created if missing for the state store). */
-    schema: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).optional(),
-    pool: z.strictObject({ min: z.number().int().min(0).optional(), max: z.number().int().positive().optional() }).optional(),
+    schema: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/)
+      .optional(),
+    pool: z
+      .strictObject({ min: z.number().int().min(0).optional(), max: z.number().int().positive().optional() })
+      .optional(),
   })
   .superRefine((db, ctx) => {
     const knexClient = CLIENTS[db.client]
     if (db.schema !== undefined && knexClient !== 'pg') {
-      ctx.addIssue({ code: 'custom', path: ['schema'], message: `\`schema\` is a PostgreSQL setting; ${db.client} has none (use another database or file instead)` })
+      ctx.addIssue({
+        code: 'custom',
+        path: ['schema'],
+        message: `\`schema\` is a PostgreSQL setting; ${db.client} has none (use another database or file instead)`,
+      })
     }
     if (knexClient === 'better-sqlite3') {
       if (db.connection !== undefined && typeof db.connection !== 'string') {
-        ctx.addIssue({ code: 'custom', path: ['connection'], message: 'SQLite takes `filename` (a path), not a connection object' })
+        ctx.addIssue({
+          code: 'custom',
+          path: ['connection'],
+          message: 'SQLite takes `filename` (a path), not a connection object',
+        })
       }
       if (db.connection !== undefined && db.filename !== undefined) {
-        ctx.addIssue({ code: 'custom', path: ['connection'], message: 'give SQLite either `filename` or `connection` (a path), not both' })
+        ctx.addIssue({
+          code: 'custom',
+          path: ['connection'],
+          message: 'give SQLite either `filename` or `connection` (a path), not both',
+        })
       }
     } else if (db.connection === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['connection'], message: `${db.client} needs a \`connection\` (a URL like postgres://user@host/db, or an object)` })
+      ctx.addIssue({
+        code: 'custom',
+        path: ['connection'],
+        message: `${db.client} needs a \`connection\` (a URL like postgres://user@host/db, or an object)`,
+      })
     } else if (db.filename !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['filename'], message: `\`filename\` is for SQLite; ${db.client} takes \`connection\`` })
+      ctx.addIssue({
+        code: 'custom',
+        path: ['filename'],
+        message: `\`filename\` is for SQLite; ${db.client} takes \`connection\``,
+      })
     }
   })
   .transform((db) => {
     const client = CLIENTS[db.client] as KnexClient
     // For SQLite, `connection: 'path/to.db'` means the same as `filename`.
-    if (client === 'better-sqlite3' && typeof db.connection === 'string') return { ...db, client, filename: db.connection, connection: undefined }
+    if (client === 'better-sqlite3' && typeof db.connection === 'string')
+      return { ...db, client, filename: db.connection, connection: undefined }
     return { ...db, client }
   })
 

@@ -18,7 +18,12 @@ export type RetryPolicy = z.infer<typeof retrySchema>
 
 function priorityProblem(input: unknown): string {
   const names = Object.keys(PRIORITIES)
-  const got = typeof input === 'string' ? `"${input}"` : typeof input === 'number' ? String(input) : JSON.stringify(input) ?? String(input)
+  const got =
+    typeof input === 'string'
+      ? `"${input}"`
+      : typeof input === 'number'
+        ? String(input)
+        : (JSON.stringify(input) ?? String(input))
   const hint = typeof input === 'string' ? didYouMean(input.toUpperCase(), names) : ''
   return `${got} is not a priority: write ${names.slice(0, -1).join(', ')} or ${names.at(-1)}, or an integer${hint}`
 }
@@ -52,13 +57,21 @@ export const coreJobShape = {
   /** A named pool from the config's `pools`: its own maxConcurrent, shared by the jobs that name it. */
   pool: z.string().min(1).optional(),
   priority: z
-    .union([z.number().int(), z.enum(Object.keys(PRIORITIES) as ['LOW', 'NORMAL', 'HIGH', 'CRITICAL']).transform((p) => PRIORITIES[p])], {
-      error: (issue) => priorityProblem(issue.input),
-    })
+    .union(
+      [
+        z.number().int(),
+        z.enum(Object.keys(PRIORITIES) as ['LOW', 'NORMAL', 'HIGH', 'CRITICAL']).transform((p) => PRIORITIES[p]),
+      ],
+      {
+        error: (issue) => priorityProblem(issue.input),
+      },
+    )
     .default(PRIORITIES.NORMAL),
   notify: z.array(z.string().min(1)).optional(),
   /** Which events send a notice to `notify`. Failures and alerts notify once per streak. */
-  notifyOn: z.array(z.enum(['failure', 'recovery', 'alert', 'success', 'timeout', 'retry'])).default(['failure', 'recovery', 'alert']),
+  notifyOn: z
+    .array(z.enum(['failure', 'recovery', 'alert', 'success', 'timeout', 'retry']))
+    .default(['failure', 'recovery', 'alert']),
   /** This job's own history retention (either key overrides the config's top-level `retention`). */
   retention: z.strictObject({ maxAge: duration.optional(), keepPerJob: z.number().int().min(1).optional() }).optional(),
   /** Breaker keys this job uses, besides those its type declares (e.g. a command job hitting 'db:warehouse'). */
@@ -78,7 +91,11 @@ export const coreJobShape = {
 function checkTriggers(job: { schedule?: string; every?: number; at?: string }, ctx: z.RefinementCtx): void {
   const triggers = (['schedule', 'every', 'at'] as const).filter((k) => job[k] !== undefined)
   if (triggers.length > 1) {
-    ctx.addIssue({ code: 'custom', path: [triggers[1]], message: `a job takes one of schedule, every or at; this one has ${triggers.join(' and ')}` })
+    ctx.addIssue({
+      code: 'custom',
+      path: [triggers[1]],
+      message: `a job takes one of schedule, every or at; this one has ${triggers.join(' and ')}`,
+    })
   }
   if (job.every !== undefined && job.every < 1000) {
     ctx.addIssue({ code: 'custom', path: ['every'], message: 'the interval must be at least 1s' })

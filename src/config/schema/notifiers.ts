@@ -43,7 +43,8 @@ const email = z.strictObject({
 })
 
 export const notifierSchema = z.discriminatedUnion('type', [webhook, slack, email], {
-  error: (issue) => (issue.code === 'invalid_union' ? 'notifier `type` must be one of webhook, slack, email' : undefined),
+  error: (issue) =>
+    issue.code === 'invalid_union' ? 'notifier `type` must be one of webhook, slack, email' : undefined,
 })
 
 export type NotifierConfig = z.infer<typeof notifierSchema>

@@ -6,15 +6,17 @@ import { closest } from '../suggest.js'
 
 /** A duration string ('30s', '5m', '1h30m'), parsed to milliseconds. */
 export const duration = z
-  .string({ error: (issue) => (issue.input === undefined ? undefined : 'must be a duration string like "30s", "5m" or "1h"') })
+  .string({
+    error: (issue) => (issue.input === undefined ? undefined : 'must be a duration string like "30s", "5m" or "1h"'),
+  })
   .transform((text, ctx) => {
-  const ms = parseDuration(text)
-  if (ms === null) {
-    ctx.addIssue({ code: 'custom', message: `"${text}" is not a duration (write e.g. 500ms, 30s, 5m, 1h, 2d)` })
-    return z.NEVER
-  }
-  return ms
-})
+    const ms = parseDuration(text)
+    if (ms === null) {
+      ctx.addIssue({ code: 'custom', message: `"${text}" is not a duration (write e.g. 500ms, 30s, 5m, 1h, 2d)` })
+      return z.NEVER
+    }
+    return ms
+  })
 
 let zoneNames: string[] | null = null
 function allZoneNames(): string[] {
@@ -38,7 +40,10 @@ function cronProblem(text: string): string | null {
   let problem = cronProblems.get(text)
   if (problem === undefined) {
     try {
-      problem = nextMatchingWallTime(parseCron(text), Date.UTC(2000, 0, 1)) === null ? `"${text}" never fires (no date matches it, e.g. 31 February)` : null
+      problem =
+        nextMatchingWallTime(parseCron(text), Date.UTC(2000, 0, 1)) === null
+          ? `"${text}" never fires (no date matches it, e.g. 31 February)`
+          : null
     } catch (err) {
       if (!(err instanceof CronSyntaxError)) throw err
       problem = `"${text}" is not a valid cron expression (${err.message})`
@@ -55,7 +60,10 @@ export const cronExpression = z.string().superRefine((text, ctx) => {
 
 /** An ISO 8601 date-time; without an offset it is read as wall time in the job's zone later. */
 export const isoDateTime = z.string().superRefine((text, ctx) => {
-  if (!/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/i.test(text) || Number.isNaN(Date.parse(text.replace(' ', 'T')))) {
+  if (
+    !/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/i.test(text) ||
+    Number.isNaN(Date.parse(text.replace(' ', 'T')))
+  ) {
     ctx.addIssue({ code: 'custom', message: `"${text}" is not an ISO date-time (write e.g. 2026-12-01T09:00:00Z)` })
   }
 })

@@ -5,7 +5,9 @@ const DAY_NAMES = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT']
 /** 'HH:MM-HH:MM' → minutes since local midnight [from, to); a window may wrap midnight. */
 export const timeWindow = z
   .string()
-  .regex(/^\s*([01]\d|2[0-3]):([0-5]\d)\s*-\s*([01]\d|2[0-4]):([0-5]\d)\s*$/, { message: 'write a window as "HH:MM-HH:MM", e.g. "06:00-22:00" (it may wrap midnight: "22:00-06:00")' })
+  .regex(/^\s*([01]\d|2[0-3]):([0-5]\d)\s*-\s*([01]\d|2[0-4]):([0-5]\d)\s*$/, {
+    message: 'write a window as "HH:MM-HH:MM", e.g. "06:00-22:00" (it may wrap midnight: "22:00-06:00")',
+  })
   .transform((text, ctx) => {
     const [, h1, m1, h2, m2] = /(\d\d):(\d\d)\s*-\s*(\d\d):(\d\d)/.exec(text)!
     const from = Number(h1) * 60 + Number(m1)
@@ -36,7 +38,10 @@ export const daysOfWeek = z.string().transform((text, ctx) => {
     const from = dayNumber(a)
     const to = b === undefined ? from : dayNumber(b)
     if (from === null || to === null) {
-      ctx.addIssue({ code: 'custom', message: `"${part.trim()}" is not a weekday or a range of them (e.g. MON-FRI, SAT,SUN, 1-5)` })
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${part.trim()}" is not a weekday or a range of them (e.g. MON-FRI, SAT,SUN, 1-5)`,
+      })
       return z.NEVER
     }
     if (from <= to) for (let d = from; d <= to; d++) days.add(d % 7)
@@ -55,9 +60,21 @@ function isCalendarDate(text: string): boolean {
 
 export const calendarSchema = z.strictObject({
   /** Local dates to skip, YYYY-MM-DD. */
-  skip: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'dates are YYYY-MM-DD', abort: true }).refine(isCalendarDate, { error: (issue) => `"${String(issue.input)}" is not a date (no such day in that month)` })).optional(),
+  skip: z
+    .array(
+      z
+        .string()
+        .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'dates are YYYY-MM-DD', abort: true })
+        .refine(isCalendarDate, {
+          error: (issue) => `"${String(issue.input)}" is not a date (no such day in that month)`,
+        }),
+    )
+    .optional(),
   /** Public holidays of this country, or country-state(-region), e.g. 'DE', 'DE-BY', 'US-CA', 'JP'. */
-  holidays: z.string().regex(/^[A-Za-z]{2}(-[A-Za-z0-9]{1,4}){0,2}$/, { message: 'a country code like "DE", or "DE-BY" for a state' }).optional(),
+  holidays: z
+    .string()
+    .regex(/^[A-Za-z]{2}(-[A-Za-z0-9]{1,4}){0,2}$/, { message: 'a country code like "DE", or "DE-BY" for a state' })
+    .optional(),
 })
 
 export type TimeWindow = z.infer<typeof timeWindow>

@@ -59,23 +59,52 @@ export const commandJobType = defineJobType({
     if (result.spawnError) {
       const program = Array.isArray(opts.command) ? opts.command[0] : '/bin/sh'
       const code = (result.spawnError as NodeJS.ErrnoException).code
-      const message = code === 'ENOENT' ? `command not found: ${program}` : `could not start ${program}: ${result.spawnError.message}`
+      const message =
+        code === 'ENOENT' ? `command not found: ${program}` : `could not start ${program}: ${result.spawnError.message}`
       throw new JobError(message, { output, reason: 'spawn-failed' })
     }
     if (result.memoryExceededBytes !== undefined) {
       const used = Math.round(result.memoryExceededBytes / 1024 / 1024)
-      throw new JobError(`killed: the process tree used ${used} MB, above its ${opts.limits!.memoryMb} MB limit`, { output, reason: 'memory-limit', data: { rssMb: used } })
+      throw new JobError(`killed: the process tree used ${used} MB, above its ${opts.limits!.memoryMb} MB limit`, {
+        output,
+        reason: 'memory-limit',
+        data: { rssMb: used },
+      })
     }
-    if (result.aborted) throw new JobError(`process stopped (${result.signal ?? `exit code ${result.exitCode}`})`, { output, reason: 'aborted' })
-    if (result.signal) throw new JobError(`process was killed by ${result.signal}`, { output, reason: 'signal', data: { signal: result.signal } })
+    if (result.aborted)
+      throw new JobError(`process stopped (${result.signal ?? `exit code ${result.exitCode}`})`, {
+        output,
+        reason: 'aborted',
+      })
+    if (result.signal)
+      throw new JobError(`process was killed by ${result.signal}`, {
+        output,
+        reason: 'signal',
+        data: { signal: result.signal },
+      })
     if (result.exitCode !== 0) {
       if (opts.alertExitCodes?.includes(result.exitCode!)) {
-        return { status: 'alert', summary: lastLine(result.stdout) ?? `exit code ${result.exitCode}`, output, data: { exitCode: result.exitCode } }
+        return {
+          status: 'alert',
+          summary: lastLine(result.stdout) ?? `exit code ${result.exitCode}`,
+          output,
+          data: { exitCode: result.exitCode },
+        }
       }
       const detail = lastLine(result.stderr) ?? lastLine(result.stdout)
       const retryable = !opts.permanentExitCodes?.includes(result.exitCode!)
-      throw new JobError(`exit code ${result.exitCode}${detail ? `: ${detail}` : ''}`, { output, reason: 'exit-code', data: { exitCode: result.exitCode }, retryable })
+      throw new JobError(`exit code ${result.exitCode}${detail ? `: ${detail}` : ''}`, {
+        output,
+        reason: 'exit-code',
+        data: { exitCode: result.exitCode },
+        retryable,
+      })
     }
-    return { status: 'ok', summary: lastLine(result.stdout) ?? `exit code 0 in ${seconds}s`, output, data: { exitCode: 0 } }
+    return {
+      status: 'ok',
+      summary: lastLine(result.stdout) ?? `exit code 0 in ${seconds}s`,
+      output,
+      data: { exitCode: 0 },
+    }
   },
 })

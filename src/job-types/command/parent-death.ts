@@ -45,7 +45,12 @@ function resolvable(program: string, env: NodeJS.ProcessEnv, cwd: string): boole
 }
 
 /** The file and arguments to spawn: wrapped in setpriv when it is available and the program exists. */
-export function withParentDeathSignal(file: string, args: string[], env: NodeJS.ProcessEnv, cwd: string): [string, string[]] {
+export function withParentDeathSignal(
+  file: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+): [string, string[]] {
   const wrapper = findSetpriv()
   if (!wrapper || !resolvable(file, env, cwd)) return [file, args]
   return [wrapper, ['--pdeathsig', 'KILL', '--', file, ...args]]

@@ -52,7 +52,8 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 const MEMORY_SAMPLE_MS = 250
 
 export function runProcessTree(spec: ProcessSpec): Promise<ProcessResult> {
-  const [program, programArgs] = typeof spec.command === 'string' ? ['/bin/sh', ['-c', spec.command]] : [spec.command[0], spec.command.slice(1)]
+  const [program, programArgs] =
+    typeof spec.command === 'string' ? ['/bin/sh', ['-c', spec.command]] : [spec.command[0], spec.command.slice(1)]
   const [file, args] = withParentDeathSignal(program, programArgs, spec.env, spec.cwd)
   const stdout = new TailBuffer(OUTPUT_TAIL_BYTES)
   const stderr = new TailBuffer(OUTPUT_TAIL_BYTES)
@@ -87,7 +88,13 @@ export function runProcessTree(spec: ProcessSpec): Promise<ProcessResult> {
       clearTimeout(killTimer)
       clearInterval(memoryTimer)
       spec.signal.removeEventListener('abort', onAbort)
-      resolve({ ...result, stdout: stdout.text(), stderr: stderr.text(), aborted, ...(memoryExceededBytes !== undefined ? { memoryExceededBytes } : {}) })
+      resolve({
+        ...result,
+        stdout: stdout.text(),
+        stderr: stderr.text(),
+        aborted,
+        ...(memoryExceededBytes !== undefined ? { memoryExceededBytes } : {}),
+      })
     }
     child.on('error', (err) => finish({ exitCode: null, signal: null, spawnError: err }))
     child.on('exit', (code, sig) => {

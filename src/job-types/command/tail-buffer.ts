@@ -31,7 +31,10 @@ export class TailBuffer {
     const window = buf.subarray(Math.max(0, buf.length - this.limit - this.margin))
     const text = window.toString('utf8')
     // Where the last `limit` bytes start, in characters; then back to the start of a secret spanning it.
-    const shown = window.subarray(Math.max(0, window.length - this.limit)).toString('utf8').replace(/^\uFFFD+/, '')
+    const shown = window
+      .subarray(Math.max(0, window.length - this.limit))
+      .toString('utf8')
+      .replace(/^\uFFFD+/, '')
     let kept = redact(text.slice(secretSafeCut(text, text.length - shown.length)))
     const firstNewline = kept.indexOf('\n')
     if (firstNewline >= 0 && firstNewline < 200) kept = kept.slice(firstNewline + 1)

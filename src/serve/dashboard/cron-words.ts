@@ -16,7 +16,20 @@ const NICKNAMES: Record<string, string> = {
   '@hourly': '0 * * * *',
 }
 
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December']
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+]
 const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday']
 const MONTH_ABBR = MONTHS.map((m) => m.slice(0, 3).toUpperCase())
 const DAY_ABBR = DAYS.map((d) => d.slice(0, 3).toUpperCase())
@@ -136,20 +149,32 @@ function describeTime(fields: { second: string; minute: string; hour: string }):
   if (isFull(hours, HOUR)) {
     if (inHour) return { text: inHour, daily: false }
     const second = seconds[0] ? `, second ${seconds[0]}` : ''
-    if (minutes.length === 1) return { text: minutes[0] === 0 && !second ? 'every hour, on the hour' : `every hour at minute ${minutes[0]}${second}`, daily: false }
-    if (minutes.length <= 6) return { text: `every hour at minutes ${list(minutes.map(String))}${second}`, daily: false }
+    if (minutes.length === 1)
+      return {
+        text: minutes[0] === 0 && !second ? 'every hour, on the hour' : `every hour at minute ${minutes[0]}${second}`,
+        daily: false,
+      }
+    if (minutes.length <= 6)
+      return { text: `every hour at minutes ${list(minutes.map(String))}${second}`, daily: false }
     throw new Unsupported('minutes')
   }
   const first = clock(hours[0], minutes[0], seconds[0], withSeconds)
   const last = clock(hours[hours.length - 1], minutes[minutes.length - 1], seconds[seconds.length - 1], withSeconds)
-  if (inHour && (hours.length === 1 || isContiguous(hours) || (hours.length === 2 && hours[1] === hours[0] + 1))) return { text: `${inHour} from ${first} to ${last}`, daily: true }
+  if (inHour && (hours.length === 1 || isContiguous(hours) || (hours.length === 2 && hours[1] === hours[0] + 1)))
+    return { text: `${inHour} from ${first} to ${last}`, daily: true }
   const times: string[] = []
   for (const h of hours) for (const m of minutes) for (const s of seconds) times.push(clock(h, m, s, withSeconds))
   if (times.length <= 6) return { text: `at ${list(times)}`, daily: true }
   const hourStep = minutes.length === 1 && seconds.length === 1 ? stepOf(hours, hours[0]) : null
-  if (hourStep && hours[hours.length - 1] + hourStep > 23) return { text: `every ${hourStep} hours (${times[0]}, ${times[1]}, …, ${times[times.length - 1]})`, daily: false }
-  if (minutes.length === 1 && seconds.length === 1 && isContiguous(hours)) return { text: `every hour from ${first} to ${last}`, daily: true }
-  if (times.length <= 48) return { text: `${times.length} times a day (${times[0]}, ${times[1]}, …, ${times[times.length - 1]})`, daily: false }
+  if (hourStep && hours[hours.length - 1] + hourStep > 23)
+    return { text: `every ${hourStep} hours (${times[0]}, ${times[1]}, …, ${times[times.length - 1]})`, daily: false }
+  if (minutes.length === 1 && seconds.length === 1 && isContiguous(hours))
+    return { text: `every hour from ${first} to ${last}`, daily: true }
+  if (times.length <= 48)
+    return {
+      text: `${times.length} times a day (${times[0]}, ${times[1]}, …, ${times[times.length - 1]})`,
+      daily: false,
+    }
   throw new Unsupported('times')
 }
 
@@ -167,9 +192,11 @@ function dayNames(days: number[]): string {
 /** The day-of-week part, or '' for every day. */
 function describeDow(field: string): string {
   const nth = /^(\w+)#([1-5])$/.exec(field)
-  if (nth) return `on the ${['first', 'second', 'third', 'fourth', 'fifth'][Number(nth[2]) - 1]} ${DAYS[value(nth[1], DOW) % 7]} of the month`
+  if (nth)
+    return `on the ${['first', 'second', 'third', 'fourth', 'fifth'][Number(nth[2]) - 1]} ${DAYS[value(nth[1], DOW) % 7]} of the month`
   const last = /^(\w+?)L$/i.exec(field)
-  if (last && !DAY_ABBR.includes(field.toUpperCase())) return `on the last ${DAYS[value(last[1], DOW) % 7]} of the month`
+  if (last && !DAY_ABBR.includes(field.toUpperCase()))
+    return `on the last ${DAYS[value(last[1], DOW) % 7]} of the month`
   return dayNames(expand(field, DOW))
 }
 
@@ -200,7 +227,8 @@ const startsWithStar = (field: string) => field.startsWith('*') || field.startsW
 /** Which days: "on weekdays", "on the 1st of the month", "on the 1st of January"; '' for every day. */
 function describeDays(dom: string, dow: string, month: string): { days: string; months: string } {
   // "on the 1st of January" reads better than "on the 1st of the month, in January".
-  if (anyDay(dow) && /^\d+$/.test(dom) && /^(\d+|[a-z]{3})$/i.test(month)) return { days: `on the ${ordinal(value(dom, DOM))} of ${MONTHS[value(month, MONTH) - 1]}`, months: '' }
+  if (anyDay(dow) && /^\d+$/.test(dom) && /^(\d+|[a-z]{3})$/i.test(month))
+    return { days: `on the ${ordinal(value(dom, DOM))} of ${MONTHS[value(month, MONTH) - 1]}`, months: '' }
   const months = describeMonths(month)
   if (anyDay(dom) && anyDay(dow)) return { days: '', months }
   if (anyDay(dow)) return { days: describeDom(dom), months }

@@ -24,14 +24,25 @@ export function registerDataRoutes(app: FastifyInstance, { health, panels, hub, 
   app.get('/api/dashboard/meta', async () => {
     // What the guard enforces now (it reads the same policy); the token itself never leaves the server.
     const { token, publicReads } = policy()
-    return { instance: health.instance, tokenRequired: Boolean(token), readsNeedToken: Boolean(token) && !publicReads, panels: panels.list() }
+    return {
+      instance: health.instance,
+      tokenRequired: Boolean(token),
+      readsNeedToken: Boolean(token) && !publicReads,
+      panels: panels.list(),
+    }
   })
 
-  app.get('/api/dashboard/jobs', async () => ({ now: new Date().toISOString(), jobs: await dashboardJobs(runtime, store) }))
+  app.get('/api/dashboard/jobs', async () => ({
+    now: new Date().toISOString(),
+    jobs: await dashboardJobs(runtime, store),
+  }))
 
   app.get<{ Params: { job: string } }>('/api/dashboard/jobs/:job', async (req, reply) => {
     const detail = await jobDetail(runtime, store, req.params.job)
-    if (!detail) return reply.status(404).send({ error: `unknown job "${req.params.job}"${didYouMean(req.params.job, runtime.config.jobs.keys())}` })
+    if (!detail)
+      return reply
+        .status(404)
+        .send({ error: `unknown job "${req.params.job}"${didYouMean(req.params.job, runtime.config.jobs.keys())}` })
     return { now: new Date().toISOString(), ...detail }
   })
 
@@ -42,7 +53,8 @@ export function registerDataRoutes(app: FastifyInstance, { health, panels, hub, 
   type ActionRoute = { Params: { panel: string; action: string }; Body: { key?: unknown; input?: unknown } | undefined }
   app.post<ActionRoute>('/api/dashboard/panels/:panel/actions/:action', async (req, reply) => {
     const key = req.body?.key
-    if (key === undefined || key === null || typeof key === 'object') return reply.status(400).send({ error: 'the body needs the row\'s "key" (a string or number)' })
+    if (key === undefined || key === null || typeof key === 'object')
+      return reply.status(400).send({ error: 'the body needs the row\'s "key" (a string or number)' })
     const input = typeof req.body?.input === 'string' ? req.body.input : undefined
     try {
       const message = await panels.act(req.params.panel, req.params.action, key, input)

@@ -21,7 +21,16 @@ export async function healthStrip(ctx: HealthContext, now = Date.now()) {
     reloadError: summary.reloadError === null ? null : redact(summary.reloadError),
     instances: instances.map((i) => {
       const age = Math.max(0, now - Date.parse(i.heartbeat_at))
-      return { id: i.id, host: i.host, pid: Number(i.pid), version: i.version, startedAt: i.started_at, heartbeatAgeSeconds: Math.round(age / 1000), live: age < LIVE_MS, self: i.id === ctx.instance }
+      return {
+        id: i.id,
+        host: i.host,
+        pid: Number(i.pid),
+        version: i.version,
+        startedAt: i.started_at,
+        heartbeatAgeSeconds: Math.round(age / 1000),
+        live: age < LIVE_MS,
+        self: i.id === ctx.instance,
+      }
     }),
   }
 }

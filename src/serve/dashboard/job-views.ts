@@ -35,7 +35,8 @@ function everyWords(ms: number): string {
 export function scheduleWords(job: JobDefinition): string {
   const trigger = job.trigger
   // trigger.text is the schedule followed by its filters: "0 9 * * * (06:00-22:00, MON-FRI)", "every 5m (MON-FRI)".
-  if (trigger?.kind === 'cron' && job.core.schedule) return cronToWords(job.core.schedule) + trigger.text.slice(job.core.schedule.length)
+  if (trigger?.kind === 'cron' && job.core.schedule)
+    return cronToWords(job.core.schedule) + trigger.text.slice(job.core.schedule.length)
   if (trigger?.kind === 'interval' && job.core.every !== undefined) {
     const written = `every ${formatDuration(job.core.every)}`
     if (trigger.text.startsWith(written)) return everyWords(job.core.every) + trigger.text.slice(written.length)

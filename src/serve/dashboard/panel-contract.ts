@@ -72,17 +72,23 @@ function panelProblem(value: unknown): string | null {
     for (const [name, action] of Object.entries(p.actions)) {
       const a = action as Record<string, unknown> | null
       if (!PANEL_ID.test(name)) return `"${p.id}": action name "${name}" must be letters, digits, "-" and "_"`
-      if (!a || typeof a.label !== 'string' || typeof a.run !== 'function') return `"${p.id}": action "${name}" needs a label and a run(ctx, row, body) function`
+      if (!a || typeof a.label !== 'string' || typeof a.run !== 'function')
+        return `"${p.id}": action "${name}" needs a label and a run(ctx, row, body) function`
     }
   }
   return null
 }
 
 /** Every plugin's answer to the `dashboard-panels` hook, checked; a bad answer costs only that plugin. */
-export function gatherPanels(successes: Array<{ plugin: string; result: unknown }>, failures: Array<{ plugin: string; error: unknown }> = []): GatheredPanels {
+export function gatherPanels(
+  successes: Array<{ plugin: string; result: unknown }>,
+  failures: Array<{ plugin: string; error: unknown }> = [],
+): GatheredPanels {
   const gathered: GatheredPanels = { panels: [], warnings: [] }
   for (const { plugin, error } of failures) {
-    gathered.warnings.push(`plugin ${plugin}: its dashboard-panels hook failed: ${error instanceof Error ? error.message : String(error)}`)
+    gathered.warnings.push(
+      `plugin ${plugin}: its dashboard-panels hook failed: ${error instanceof Error ? error.message : String(error)}`,
+    )
   }
   const owner = new Map<string, string>()
   for (const { plugin, result } of successes) {
@@ -96,7 +102,9 @@ export function gatherPanels(successes: Array<{ plugin: string; result: unknown 
       const panel = candidate as DashboardPanel
       const taken = owner.get(panel.id)
       if (taken) {
-        gathered.warnings.push(`plugin ${plugin}: dashboard panel "${panel.id}" is already added by ${taken}; it is not shown`)
+        gathered.warnings.push(
+          `plugin ${plugin}: dashboard panel "${panel.id}" is already added by ${taken}; it is not shown`,
+        )
         continue
       }
       owner.set(panel.id, plugin)

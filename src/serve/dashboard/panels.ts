@@ -2,7 +2,13 @@ import type { ValidatedConfig } from '../../config/model.js'
 import { redact } from '../../reliability/redact.js'
 import type { PluginKeyValue } from '../../run/job-type.js'
 import type { Store } from '../../state/store.js'
-import { type DashboardPanelContext, type PanelRow, type PanelValue, type RegisteredPanel, rowKeyOf } from './panel-contract.js'
+import {
+  type DashboardPanelContext,
+  type PanelRow,
+  type PanelValue,
+  type RegisteredPanel,
+  rowKeyOf,
+} from './panel-contract.js'
 
 /** A plugin's rows or action taking longer than this is reported as failed; the page does not wait on it. */
 const PANEL_TIMEOUT_MS = 10_000
@@ -19,7 +25,10 @@ export class PanelError extends Error {
 function withTimeout<T>(work: Promise<T>, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${PANEL_TIMEOUT_MS / 1000}s`)), PANEL_TIMEOUT_MS)
+    timer = setTimeout(
+      () => reject(new Error(`${what} did not answer within ${PANEL_TIMEOUT_MS / 1000}s`)),
+      PANEL_TIMEOUT_MS,
+    )
   })
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer))
 }
@@ -65,7 +74,12 @@ export class Panels {
   }
 
   list() {
-    return this.registered.map(({ panel }) => ({ id: panel.id, title: panel.title, description: panel.description ?? null, shown: this.shown(panel) }))
+    return this.registered.map(({ panel }) => ({
+      id: panel.id,
+      title: panel.title,
+      description: panel.description ?? null,
+      shown: this.shown(panel),
+    }))
   }
 
   private context(plugin: string): DashboardPanelContext {
@@ -73,7 +87,10 @@ export class Panels {
   }
 
   private async rowsOf(entry: RegisteredPanel): Promise<PanelRow[]> {
-    const rows = await withTimeout(Promise.resolve(entry.panel.rows(this.context(entry.plugin))), `panel "${entry.panel.id}"`)
+    const rows = await withTimeout(
+      Promise.resolve(entry.panel.rows(this.context(entry.plugin))),
+      `panel "${entry.panel.id}"`,
+    )
     if (!Array.isArray(rows)) throw new Error(`panel "${entry.panel.id}": rows() returned ${typeof rows}, not an array`)
     return rows.filter((r) => r && typeof r === 'object')
   }
@@ -83,8 +100,16 @@ export class Panels {
     return Promise.all(
       this.registered.map(async (entry) => {
         const { panel } = entry
-        const actions = Object.fromEntries(Object.entries(panel.actions ?? {}).map(([name, a]) => [name, { label: a.label, input: a.input ?? null }]))
-        const base = { id: panel.id, title: panel.title, description: panel.description ?? null, actions, shown: this.shown(panel) }
+        const actions = Object.fromEntries(
+          Object.entries(panel.actions ?? {}).map(([name, a]) => [name, { label: a.label, input: a.input ?? null }]),
+        )
+        const base = {
+          id: panel.id,
+          title: panel.title,
+          description: panel.description ?? null,
+          actions,
+          shown: this.shown(panel),
+        }
         if (!base.shown) return { ...base, columns: [], rows: [], error: null }
         try {
           const rows = await this.rowsOf(entry)
@@ -120,17 +145,22 @@ export class Panels {
     const entry = this.registered.find((p) => p.panel.id === panelId)
     if (!entry) throw new PanelError(404, `no dashboard panel "${panelId}"`)
     const action = entry.panel.actions?.[actionName]
-    if (!action || !Object.hasOwn(entry.panel.actions!, actionName)) throw new PanelError(404, `panel "${panelId}" has no action "${actionName}"`)
+    if (!action || !Object.hasOwn(entry.panel.actions!, actionName))
+      throw new PanelError(404, `panel "${panelId}" has no action "${actionName}"`)
     const rows = await this.rowsOf(entry).catch((err) => {
       throw new PanelError(502, message(err))
     })
     const column = rowKeyOf(entry.panel, rows)
     const row = column === null ? undefined : rows.find((r) => String(r[column]) === String(key))
     if (!row) throw new PanelError(404, 'that row is no longer there (the panel changed); look again')
-    if (action.available && !action.available(row)) throw new PanelError(409, `"${action.label}" does not apply to that row any more`)
+    if (action.available && !action.available(row))
+      throw new PanelError(409, `"${action.label}" does not apply to that row any more`)
     if (action.input && !input?.trim()) throw new PanelError(400, `${action.input.label} is required`)
     try {
-      const result = await withTimeout(Promise.resolve(action.run(this.context(entry.plugin), row, { input })), `"${action.label}"`)
+      const result = await withTimeout(
+        Promise.resolve(action.run(this.context(entry.plugin), row, { input })),
+        `"${action.label}"`,
+      )
       return typeof result === 'string' && result ? redact(result) : `${action.label}: done`
     } catch (err) {
       throw new PanelError(422, `${action.label} failed: ${message(err)}`)

@@ -25,7 +25,7 @@ const slotOf = (fire: number, from: number) => Math.min(SLOTS - 1, Math.floor((f
 /** The slots holding a fire: one look-up per busy slot (at most 288), so an every-second job costs no more than an hourly one. */
 function busySlots(next: (after: number) => number | null, from: number, to: number): number[] {
   const slots: number[] = []
-  for (let cursor = from; ; ) {
+  for (let cursor = from; ;) {
     const fire = next(cursor)
     if (fire === null || fire >= to) break
     const slot = slotOf(fire, from)
@@ -42,7 +42,7 @@ export function nextDay(trigger: Trigger | null | undefined, now: number): Timel
   const fires: string[] = []
   let truncated = false
   if (trigger) {
-    for (let cursor = now; ; ) {
+    for (let cursor = now; ;) {
       const next = trigger.next(cursor)
       if (next === null || next >= to) break
       if (fires.length === MAX_FIRES) {
@@ -53,6 +53,17 @@ export function nextDay(trigger: Trigger | null | undefined, now: number): Timel
       cursor = next
     }
   }
-  const slots = !trigger ? [] : truncated ? busySlots((after) => trigger.next(after), now, to) : [...new Set(fires.map((f) => slotOf(Date.parse(f), now)))]
-  return { from: new Date(now).toISOString(), to: new Date(to).toISOString(), fires, truncated, slots, slotMinutes: SLOT_MS / 60_000 }
+  const slots = !trigger
+    ? []
+    : truncated
+      ? busySlots((after) => trigger.next(after), now, to)
+      : [...new Set(fires.map((f) => slotOf(Date.parse(f), now)))]
+  return {
+    from: new Date(now).toISOString(),
+    to: new Date(to).toISOString(),
+    fires,
+    truncated,
+    slots,
+    slotMinutes: SLOT_MS / 60_000,
+  }
 }

@@ -23,22 +23,32 @@ export function registerApiRoutes(app: FastifyInstance, ctx: HealthContext): voi
 
   app.get('/api/jobs', async () => ({ jobs: await jobsView(runtime, store) }))
 
-  app.get<{ Params: { job: string }; Querystring: { limit?: string; status?: string } }>('/api/jobs/:job/runs', async (req, reply) => {
-    if (!knownJob(req.params.job, reply)) return reply
-    const limit = req.query.limit === undefined ? 50 : Number(req.query.limit)
-    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) return reply.status(400).send({ error: 'limit must be a whole number from 1 to 1000' })
-    const status = req.query.status as RunStatus | undefined
-    if (status !== undefined && !RUN_STATUSES.includes(status)) return reply.status(400).send({ error: `status must be one of ${RUN_STATUSES.join(', ')}` })
-    const rows = await listRuns(store, { job: req.params.job, status, limit })
-    return { runs: rows.map(runListView) }
-  })
+  app.get<{ Params: { job: string }; Querystring: { limit?: string; status?: string } }>(
+    '/api/jobs/:job/runs',
+    async (req, reply) => {
+      if (!knownJob(req.params.job, reply)) return reply
+      const limit = req.query.limit === undefined ? 50 : Number(req.query.limit)
+      if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+        return reply.status(400).send({ error: 'limit must be a whole number from 1 to 1000' })
+      const status = req.query.status as RunStatus | undefined
+      if (status !== undefined && !RUN_STATUSES.includes(status))
+        return reply.status(400).send({ error: `status must be one of ${RUN_STATUSES.join(', ')}` })
+      const rows = await listRuns(store, { job: req.params.job, status, limit })
+      return { runs: rows.map(runListView) }
+    },
+  )
 
   app.get<{ Params: { id: string } }>('/api/runs/:id', async (req, reply) => {
     const row = await store.runs.get(req.params.id)
     if (!row) return reply.status(404).send({ error: `no run "${req.params.id}"` })
     const { output: _output, data: _data, ...view } = runView({ ...row, output: null, data: null })
     const dataChars = row.data?.length ?? 0
-    if (dataChars > MAX_DATA_CHARS) return { ...view, data: { omitted: `${dataChars} characters, over ${MAX_DATA_CHARS}` }, outputUrl: `/${outputPath(row.id)}` }
+    if (dataChars > MAX_DATA_CHARS)
+      return {
+        ...view,
+        data: { omitted: `${dataChars} characters, over ${MAX_DATA_CHARS}` },
+        outputUrl: `/${outputPath(row.id)}`,
+      }
     // One damaged row is shown as such (runView's rule), never a 500.
     const { data, malformed } = runView({ ...row, output: null })
     return { ...view, data, ...(malformed ? { malformed } : {}), outputUrl: `/${outputPath(row.id)}` }

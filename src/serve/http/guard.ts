@@ -49,14 +49,16 @@ function crossSiteProblem(req: FastifyRequest, rules: HostRules): string | null 
   const origin = req.headers.origin
   const referer = req.headers.referer
   if (origin !== undefined) {
-    if (!sameOrigin(origin, req.headers.host, rules)) return `cross-origin request refused (Origin ${JSON.stringify(clip(origin))} is not this server)`
+    if (!sameOrigin(origin, req.headers.host, rules))
+      return `cross-origin request refused (Origin ${JSON.stringify(clip(origin))} is not this server)`
   } else if (referer !== undefined && !sameOrigin(referer, req.headers.host, rules)) {
     return 'cross-origin request refused (its Referer is not this server)'
   }
   const type = req.headers['content-type']
   if (type !== undefined) {
     const media = type.split(';')[0].trim().toLowerCase()
-    if (media !== 'application/json') return `a request body must be JSON (Content-Type: application/json), not ${JSON.stringify(clip(media))}`
+    if (media !== 'application/json')
+      return `a request body must be JSON (Content-Type: application/json), not ${JSON.stringify(clip(media))}`
   } else if (Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined) {
     return 'a request body must be JSON (Content-Type: application/json)'
   }
@@ -73,7 +75,9 @@ export function guard(policy: () => HttpPolicy, listen: { host: string; port: ()
     const rules: HostRules = { boundHost: listen.host, port: listen.port(), allowedHosts: current.allowedHosts }
     if (!hostAllowed(req.headers.host, rules)) {
       const host = JSON.stringify(clip(req.headers.host ?? ''))
-      return reply.status(421).send({ error: `serve does not answer for the host ${host}; if that name is yours, add it to serve.http.allowedHosts` })
+      return reply.status(421).send({
+        error: `serve does not answer for the host ${host}; if that name is yours, add it to serve.http.allowedHosts`,
+      })
     }
     const path = req.url.split('?')[0]
     if (needsToken(req.method, path, current) && !authorized(req, current)) {

@@ -17,12 +17,18 @@ export function registerHealthRoutes(app: FastifyInstance, options: HttpOptions)
   })
   app.get('/health/ready', async (_req, reply) => {
     const ready = await readiness(ctx)
-    return reply.status(ready.ok ? 200 : 503).send({ ...ready, checks: Object.fromEntries(Object.entries(ready.checks).map(([k, v]) => [k, redact(v)])) })
+    return reply
+      .status(ready.ok ? 200 : 503)
+      .send({ ...ready, checks: Object.fromEntries(Object.entries(ready.checks).map(([k, v]) => [k, redact(v)])) })
   })
   app.get('/health', async (req) => {
     const policy = options.policy()
     const summary = await healthSummary(ctx, Date.now(), policy.publicReads || authorized(req, policy))
-    return { ...summary, reasons: summary.reasons.map(redact), reloadError: summary.reloadError === null ? null : redact(summary.reloadError) }
+    return {
+      ...summary,
+      reasons: summary.reasons.map(redact),
+      reloadError: summary.reloadError === null ? null : redact(summary.reloadError),
+    }
   })
   app.get('/metrics', async (_req, reply) => {
     const { contentType, body } = await options.metrics.text()

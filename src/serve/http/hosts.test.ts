@@ -5,10 +5,30 @@ const rules = { boundHost: '127.0.0.1', port: 8377, allowedHosts: ['jobs.example
 
 describe('hostAllowed (DNS rebinding)', () => {
   it('accepts loopback names on serve port or none, any IP literal, and allowedHosts', () => {
-    for (const host of ['localhost:8377', 'localhost', '127.0.0.1:8377', '[::1]:8377', '10.42.0.17:9999', '[fd00::1]', 'jobs.example.com:443', 'JOBS.EXAMPLE.COM', 'proxy.internal:8443']) expect(hostAllowed(host, rules), host).toBe(true)
+    for (const host of [
+      'localhost:8377',
+      'localhost',
+      '127.0.0.1:8377',
+      '[::1]:8377',
+      '10.42.0.17:9999',
+      '[fd00::1]',
+      'jobs.example.com:443',
+      'JOBS.EXAMPLE.COM',
+      'proxy.internal:8443',
+    ])
+      expect(hostAllowed(host, rules), host).toBe(true)
   })
   it('refuses other names, other ports for known names, junk and nothing', () => {
-    for (const host of ['attacker.example:8377', 'localhost:1', 'proxy.internal:9999', 'jobs.example.com.evil.test', 'a b', '', undefined]) expect(hostAllowed(host, rules), String(host)).toBe(false)
+    for (const host of [
+      'attacker.example:8377',
+      'localhost:1',
+      'proxy.internal:9999',
+      'jobs.example.com.evil.test',
+      'a b',
+      '',
+      undefined,
+    ])
+      expect(hostAllowed(host, rules), String(host)).toBe(false)
   })
   it('a wildcard bind has no name of its own; a named bind answers for its name', () => {
     expect(hostAllowed('0.0.0.0:8377', { ...rules, boundHost: '0.0.0.0' })).toBe(true)

@@ -60,8 +60,12 @@ export function sameOrigin(origin: string, requestHost: string | undefined, rule
   const originHost = url.host.toLowerCase()
   if (requestHost && originHost === requestHost.trim().toLowerCase()) return true
   const parsed = splitHost(originHost)
-  return parsed !== null && !isIP(parsed.name) && rules.allowedHosts.some((entry) => {
-    const allowed = splitHost(entry)
-    return allowed !== null && allowed.name === parsed.name && (allowed.port === null || allowed.port === parsed.port)
-  })
+  return (
+    parsed !== null &&
+    !isIP(parsed.name) &&
+    rules.allowedHosts.some((entry) => {
+      const allowed = splitHost(entry)
+      return allowed !== null && allowed.name === parsed.name && (allowed.port === null || allowed.port === parsed.port)
+    })
+  )
 }

@@ -11,11 +11,16 @@ const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH'] as const
 /** Refuses an answer over MAX_ANSWER_BYTES with a plain error instead of sending (and holding) it. */
 export function capAnswers(app: FastifyInstance, log: JobLogger): void {
   app.addHook('onSend', async (req: FastifyRequest, reply: FastifyReply, payload: unknown) => {
-    const size = typeof payload === 'string' ? Buffer.byteLength(payload) : Buffer.isBuffer(payload) ? payload.length : 0
+    const size =
+      typeof payload === 'string' ? Buffer.byteLength(payload) : Buffer.isBuffer(payload) ? payload.length : 0
     if (size <= MAX_ANSWER_BYTES) return payload
-    log.warn(`HTTP answer to ${req.method} ${req.routeOptions.url ?? 'a route'} was ${size} bytes, over the cap of ${MAX_ANSWER_BYTES}; refused`)
+    log.warn(
+      `HTTP answer to ${req.method} ${req.routeOptions.url ?? 'a route'} was ${size} bytes, over the cap of ${MAX_ANSWER_BYTES}; refused`,
+    )
     void reply.status(507).type('application/json; charset=utf-8')
-    return JSON.stringify({ error: `the answer would be ${size} bytes, over serve's cap of ${MAX_ANSWER_BYTES}; ask for less (a smaller limit)` })
+    return JSON.stringify({
+      error: `the answer would be ${size} bytes, over serve's cap of ${MAX_ANSWER_BYTES}; ask for less (a smaller limit)`,
+    })
   })
 }
 
@@ -37,7 +42,15 @@ export function methodTable(app: FastifyInstance): { answerOtherMethods(): void 
         const allow = METHODS.filter((m) => methods.has(m))
         const others = METHODS.filter((m) => !methods.has(m))
         if (!others.length) continue
-        app.route({ method: others, url, handler: async (_req, reply) => reply.status(405).header('allow', allow.join(', ')).send({ error: `${url} accepts ${allow.join(', ')} only` }) })
+        app.route({
+          method: others,
+          url,
+          handler: async (_req, reply) =>
+            reply
+              .status(405)
+              .header('allow', allow.join(', '))
+              .send({ error: `${url} accepts ${allow.join(', ')} only` }),
+        })
       }
     },
   }

@@ -46,15 +46,22 @@ export async function startHttp(options: HttpOptions): Promise<HttpServer> {
     frameworkErrors: (err, _req, res) => {
       const reply = res as unknown as FastifyReply
       const tooLong = (err as { code?: string }).code === 'FST_ERR_MAX_PARAM_LENGTH'
-      void reply.status(tooLong ? 414 : 400).send({ error: tooLong ? `a name in the path is longer than ${MAX_PARAM_LENGTH} characters` : 'malformed URL' })
+      void reply
+        .status(tooLong ? 414 : 400)
+        .send({ error: tooLong ? `a name in the path is longer than ${MAX_PARAM_LENGTH} characters` : 'malformed URL' })
     },
   })
   app.setErrorHandler((err: { statusCode?: number; message?: string }, _req, reply) => {
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500
     if (status >= 500) options.log.error(`HTTP request failed: ${redact(err.message ?? String(err))}`)
-    void reply.status(status).send({ error: status >= 500 ? 'internal error (see the serve log)' : redact(err.message ?? 'bad request') })
+    void reply
+      .status(status)
+      .send({ error: status >= 500 ? 'internal error (see the serve log)' : redact(err.message ?? 'bad request') })
   })
-  app.setNotFoundHandler((req, reply) => void reply.status(404).send({ error: `no such endpoint: ${req.method} ${clip(req.url.split('?')[0])}` }))
+  app.setNotFoundHandler(
+    (req, reply) =>
+      void reply.status(404).send({ error: `no such endpoint: ${req.method} ${clip(req.url.split('?')[0])}` }),
+  )
   let port = options.port
   app.addHook('onRequest', guard(options.policy, { host: options.host, port: () => port }))
   capAnswers(app, options.log)
@@ -77,9 +84,16 @@ async function listen(app: FastifyInstance, port: number, host: string): Promise
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code
     await app.close().catch(() => {})
-    if (code === 'EADDRINUSE') throw new UserError(`serve.http.port ${port} on ${host} is already in use (another circadian serve?); set another with serve: { http: { port } } in the config`)
-    if (code === 'EACCES') throw new UserError(`serve.http.port ${port} on ${host} needs privileges this process lacks; use a port above 1023`)
-    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new UserError(`serve.http.host ${host} is not an address of this machine`)
+    if (code === 'EADDRINUSE')
+      throw new UserError(
+        `serve.http.port ${port} on ${host} is already in use (another circadian serve?); set another with serve: { http: { port } } in the config`,
+      )
+    if (code === 'EACCES')
+      throw new UserError(
+        `serve.http.port ${port} on ${host} needs privileges this process lacks; use a port above 1023`,
+      )
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
+      throw new UserError(`serve.http.host ${host} is not an address of this machine`)
     throw err
   }
 }

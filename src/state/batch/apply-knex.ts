@@ -26,7 +26,12 @@ async function insertRuns(trx: Knex.Transaction, rows: RunRow[]): Promise<Set<st
     for (const r of plain) inserted.add(r.id)
     if (claimed.length) {
       await trx('runs').insert(claimed).onConflict(['job', 'claim']).ignore()
-      const present = await trx('runs').whereIn('id', claimed.map((r) => r.id)).select('id')
+      const present = await trx('runs')
+        .whereIn(
+          'id',
+          claimed.map((r) => r.id),
+        )
+        .select('id')
       for (const r of present) inserted.add(r.id)
     }
   }
@@ -36,10 +41,18 @@ async function insertRuns(trx: Knex.Transaction, rows: RunRow[]): Promise<Set<st
 /** Applies a batch with multi-row statements (PostgreSQL, MySQL/MariaDB; and SQLite where needed). */
 export async function applyWithKnex(trx: Knex.Transaction, plan: BatchPlan): Promise<Set<string>> {
   const inserted = await insertRuns(trx, plan.inserts)
-  for (const rows of chunks(plan.updates)) await trx('runs').insert(rows).onConflict('id').merge([...RUN_UPDATE_COLUMNS])
-  for (const rows of chunks(plan.attempts)) await trx('run_attempts').insert(rows).onConflict(['run_id', 'attempt']).merge(['finished_at', 'status', 'error'])
+  for (const rows of chunks(plan.updates))
+    await trx('runs')
+      .insert(rows)
+      .onConflict('id')
+      .merge([...RUN_UPDATE_COLUMNS])
+  for (const rows of chunks(plan.attempts))
+    await trx('run_attempts').insert(rows).onConflict(['run_id', 'attempt']).merge(['finished_at', 'status', 'error'])
   for (const part of chunks(plan.jobs)) {
-    await trx('job_state').insert(part.map(({ job, at }) => ({ job, paused: false, consecutive_failures: 0, updated_at: at }))).onConflict('job').ignore()
+    await trx('job_state')
+      .insert(part.map(({ job, at }) => ({ job, paused: false, consecutive_failures: 0, updated_at: at })))
+      .onConflict('job')
+      .ignore()
   }
   const x = (c: string) => excluded(trx, c)
   for (const part of chunks(plan.outcomes)) {
@@ -53,7 +66,9 @@ export async function applyWithKnex(trx: Knex.Transaction, plan: BatchPlan): Pro
         last_run_at: trx.raw(x('last_run_at')),
         updated_at: trx.raw(x('updated_at')),
         last_success_at: trx.raw(`COALESCE(${x('last_success_at')}, job_state.last_success_at)`),
-        consecutive_failures: trx.raw(`CASE WHEN ${x('consecutive_failures')} < 0 THEN -${x('consecutive_failures')} - 1 ELSE job_state.consecutive_failures + ${x('consecutive_failures')} END`),
+        consecutive_failures: trx.raw(
+          `CASE WHEN ${x('consecutive_failures')} < 0 THEN -${x('consecutive_failures')} - 1 ELSE job_state.consecutive_failures + ${x('consecutive_failures')} END`,
+        ),
       })
   }
   for (const part of chunks(plan.watermarks)) {
@@ -61,10 +76,13 @@ export async function applyWithKnex(trx: Knex.Transaction, plan: BatchPlan): Pro
       .insert(part.map((m) => ({ ...m, paused: false, consecutive_failures: 0 })))
       .onConflict('job')
       .merge({
-        watermark: trx.raw(`CASE WHEN job_state.watermark IS NULL OR job_state.watermark < ${x('watermark')} THEN ${x('watermark')} ELSE job_state.watermark END`),
+        watermark: trx.raw(
+          `CASE WHEN job_state.watermark IS NULL OR job_state.watermark < ${x('watermark')} THEN ${x('watermark')} ELSE job_state.watermark END`,
+        ),
         updated_at: trx.raw(x('updated_at')),
       })
   }
-  for (const rows of chunks(plan.notices)) await trx('notices').insert(rows.map((r) => ({ ...r, status: 'pending', attempts: 0 })))
+  for (const rows of chunks(plan.notices))
+    await trx('notices').insert(rows.map((r) => ({ ...r, status: 'pending', attempts: 0 })))
   return inserted
 }

@@ -43,7 +43,10 @@ const prepared = new WeakMap<SqliteDatabase, Record<keyof typeof SQL, Statement>
 function statements(db: SqliteDatabase): Record<keyof typeof SQL, Statement> {
   let s = prepared.get(db)
   if (!s) {
-    s = Object.fromEntries(Object.entries(SQL).map(([k, sql]) => [k, db.prepare(sql)])) as Record<keyof typeof SQL, Statement>
+    s = Object.fromEntries(Object.entries(SQL).map(([k, sql]) => [k, db.prepare(sql)])) as Record<
+      keyof typeof SQL,
+      Statement
+    >
     prepared.set(db, s)
   }
   return s
@@ -60,7 +63,14 @@ function runParams(row: RunRow): RunRow {
   return out as unknown as RunRow
 }
 
-const attemptParams = (a: AttemptRow) => ({ run_id: a.run_id, attempt: a.attempt, started_at: a.started_at, finished_at: a.finished_at, status: a.status, error: a.error })
+const attemptParams = (a: AttemptRow) => ({
+  run_id: a.run_id,
+  attempt: a.attempt,
+  started_at: a.started_at,
+  finished_at: a.finished_at,
+  status: a.status,
+  error: a.error,
+})
 
 /**
  * Applies a batch on SQLite with statements prepared once per connection, in one synchronous transaction:
@@ -77,7 +87,8 @@ export function applyWithSqlite(db: SqliteDatabase, plan: BatchPlan): Set<string
     for (const row of plan.updates) {
       const params = runParams(row)
       // A row no longer there (removed while the run went on) is written back whole.
-      if ((plan.keepsClaim.has(row) ? st.updateRunKeepClaim : st.updateRun).run(params).changes === 0) st.upsertRun.run(params)
+      if ((plan.keepsClaim.has(row) ? st.updateRunKeepClaim : st.updateRun).run(params).changes === 0)
+        st.upsertRun.run(params)
     }
     for (const a of plan.attempts) st.attempt.run(attemptParams(a))
     for (const o of plan.outcomes) st.outcome.run(o)

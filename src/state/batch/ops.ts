@@ -18,5 +18,37 @@ export type WriteOp =
   /** Notices to the outbox (pending), committed with the run's end they are about. */
   | { kind: 'notices'; rows: NewNotice[] }
 
-export const RUN_COLUMNS = ['id', 'job', 'type', 'trigger', 'scheduled_for', 'created_at', 'started_at', 'finished_at', 'status', 'reason', 'attempts', 'summary', 'error', 'output', 'data', 'instance', 'claim', 'lease_until'] as const
-export const RUN_UPDATE_COLUMNS = ['status', 'reason', 'started_at', 'finished_at', 'attempts', 'summary', 'error', 'output', 'data', 'instance', 'claim', 'lease_until'] as const
+export const RUN_COLUMNS = [
+  'id',
+  'job',
+  'type',
+  'trigger',
+  'scheduled_for',
+  'created_at',
+  'started_at',
+  'finished_at',
+  'status',
+  'reason',
+  'attempts',
+  'summary',
+  'error',
+  'output',
+  'data',
+  'instance',
+  'claim',
+  'lease_until',
+] as const
+export const RUN_UPDATE_COLUMNS = [
+  'status',
+  'reason',
+  'started_at',
+  'finished_at',
+  'attempts',
+  'summary',
+  'error',
+  'output',
+  'data',
+  'instance',
+  'claim',
+  'lease_until',
+] as const

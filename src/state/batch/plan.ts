@@ -33,8 +33,20 @@ export interface BatchPlan {
 }
 
 export function planBatch(ops: WriteOp[]): BatchPlan {
-  const plan: BatchPlan = { inserts: [], updates: [], keepsClaim: new Set(), attempts: [], jobs: [], outcomes: [], watermarks: [], notices: [] }
-  const streaks = new Map<string, { last: Extract<WriteOp, { kind: 'outcome' }>; delta: number; reset: boolean; lastSuccess: string | null }>()
+  const plan: BatchPlan = {
+    inserts: [],
+    updates: [],
+    keepsClaim: new Set(),
+    attempts: [],
+    jobs: [],
+    outcomes: [],
+    watermarks: [],
+    notices: [],
+  }
+  const streaks = new Map<
+    string,
+    { last: Extract<WriteOp, { kind: 'outcome' }>; delta: number; reset: boolean; lastSuccess: string | null }
+  >()
   const marks = new Map<string, WatermarkChange>()
   const jobs = new Map<string, string>()
   for (const op of ops) {
@@ -66,7 +78,8 @@ export function planBatch(ops: WriteOp[]): BatchPlan {
         break
       case 'watermark': {
         const m = marks.get(op.job)
-        if (!m || m.watermark < op.watermark) marks.set(op.job, { job: op.job, watermark: op.watermark, updated_at: op.at })
+        if (!m || m.watermark < op.watermark)
+          marks.set(op.job, { job: op.job, watermark: op.watermark, updated_at: op.at })
         jobs.set(op.job, op.at)
         break
       }

@@ -52,5 +52,6 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
-  for (const table of ['actions', 'notifications', 'dead_letters', 'breakers']) await knex.schema.dropTableIfExists(table)
+  for (const table of ['actions', 'notifications', 'dead_letters', 'breakers'])
+    await knex.schema.dropTableIfExists(table)
 }

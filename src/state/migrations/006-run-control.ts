@@ -21,6 +21,7 @@ export async function up(knex: Knex): Promise<void> {
 
 export async function down(knex: Knex): Promise<void> {
   await knex.schema.alterTable('runs', (t) => {
-    for (const column of ['pgid', 'host', 'proc_start', 'cancel_requested_at', 'cancel_by', 'cancel_reason']) t.dropColumn(column)
+    for (const column of ['pgid', 'host', 'proc_start', 'cancel_requested_at', 'cancel_by', 'cancel_reason'])
+      t.dropColumn(column)
   })
 }

@@ -18,7 +18,11 @@ export const databaseFlags = {
  * batch jobs share), opens it, hands it over (null if no batch job has run there yet) and closes it.
  */
 export abstract class BatchCommand extends CircadianCommand {
-  protected async withDatabase<T>(flags: { config?: string; job?: string; connection?: string }, read: (db: Knex | null, connection: string) => Promise<T>, types: readonly string[] = BATCH_TYPES): Promise<T> {
+  protected async withDatabase<T>(
+    flags: { config?: string; job?: string; connection?: string },
+    read: (db: Knex | null, connection: string) => Promise<T>,
+    types: readonly string[] = BATCH_TYPES,
+  ): Promise<T> {
     const config = await this.loadConfig(flags.config)
     const { connection } = chooseConnection(config, flags, types)
     const connections = new ConnectionManager(config.connections ?? {}, config.dir)
@@ -29,7 +33,9 @@ export abstract class BatchCommand extends CircadianCommand {
       try {
         ready = await hasSchema(db)
       } catch (err) {
-        throw new DatabaseUnreachable(`cannot read the batch tables (connection "${connection}"): ${(err as Error).message}`)
+        throw new DatabaseUnreachable(
+          `cannot read the batch tables (connection "${connection}"): ${(err as Error).message}`,
+        )
       }
       return await read(ready ? db : null, connection)
     } finally {

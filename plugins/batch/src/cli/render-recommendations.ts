@@ -23,7 +23,12 @@ export function renderRecommendations(r: UserRecommendations): string {
     score(x.scores.seo),
     score(x.scores.personalized),
   ])
-  const body = wideTable(['#', 'SECTION', 'LISTING', 'TITLE', 'COMPANY', 'LOCATION', 'SALARY', 'COMPOSITE', 'BASIC', 'SEO', 'PERSONAL'], rows)
-  const note = r.recommendations.some((x) => x.filled) ? '\n* filled from the best remaining composite scores: the section had too few listings of its own' : ''
+  const body = wideTable(
+    ['#', 'SECTION', 'LISTING', 'TITLE', 'COMPANY', 'LOCATION', 'SALARY', 'COMPOSITE', 'BASIC', 'SEO', 'PERSONAL'],
+    rows,
+  )
+  const note = r.recommendations.some((x) => x.filled)
+    ? '\n* filled from the best remaining composite scores: the section had too few listings of its own'
+    : ''
   return `${head}\n${body}${note}`
 }

@@ -35,6 +35,10 @@ export async function readWatermark(db: Knex, name: string): Promise<Watermark> 
   return { seq: numOrNull(row?.num), fingerprint: (row?.value as string | undefined) ?? null }
 }
 
-export async function writeWatermark(trx: Knex.Transaction, name: string, mark: { seq: number; fingerprint: string }): Promise<void> {
+export async function writeWatermark(
+  trx: Knex.Transaction,
+  name: string,
+  mark: { seq: number; fingerprint: string },
+): Promise<void> {
   await trx(T.meta).insert({ name, num: mark.seq, value: mark.fingerprint }).onConflict('name').merge(['num', 'value'])
 }

@@ -33,7 +33,9 @@ export async function withBulkCache<T>(trx: Knex.Transaction, work: () => Promis
  * building, which is most of the cost of a bulk write on SQLite; they are still part of the transaction.
  */
 export async function sqliteConnectionOf(trx: Knex.Transaction): Promise<SqliteConnection> {
-  return (await (trx.client as unknown as { acquireConnection(): Promise<SqliteConnection> }).acquireConnection()) as SqliteConnection
+  return (await (
+    trx.client as unknown as { acquireConnection(): Promise<SqliteConnection> }
+  ).acquireConnection()) as SqliteConnection
 }
 
 /** better-sqlite3 binds numbers, strings, bigints, buffers and null: booleans become 1/0. */

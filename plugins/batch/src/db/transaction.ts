@@ -37,9 +37,15 @@ export interface WriteTransactionOptions {
  * (SQLite's single writer, a row lock on a server) and the wait times out, the whole transaction is tried
  * again, until the job's signal aborts.
  */
-export async function withWriteTransaction<T>(db: Knex, signal: AbortSignal, work: (trx: Knex.Transaction) => Promise<T>, options: WriteTransactionOptions = {}): Promise<T> {
+export async function withWriteTransaction<T>(
+  db: Knex,
+  signal: AbortSignal,
+  work: (trx: Knex.Transaction) => Promise<T>,
+  options: WriteTransactionOptions = {},
+): Promise<T> {
   const dialect = dialectOf(db)
-  const config: Knex.TransactionConfig = options.snapshot && dialect === 'pg' ? { isolationLevel: 'repeatable read' } : {}
+  const config: Knex.TransactionConfig =
+    options.snapshot && dialect === 'pg' ? { isolationLevel: 'repeatable read' } : {}
   const run = dialect === 'sqlite' ? (trx: Knex.Transaction) => withBulkCache(trx, () => work(trx)) : work
   for (;;) {
     try {

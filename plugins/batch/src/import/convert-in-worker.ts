@@ -10,7 +10,14 @@ import type { WorkerMessage } from './worker-protocol.js'
  * The worker's compiled file. This module runs from dist/import/ (tsc), dist/hooks-bundle/ (bundled) or
  * src/import/ (tests): two levels up is the plugin's root in each.
  */
-export const PARSE_WORKER_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'import', 'parse-worker.js')
+export const PARSE_WORKER_FILE = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  'dist',
+  'import',
+  'parse-worker.js',
+)
 
 export function parseWorkerAvailable(): boolean {
   return existsSync(PARSE_WORKER_FILE)
@@ -35,7 +42,9 @@ export async function* convertInWorker(layout: FeedLayout, signal: AbortSignal):
     nudge()
   })
   worker.on('exit', (code) => {
-    failure ??= new Error(`the CSV reader's worker thread stopped (exit code ${code}) before the end of ${layout.display}`)
+    failure ??= new Error(
+      `the CSV reader's worker thread stopped (exit code ${code}) before the end of ${layout.display}`,
+    )
     nudge()
   })
   signal.addEventListener('abort', nudge)

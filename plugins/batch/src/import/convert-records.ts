@@ -34,7 +34,8 @@ function badBytes(encoding: string): string {
 
 /** What is wrong with a record before its values are looked at: its width, or bytes that did not decode. */
 function shapeProblem(fields: string[], width: number, encoding: string, replaced: boolean): string | null {
-  if (fields.length < width || (fields.length > width && !isBlank(fields, width))) return `has ${fields.length} fields; the header has ${width}`
+  if (fields.length < width || (fields.length > width && !isBlank(fields, width)))
+    return `has ${fields.length} fields; the header has ${width}`
   // Decoders put U+FFFD where bytes were not valid in the file's encoding.
   if (replaced) for (let i = 0; i < fields.length; i++) if (fields[i].includes('\uFFFD')) return badBytes(encoding)
   return null
@@ -98,7 +99,7 @@ export class RecordConverter {
       file: this.layout.display,
       line,
       reason,
-      externalId: readable ? this.spec.idOf(this.cell)?.slice(0, 191) ?? null : null,
+      externalId: readable ? (this.spec.idOf(this.cell)?.slice(0, 191) ?? null) : null,
       fields,
       columns: readable ? this.fileOrder.map((i) => (i === undefined ? undefined : fields[i])) : [],
     }
@@ -113,7 +114,11 @@ function emptyBatch(): ConvertedBatch {
  * A file's converted rows and rejects, in batches of at least `minRecords` records (but the last); records that
  * are not valid CSV come last.
  */
-export async function* convertFile(layout: FeedLayout, signal: AbortSignal, minRecords = 1): AsyncGenerator<ConvertedBatch> {
+export async function* convertFile(
+  layout: FeedLayout,
+  signal: AbortSignal,
+  minRecords = 1,
+): AsyncGenerator<ConvertedBatch> {
   const converter = new RecordConverter(layout)
   const problems: CsvProblem[] = []
   let batch = emptyBatch()

@@ -19,7 +19,8 @@ const QUOTE = 34
 const LF = 10
 const CR = 13
 
-const STRAY_QUOTE = 'not valid CSV: a quote (") inside an unquoted field; quote the whole field and double the quote ("")'
+const STRAY_QUOTE =
+  'not valid CSV: a quote (") inside an unquoted field; quote the whole field and double the quote ("")'
 const AFTER_CLOSING_QUOTE = 'not valid CSV: text right after a closing quote; double quotes inside a quoted field ("")'
 const NOT_CLOSED = 'not valid CSV: a quoted field opened here is never closed'
 const TOO_LONG = `not valid CSV: a record longer than ${MAX_RECORD_BYTES >> 20} MiB (an unclosed quote?)`
@@ -52,7 +53,9 @@ export class CsvParser {
   ) {
     this.delimiter = delimiterText.charCodeAt(0)
     if (delimiterText.length !== 1 || this.delimiter === QUOTE || this.delimiter === LF || this.delimiter === CR) {
-      throw new Error(`a CSV delimiter is one character other than a quote or a line break, not ${JSON.stringify(delimiterText)}`)
+      throw new Error(
+        `a CSV delimiter is one character other than a quote or a line break, not ${JSON.stringify(delimiterText)}`,
+      )
     }
   }
 

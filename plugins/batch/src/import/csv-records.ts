@@ -54,11 +54,19 @@ export interface ReadOptions {
   report?: { replaced: boolean }
 }
 
-export async function* readCsv(source: CsvSource, signal: AbortSignal, problems: CsvProblem[], { chunkSize = CHUNK, report }: ReadOptions = {}): AsyncGenerator<CsvRecord[]> {
+export async function* readCsv(
+  source: CsvSource,
+  signal: AbortSignal,
+  problems: CsvProblem[],
+  { chunkSize = CHUNK, report }: ReadOptions = {},
+): AsyncGenerator<CsvRecord[]> {
   const parser = new CsvParser(source.delimiter, problems)
   const decoder = decoderFor(source.encoding)
   try {
-    for await (const chunk of createReadStream(source.file, { highWaterMark: chunkSize, signal }) as AsyncIterable<Buffer>) {
+    for await (const chunk of createReadStream(source.file, {
+      highWaterMark: chunkSize,
+      signal,
+    }) as AsyncIterable<Buffer>) {
       for (let at = 0; at < chunk.length; at += PIECE) {
         const text = decoder.write(chunk.subarray(at, at + PIECE))
         if (report && !report.replaced && text.includes('\uFFFD')) report.replaced = true
@@ -72,7 +80,8 @@ export async function* readCsv(source: CsvSource, signal: AbortSignal, problems:
     if (records.length) yield records
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code
-    if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') throw new FeedError(`${source.display}: cannot read it (${code})`, 'unreadable')
+    if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR')
+      throw new FeedError(`${source.display}: cannot read it (${code})`, 'unreadable')
     throw err
   }
 }

@@ -2,16 +2,21 @@ import { normalizeText } from '../text/normalize.js'
 import { RowRejected } from './row-rejected.js'
 
 // 2026-03-01, 2026/3/1, 2026-03-01 09:30, 2026-03-01T09:30:15.250+09:00, 2026/03/01 9:30:00Z
-const DATE_TIME = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i
+const DATE_TIME =
+  /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i
 
-const ISO_INSTANT = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,3})?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/
+const ISO_INSTANT =
+  /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,3})?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/
 
 /** The day exists in its month (Date would roll 2026-02-30 over to March 2). */
 function realDay(iso: string): boolean {
   const year = Number(iso.slice(0, 4))
   const month = Number(iso.slice(5, 7))
   const day = Number(iso.slice(8, 10))
-  return day <= (month === 2 ? (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28) : DAYS_IN_MONTH[month - 1])
+  return (
+    day <=
+    (month === 2 ? (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28) : DAYS_IN_MONTH[month - 1])
+  )
 }
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
@@ -22,7 +27,16 @@ const formatters = new Map<string, Intl.DateTimeFormat>()
 function zoneOffset(instant: number, zone: string): number {
   let f = formatters.get(zone)
   if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' })
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    })
     formatters.set(zone, f)
   }
   const p = Object.fromEntries(f.formatToParts(new Date(instant)).map((x) => [x.type, Number(x.value)]))
@@ -46,19 +60,32 @@ export function optionalInstant(value: string | undefined, column: string, zone:
   // The common case, already an ISO instant: 2026-03-01T09:00:00Z or with an offset.
   if (ISO_INSTANT.test(value) && realDay(value)) {
     // Already in toISOString's form (UTC, milliseconds): nothing to convert.
-    return value.length === 24 && value.charCodeAt(19) === 46 && value.charCodeAt(23) === 90 ? value : new Date(value).toISOString()
+    return value.length === 24 && value.charCodeAt(19) === 46 && value.charCodeAt(23) === 90
+      ? value
+      : new Date(value).toISOString()
   }
   const text = normalizeText(value)
   if (!text) return null
   const m = DATE_TIME.exec(text)
-  if (!m) throw new RowRejected(`${column} ${JSON.stringify(text)} is not a date (use 2026-03-01, 2026/03/01 or 2026-03-01T09:00:00+09:00)`)
+  if (!m)
+    throw new RowRejected(
+      `${column} ${JSON.stringify(text)} is not a date (use 2026-03-01, 2026/03/01 or 2026-03-01T09:00:00+09:00)`,
+    )
   const [, y, mo, d, h = '0', mi = '0', s = '0', frac = '0', offset] = m
   const year = Number(y)
   const month = Number(mo)
   const day = Number(d)
   const wall = Date.UTC(year, month - 1, day, Number(h), Number(mi), Number(s), Number(frac.slice(0, 3).padEnd(3, '0')))
   const check = new Date(wall)
-  if (month < 1 || month > 12 || check.getUTCDate() !== day || check.getUTCMonth() !== month - 1 || Number(h) > 23 || Number(mi) > 59 || Number(s) > 59) {
+  if (
+    month < 1 ||
+    month > 12 ||
+    check.getUTCDate() !== day ||
+    check.getUTCMonth() !== month - 1 ||
+    Number(h) > 23 ||
+    Number(mi) > 59 ||
+    Number(s) > 59
+  ) {
     throw new RowRejected(`${column} ${JSON.stringify(text)} is not a real date`)
   }
   let instant: number

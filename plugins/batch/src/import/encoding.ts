@@ -3,7 +3,18 @@ import { isUtf8 } from 'node:buffer'
 import { FeedError } from './feed-error.js'
 
 /** The `encoding` option: `auto` or a name (aliases included). */
-export const ENCODING_NAMES = ['auto', 'utf-8', 'utf8', 'shift_jis', 'shift-jis', 'sjis', 'cp932', 'windows-31j', 'ms932', 'euc-jp'] as const
+export const ENCODING_NAMES = [
+  'auto',
+  'utf-8',
+  'utf8',
+  'shift_jis',
+  'shift-jis',
+  'sjis',
+  'cp932',
+  'windows-31j',
+  'ms932',
+  'euc-jp',
+] as const
 export type EncodingName = (typeof ENCODING_NAMES)[number]
 
 export type FileEncoding = 'utf-8' | 'shift_jis' | 'cp932' | 'euc-jp'
@@ -77,10 +88,15 @@ async function isWholeFileUtf8(file: string, signal: AbortSignal): Promise<boole
 
 // CP932 (Windows-31J) adds NEC row 13 (①, ㈱, ㍻…), NEC-selected and IBM extensions, and user-defined
 // characters to Shift_JIS; a file using any of them is CP932.
-const CP932_ONLY_LEADS = new Set([0x87, 0xed, 0xee, 0xf0, 0xf1, 0xf2, 0xf3, 0xf4, 0xf5, 0xf6, 0xf7, 0xf8, 0xf9, 0xfa, 0xfb, 0xfc])
+const CP932_ONLY_LEADS = new Set([
+  0x87, 0xed, 0xee, 0xf0, 0xf1, 0xf2, 0xf3, 0xf4, 0xf5, 0xf6, 0xf7, 0xf8, 0xf9, 0xfa, 0xfb, 0xfc,
+])
 
 /** Walks the file as Shift_JIS: null if some byte cannot be Shift_JIS/CP932, else which of the two. */
-async function shiftJisVariant(file: string, signal: AbortSignal): Promise<{ encoding: 'shift_jis' | 'cp932' } | { badOffset: number }> {
+async function shiftJisVariant(
+  file: string,
+  signal: AbortSignal,
+): Promise<{ encoding: 'shift_jis' | 'cp932' } | { badOffset: number }> {
   let lead = false
   let cp932 = false
   let offset = 0
@@ -118,7 +134,12 @@ async function firstBytes(file: string): Promise<Buffer> {
  * UTF-8 throughout (plain ASCII included) is UTF-8, else valid Shift_JIS is Shift_JIS — or CP932 when it uses
  * CP932's extra characters. A named encoding is checked only against a byte-order mark that contradicts it.
  */
-export async function resolveEncoding(file: string, display: string, name: EncodingName, signal: AbortSignal): Promise<EncodingInfo> {
+export async function resolveEncoding(
+  file: string,
+  display: string,
+  name: EncodingName,
+  signal: AbortSignal,
+): Promise<EncodingInfo> {
   const head = await firstBytes(file)
   if (startsWith(head, [0xff, 0xfe]) || startsWith(head, [0xfe, 0xff])) {
     throw new FeedError(`${display}: UTF-16 files are not supported; save it as UTF-8 or Shift_JIS`, 'encoding')
@@ -126,11 +147,18 @@ export async function resolveEncoding(file: string, display: string, name: Encod
   const bom = startsWith(head, UTF8_BOM)
   if (name !== 'auto') {
     const encoding = canonicalEncoding(name)
-    if (bom && encoding !== 'utf-8') throw new FeedError(`${display}: starts with a UTF-8 byte-order mark, but encoding is ${name}; use encoding 'utf-8' or 'auto'`, 'encoding')
+    if (bom && encoding !== 'utf-8')
+      throw new FeedError(
+        `${display}: starts with a UTF-8 byte-order mark, but encoding is ${name}; use encoding 'utf-8' or 'auto'`,
+        'encoding',
+      )
     return { encoding, bom, detected: false }
   }
   if (bom || (await isWholeFileUtf8(file, signal))) return { encoding: 'utf-8', bom, detected: true }
   const sjis = await shiftJisVariant(file, signal)
   if ('encoding' in sjis) return { encoding: sjis.encoding, bom: false, detected: true }
-  throw new FeedError(`${display}: cannot tell the encoding: it is neither UTF-8 nor Shift_JIS/CP932 (byte offset ${sjis.badOffset}); set encoding (e.g. 'euc-jp')`, 'encoding')
+  throw new FeedError(
+    `${display}: cannot tell the encoding: it is neither UTF-8 nor Shift_JIS/CP932 (byte offset ${sjis.badOffset}); set encoding (e.g. 'euc-jp')`,
+    'encoding',
+  )
 }

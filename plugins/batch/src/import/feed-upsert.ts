@@ -17,7 +17,10 @@ function same(stored: string, incoming: string, dialect: Dialect): string {
  * The database compares the stored columns with the incoming ones, only for rows that exist: a new row
  * costs nothing for it. (MySQL applies the assignments left to right, so change_seq comes first.)
  */
-export function feedUpsert(spec: FeedSpec, run: { runId: string; seq: number; status: string; now: string }): BulkStatement {
+export function feedUpsert(
+  spec: FeedSpec,
+  run: { runId: string; seq: number; status: string; now: string },
+): BulkStatement {
   const columns = [...spec.columns, ...BOOKKEEPING]
   const content = spec.columns.filter((c) => !spec.key.includes(c))
   const updated = [...content, 'source', 'import_run', 'status', 'last_seen_at']
@@ -38,7 +41,13 @@ export function feedUpsert(spec: FeedSpec, run: { runId: string; seq: number; st
     table: t,
     columns,
     // Rows carry the feed's values and the source (user text, so bound).
-    fixed: { import_run: run.runId, change_seq: run.seq, status: run.status, first_seen_at: run.now, last_seen_at: run.now },
+    fixed: {
+      import_run: run.runId,
+      change_seq: run.seq,
+      status: run.status,
+      first_seen_at: run.now,
+      last_seen_at: run.now,
+    },
     keyOf: (values) => keyIndexes.map((i) => String(values[i])).join('\u0001'),
     sql: upsert,
     firstWriteSql: (values) => `${upsert(values, 'sqlite')} where ${t}.import_run <> ${sqlLiteral(run.runId)}`,

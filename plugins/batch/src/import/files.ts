@@ -25,7 +25,15 @@ export async function resolveFeedFiles(patterns: string[], configDir: string): P
     const absolute = path.resolve(configDir, pattern)
     let files: string[]
     if (isDynamicPattern(pattern)) {
-      files = (await glob([pattern.split(path.sep).join('/')], { cwd: configDir, absolute: true, onlyFiles: true, expandDirectories: false, dot: false })).sort()
+      files = (
+        await glob([pattern.split(path.sep).join('/')], {
+          cwd: configDir,
+          absolute: true,
+          onlyFiles: true,
+          expandDirectories: false,
+          dot: false,
+        })
+      ).sort()
       if (!files.length) throw new FeedError(`no file matches ${pattern} (in ${configDir})`, 'no-files')
     } else {
       let isFile = false

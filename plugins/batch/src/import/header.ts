@@ -11,7 +11,12 @@ export interface ColumnMap {
 
 /** `Salary Min`, `SALARY-MIN`, `ｓａｌａｒｙ＿ｍｉｎ` all name salary_min. */
 export function columnName(header: string): string {
-  return header.replace(/^\uFEFF/, '').normalize('NFKC').trim().toLowerCase().replace(/[\s-]+/g, '_')
+  return header
+    .replace(/^\uFEFF/, '')
+    .normalize('NFKC')
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_')
 }
 
 /** "a listings feed", "an activity feed". */
@@ -45,10 +50,14 @@ export function matchHeader(fields: string[], spec: FeedSpec, display: string): 
       'header',
     )
   }
-  if (repeated.size) throw new FeedError(`${display}: wrong header: column ${list([...repeated])} appears more than once`, 'header')
+  if (repeated.size)
+    throw new FeedError(`${display}: wrong header: column ${list([...repeated])} appears more than once`, 'header')
   for (const group of spec.oneOf ?? []) {
     if (!group.some((c) => index.has(c))) {
-      throw new FeedError(`${display}: wrong header for ${feedName(spec.kind)}: it needs ${group.length === 1 ? group[0] : `one of ${list(group)}`} (found: ${list(names.filter(Boolean).slice(0, 20))})`, 'header')
+      throw new FeedError(
+        `${display}: wrong header for ${feedName(spec.kind)}: it needs ${group.length === 1 ? group[0] : `one of ${list(group)}`} (found: ${list(names.filter(Boolean).slice(0, 20))})`,
+        'header',
+      )
     }
   }
   const known = new Set([...spec.required, ...spec.optional])

@@ -37,7 +37,15 @@ export const PARALLEL_FROM_BYTES = 4 << 20
 /** Streams one inspected file into the rows and rejects sinks. */
 export async function importFile(feed: InspectedFeed, target: ImportTarget): Promise<FileStats> {
   const { progress, source } = target
-  const stats: FileStats = { file: feed.display, encoding: feed.encoding.encoding, detected: feed.encoding.detected, rows: 0, accepted: 0, rejected: 0, ignoredColumns: feed.columns.ignored }
+  const stats: FileStats = {
+    file: feed.display,
+    encoding: feed.encoding.encoding,
+    detected: feed.encoding.detected,
+    rows: 0,
+    accepted: 0,
+    rejected: 0,
+    ignoredColumns: feed.columns.ignored,
+  }
   const layout: FeedLayout = {
     kind: target.spec.kind,
     file: feed.file,
@@ -49,9 +57,14 @@ export async function importFile(feed: InspectedFeed, target: ImportTarget): Pro
     env: target.env,
   }
   // On a worker thread when it pays: a big file and a second CPU.
-  const inWorker = availableParallelism() > 1 && (await stat(feed.file)).size >= PARALLEL_FROM_BYTES && parseWorkerAvailable()
-  const batches: AsyncIterable<ConvertedBatch> = inWorker ? convertInWorker(layout, target.signal) : convertFile(layout, target.signal)
-  const keyed = (target.spec.matchKeys ?? []).map(([key, of]) => [target.spec.columns.indexOf(key), target.spec.columns.indexOf(of)] as const)
+  const inWorker =
+    availableParallelism() > 1 && (await stat(feed.file)).size >= PARALLEL_FROM_BYTES && parseWorkerAvailable()
+  const batches: AsyncIterable<ConvertedBatch> = inWorker
+    ? convertInWorker(layout, target.signal)
+    : convertFile(layout, target.signal)
+  const keyed = (target.spec.matchKeys ?? []).map(
+    ([key, of]) => [target.spec.columns.indexOf(key), target.spec.columns.indexOf(of)] as const,
+  )
   for await (const batch of batches) {
     target.signal.throwIfAborted()
     stats.rows += batch.records

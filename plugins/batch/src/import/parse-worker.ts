@@ -25,5 +25,10 @@ try {
   post({ type: 'done' })
 } catch (err) {
   const error = err instanceof Error ? err : new Error(String(err))
-  post({ type: 'error', message: error.message, stack: error.stack, reason: error instanceof FeedError ? error.reason : undefined })
+  post({
+    type: 'error',
+    message: error.message,
+    stack: error.stack,
+    reason: error instanceof FeedError ? error.reason : undefined,
+  })
 }

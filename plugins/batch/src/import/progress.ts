@@ -29,6 +29,10 @@ export class ImportProgress {
     const t = this.now()
     if (t - this.lastReport < this.everyMs) return
     this.lastReport = t
-    this.log.info(`${file}: ${this.rows} rows so far (${this.rowsPerSecond} rows/s), ${this.rejected} rejected`, { rows: this.rows, rejected: this.rejected, rowsPerSecond: this.rowsPerSecond })
+    this.log.info(`${file}: ${this.rows} rows so far (${this.rowsPerSecond} rows/s), ${this.rejected} rejected`, {
+      rows: this.rows,
+      rejected: this.rejected,
+      rowsPerSecond: this.rowsPerSecond,
+    })
   }
 }

@@ -14,7 +14,10 @@ export interface ImportWithRejects {
 }
 
 /** The latest import of each job (or of `job`, or the import `runId`), with up to `limit` rejects each. */
-export async function readRejects(db: Knex, filter: { job?: string; runId?: string; limit: number }): Promise<ImportWithRejects[]> {
+export async function readRejects(
+  db: Knex,
+  filter: { job?: string; runId?: string; limit: number },
+): Promise<ImportWithRejects[]> {
   let imports: Array<Record<string, unknown>>
   if (filter.runId) imports = await db(T.imports).where({ run_id: filter.runId })
   else {
@@ -24,7 +27,10 @@ export async function readRejects(db: Knex, filter: { job?: string; runId?: stri
   }
   const out: ImportWithRejects[] = []
   for (const i of imports) {
-    const rejects = (await db(T.rejects).where({ run_id: i.run_id }).orderBy(['file', 'line', 'id']).limit(filter.limit)) as Array<Record<string, unknown>>
+    const rejects = (await db(T.rejects)
+      .where({ run_id: i.run_id })
+      .orderBy(['file', 'line', 'id'])
+      .limit(filter.limit)) as Array<Record<string, unknown>>
     out.push({
       runId: String(i.run_id),
       job: String(i.job),
@@ -33,7 +39,13 @@ export async function readRejects(db: Knex, filter: { job?: string; runId?: stri
       rows: num(i.row_count),
       accepted: num(i.accepted),
       rejected: num(i.rejected),
-      rejects: rejects.map((r) => ({ file: String(r.file), line: num(r.line), externalId: (r.external_id as string | null) ?? null, reason: String(r.reason), record: JSON.parse(String(r.record)) as string[] })),
+      rejects: rejects.map((r) => ({
+        file: String(r.file),
+        line: num(r.line),
+        externalId: (r.external_id as string | null) ?? null,
+        reason: String(r.reason),
+        record: JSON.parse(String(r.record)) as string[],
+      })),
     })
   }
   return out

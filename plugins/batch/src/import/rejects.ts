@@ -41,7 +41,11 @@ export class RejectSink {
     this.partial = target ? `${target}.partial` : null
   }
 
-  static async open(trx: Knex.Transaction, meta: { runId: string; job: string; spec: FeedSpec; now: string }, target: string | null): Promise<RejectSink> {
+  static async open(
+    trx: Knex.Transaction,
+    meta: { runId: string; job: string; spec: FeedSpec; now: string },
+    target: string | null,
+  ): Promise<RejectSink> {
     const sink = new RejectSink(meta, target)
     sink.table = await bulkSink(trx, insertStatement(T.rejects, REJECT_COLUMNS))
     if (sink.partial) {
@@ -56,7 +60,17 @@ export class RejectSink {
     this.count++
     const record = JSON.stringify(reject.fields.slice(0, KEEP_FIELDS).map((f) => redactThenTruncate(f, KEEP_CHARS + 1)))
     const { runId, job, spec, now } = this.meta
-    await this.table.write([runId, job, spec.kind, reject.file, reject.line, reject.externalId, reject.reason, record, now])
+    await this.table.write([
+      runId,
+      job,
+      spec.kind,
+      reject.file,
+      reject.line,
+      reject.externalId,
+      reject.reason,
+      record,
+      now,
+    ])
     if (this.stream && !this.stream.write(csvLine([reject.file, reject.line, reject.reason, ...reject.columns]))) {
       await new Promise<void>((resolve) => this.stream!.once('drain', () => resolve()))
     }
@@ -83,7 +97,12 @@ export class RejectSink {
 }
 
 /** The reject file's path: relative to the config's directory; {job} and {run} are filled in. */
-export function rejectFilePath(template: string | undefined, configDir: string, job: string, runId: string): string | null {
+export function rejectFilePath(
+  template: string | undefined,
+  configDir: string,
+  job: string,
+  runId: string,
+): string | null {
   if (!template) return null
   return path.resolve(configDir, template.replace(/\{job\}/g, job).replace(/\{run\}/g, runId))
 }

@@ -42,10 +42,15 @@ function plural(n: number, word: string): string {
 
 export function importSummary(r: ImportReport, job: string): string {
   const encodings = [...new Set(r.files.map((f) => f.encoding))].join('/')
-  const parts = [`${r.kind}: ${plural(r.rows, 'row')} from ${plural(r.files.length, 'file')} (${encodings}) in ${r.seconds.toFixed(1)}s (${r.rowsPerSecond.toLocaleString('en-US')} rows/s)`]
+  const parts = [
+    `${r.kind}: ${plural(r.rows, 'row')} from ${plural(r.files.length, 'file')} (${encodings}) in ${r.seconds.toFixed(1)}s (${r.rowsPerSecond.toLocaleString('en-US')} rows/s)`,
+  ]
   const outcome = [`${r.accepted.toLocaleString('en-US')} upserted`, `${r.rejected.toLocaleString('en-US')} rejected`]
   if (r.duplicates) outcome.push(`${plural(r.duplicates, 'repeated id')} (later row kept)`)
-  if (r.mode === 'full') outcome.push(`${r.absent.toLocaleString('en-US')} ${ABSENT_WORD[r.kind as keyof typeof ABSENT_WORD]} (not in the full feed)`)
+  if (r.mode === 'full')
+    outcome.push(
+      `${r.absent.toLocaleString('en-US')} ${ABSENT_WORD[r.kind as keyof typeof ABSENT_WORD]} (not in the full feed)`,
+    )
   const hint = r.rejected ? `; see: circadian batch rejects --job ${job}` : ''
   return `${parts[0]}: ${outcome.join(', ')}${hint}`
 }
@@ -97,9 +102,21 @@ export async function runImport(ctx: JobContext, options: ImportOptions): Promis
       await rows.flush()
       await rejects.flush()
       if (options.mode === 'full' && progress.accepted === 0) {
-        throw new FeedError(`the full ${spec.kind} feed has no valid rows; refusing to retire every ${spec.kind === 'listings' ? 'listing' : 'row'} of source "${source}" (fix the feed, or import it with mode 'delta')`, 'empty-feed')
+        throw new FeedError(
+          `the full ${spec.kind} feed has no valid rows; refusing to retire every ${spec.kind === 'listings' ? 'listing' : 'row'} of source "${source}" (fix the feed, or import it with mode 'delta')`,
+          'empty-feed',
+        )
       }
-      const finished = await finishImport(trx, { spec, runId: ctx.run.id, source, seq, mode: options.mode, accepted: progress.accepted, repeats: rows.repeats, tableHadRows })
+      const finished = await finishImport(trx, {
+        spec,
+        runId: ctx.run.id,
+        source,
+        seq,
+        mode: options.mode,
+        accepted: progress.accepted,
+        repeats: rows.repeats,
+        tableHadRows,
+      })
       const counts: Omit<ImportReport, 'seconds' | 'rowsPerSecond'> = {
         kind: spec.kind,
         mode: options.mode,
@@ -113,7 +130,10 @@ export async function runImport(ctx: JobContext, options: ImportOptions): Promis
         changeSeq: seq,
         rejectFile: target,
       }
-      await trx(T.rejects).where({ job: ctx.run.job }).where('created_at', '<', new Date(ctx.clock.now() - KEEP_REJECTS_MS).toISOString()).delete()
+      await trx(T.rejects)
+        .where({ job: ctx.run.job })
+        .where('created_at', '<', new Date(ctx.clock.now() - KEEP_REJECTS_MS).toISOString())
+        .delete()
       await trx(T.imports).insert({
         run_id: ctx.run.id,
         job: ctx.run.job,
@@ -134,7 +154,11 @@ export async function runImport(ctx: JobContext, options: ImportOptions): Promis
     })
     ;(rejects as RejectSink | null)?.publish()
     // Read after the commit: the time includes it, as the anchor's (sqlite3 .import) does.
-    const report: ImportReport = { ...counts, seconds: Number(progress.seconds.toFixed(3)), rowsPerSecond: progress.rowsPerSecond }
+    const report: ImportReport = {
+      ...counts,
+      seconds: Number(progress.seconds.toFixed(3)),
+      rowsPerSecond: progress.rowsPerSecond,
+    }
     return { status: 'ok', summary: importSummary(report, ctx.run.job), data: report }
   } catch (err) {
     ;(rejects as RejectSink | null)?.discard()

@@ -37,7 +37,8 @@ export function optionalAmount(value: string | undefined, column: string): numbe
   if (!text) return null
   const man = text.endsWith('万')
   const digits = man ? text.slice(0, -1) : text
-  if (!/^\d+(\.\d+)?$/.test(digits)) throw new RowRejected(`${column} ${show(value ?? '')} is not an amount (a whole number such as 3500000 or 350万)`)
+  if (!/^\d+(\.\d+)?$/.test(digits))
+    throw new RowRejected(`${column} ${show(value ?? '')} is not an amount (a whole number such as 3500000 or 350万)`)
   const amount = Number(digits) * (man ? 10_000 : 1)
   if (!Number.isInteger(amount)) throw new RowRejected(`${column} ${show(value ?? '')} is not a whole number`)
   if (amount > MAX_AMOUNT) throw new RowRejected(`${column} ${show(value ?? '')} is too large (at most ${MAX_AMOUNT})`)
@@ -66,7 +67,8 @@ export function requiredAmount(value: string | undefined, column: string): numbe
 export function optionalCount(value: string | undefined, column: string): number | null {
   const text = normalizeText(value ?? '').replace(/,/g, '')
   if (!text) return null
-  if (!/^\d+$/.test(text) || Number(text) > MAX_AMOUNT) throw new RowRejected(`${column} ${show(value ?? '')} is not a whole number of at least 0`)
+  if (!/^\d+$/.test(text) || Number(text) > MAX_AMOUNT)
+    throw new RowRejected(`${column} ${show(value ?? '')} is not a whole number of at least 0`)
   return Number(text)
 }
 
@@ -84,24 +86,53 @@ export function optionalNumber(value: string | undefined, column: string, min: n
   const text = normalizeText(value ?? '')
   if (!text) return null
   const n = Number(text)
-  if (!/^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(text) || !Number.isFinite(n)) throw new RowRejected(`${column} ${show(value ?? '')} is not a number`)
+  if (!/^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(text) || !Number.isFinite(n))
+    throw new RowRejected(`${column} ${show(value ?? '')} is not a number`)
   if (n < min || n > max) throw new RowRejected(`${column} ${text} is out of range (${min} to ${max})`)
   return n
 }
 
 /** Latitude and longitude: both or neither. */
-export function optionalCoordinates(lat: string | undefined, lon: string | undefined): { latitude: number | null; longitude: number | null } {
+export function optionalCoordinates(
+  lat: string | undefined,
+  lon: string | undefined,
+): { latitude: number | null; longitude: number | null } {
   const latitude = optionalNumber(lat, 'latitude', -90, 90)
   const longitude = optionalNumber(lon, 'longitude', -180, 180)
-  if ((latitude === null) !== (longitude === null)) throw new RowRejected(latitude === null ? 'longitude is given without latitude' : 'latitude is given without longitude')
+  if ((latitude === null) !== (longitude === null))
+    throw new RowRejected(
+      latitude === null ? 'longitude is given without latitude' : 'latitude is given without longitude',
+    )
   return { latitude, longitude }
 }
 
 const PERIODS: Record<string, 'year' | 'month' | 'day' | 'hour'> = {
-  year: 'year', yearly: 'year', annual: 'year', annually: 'year', y: 'year', 年: 'year', 年収: 'year', 年俸: 'year', 年給: 'year',
-  month: 'month', monthly: 'month', m: 'month', 月: 'month', 月給: 'month', 月収: 'month',
-  day: 'day', daily: 'day', d: 'day', 日: 'day', 日給: 'day', 日当: 'day',
-  hour: 'hour', hourly: 'hour', h: 'hour', 時: 'hour', 時給: 'hour',
+  year: 'year',
+  yearly: 'year',
+  annual: 'year',
+  annually: 'year',
+  y: 'year',
+  年: 'year',
+  年収: 'year',
+  年俸: 'year',
+  年給: 'year',
+  month: 'month',
+  monthly: 'month',
+  m: 'month',
+  月: 'month',
+  月給: 'month',
+  月収: 'month',
+  day: 'day',
+  daily: 'day',
+  d: 'day',
+  日: 'day',
+  日給: 'day',
+  日当: 'day',
+  hour: 'hour',
+  hourly: 'hour',
+  h: 'hour',
+  時: 'hour',
+  時給: 'hour',
 }
 
 /** How a salary converts to a year: 12 months, 250 working days, 2,000 working hours. */
@@ -113,7 +144,10 @@ export function salaryPeriod(value: string | undefined, column: string): SalaryP
   const text = matchKey(value ?? '')
   if (!text) return 'year'
   const period = PERIODS[text]
-  if (!period) throw new RowRejected(`${column} ${show(value ?? '')} is not a salary period (year, month, day or hour; 年収, 月給, 日給 or 時給)`)
+  if (!period)
+    throw new RowRejected(
+      `${column} ${show(value ?? '')} is not a salary period (year, month, day or hour; 年収, 月給, 日給 or 時給)`,
+    )
   return period
 }
 
@@ -124,12 +158,36 @@ export function annualAmount(amount: number, period: SalaryPeriod, column: strin
 }
 
 const EMPLOYMENT_TYPES: Record<string, string> = {
-  full_time: 'full_time', fulltime: 'full_time', permanent: 'full_time', regular: 'full_time', 正社員: 'full_time', 正職員: 'full_time',
-  part_time: 'part_time', parttime: 'part_time', パート: 'part_time', アルバイト: 'part_time', 'アルバイト・パート': 'part_time', 'パート・アルバイト': 'part_time', バイト: 'part_time',
-  contract: 'contract', contractor: 'contract', 契約社員: 'contract', 契約: 'contract', 嘱託: 'contract',
-  temporary: 'temporary', temp: 'temporary', dispatch: 'temporary', 派遣: 'temporary', 派遣社員: 'temporary',
-  freelance: 'freelance', 業務委託: 'freelance', フリーランス: 'freelance',
-  internship: 'internship', intern: 'internship', インターン: 'internship', インターンシップ: 'internship',
+  full_time: 'full_time',
+  fulltime: 'full_time',
+  permanent: 'full_time',
+  regular: 'full_time',
+  正社員: 'full_time',
+  正職員: 'full_time',
+  part_time: 'part_time',
+  parttime: 'part_time',
+  パート: 'part_time',
+  アルバイト: 'part_time',
+  'アルバイト・パート': 'part_time',
+  'パート・アルバイト': 'part_time',
+  バイト: 'part_time',
+  contract: 'contract',
+  contractor: 'contract',
+  契約社員: 'contract',
+  契約: 'contract',
+  嘱託: 'contract',
+  temporary: 'temporary',
+  temp: 'temporary',
+  dispatch: 'temporary',
+  派遣: 'temporary',
+  派遣社員: 'temporary',
+  freelance: 'freelance',
+  業務委託: 'freelance',
+  フリーランス: 'freelance',
+  internship: 'internship',
+  intern: 'internship',
+  インターン: 'internship',
+  インターンシップ: 'internship',
 }
 
 /**

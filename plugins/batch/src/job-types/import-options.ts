@@ -19,7 +19,10 @@ export const importOptions = z.object({
   delimiter: z
     .string()
     .length(1, 'must be one character, e.g. "," or "\\t"')
-    .refine((d) => d !== '"' && d !== '\n' && d !== '\r', 'cannot be a quote or a line break: those already mean something in CSV')
+    .refine(
+      (d) => d !== '"' && d !== '\n' && d !== '\r',
+      'cannot be a quote or a line break: those already mean something in CSV',
+    )
     .default(','),
   /** Also write rejected rows to this CSV ({job} and {run} are filled in). */
   rejectFile: z.string().min(1).optional(),

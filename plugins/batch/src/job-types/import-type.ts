@@ -4,7 +4,8 @@ import { asJobError } from './job-errors.js'
 
 export const importJobType = defineJobType({
   type: 'batch-import',
-  description: 'Streams CSV feeds (listings, users, applications, activity; UTF-8, Shift_JIS, CP932) into the batch tables: validated per row, upserted by id.',
+  description:
+    'Streams CSV feeds (listings, users, applications, activity; UTF-8, Shift_JIS, CP932) into the batch tables: validated per row, upserted by id.',
   options: importOptions,
   connections: (options) => [options.connection],
   async run(ctx, options) {

@@ -10,7 +10,8 @@ const PERMANENT: ReadonlySet<FeedError['reason']> = new Set(['header', 'encoding
  * `permanent`, the feed's reason kept in data). Others pass as they are.
  */
 export function asJobError(err: unknown): unknown {
-  if (err instanceof FeedError && PERMANENT.has(err.reason)) return new JobError(err.message, { reason: err.reason, retryable: false, data: { feedError: err.reason } })
+  if (err instanceof FeedError && PERMANENT.has(err.reason))
+    return new JobError(err.message, { reason: err.reason, retryable: false, data: { feedError: err.reason } })
   if (err instanceof FeedError) return new JobError(err.message, { reason: err.reason })
   return err
 }

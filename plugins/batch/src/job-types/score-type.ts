@@ -3,7 +3,8 @@ import { scoreOptions } from './score-options.js'
 
 export const scoreJobType = defineJobType({
   type: 'batch-score',
-  description: 'Scores listings (basic, seo) and user–listing pairs (personalized, composite), incrementally: only what changed since the last score.',
+  description:
+    'Scores listings (basic, seo) and user–listing pairs (personalized, composite), incrementally: only what changed since the last score.',
   options: scoreOptions,
   connections: (options) => [options.connection],
   async run(ctx, options) {

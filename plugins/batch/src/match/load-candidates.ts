@@ -49,7 +49,11 @@ export async function loadCandidates(trx: Knex.Transaction, userIds: number[]): 
 }
 
 /** Companies (match keys) each user applied to at or after `since`, by user external id. */
-export async function recentlyAppliedCompanies(trx: Knex.Transaction, userExternalIds: string[], since: string): Promise<Map<string, Set<string>>> {
+export async function recentlyAppliedCompanies(
+  trx: Knex.Transaction,
+  userExternalIds: string[],
+  since: string,
+): Promise<Map<string, Set<string>>> {
   const rows = (await trx({ a: T.applications })
     .join({ l: T.listings }, 'l.external_id', 'a.listing_id')
     .where('a.status', 'active')

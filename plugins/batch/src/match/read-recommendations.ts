@@ -7,7 +7,17 @@ export interface ShownRecommendation {
   section: string
   position: number
   filled: boolean
-  listing: { id: string; title: string; company: string; location: string; employmentType: string; salaryMin: number; salaryMax: number; salaryPeriod: string; status: string }
+  listing: {
+    id: string
+    title: string
+    company: string
+    location: string
+    employmentType: string
+    salaryMin: number
+    salaryMax: number
+    salaryPeriod: string
+    status: string
+  }
   scores: { composite: number; basic: number; seo: number; personalized: number }
 }
 
@@ -28,10 +38,35 @@ export async function readRecommendations(db: Knex, user: string): Promise<UserR
     .where('s.status', 'current')
     .where('r.user_id', num(known.id))
     .orderBy('r.rank_no')
-    .select('r.run_id', 'r.rank_no', 'r.section', 'r.position', 'r.filled', 'r.composite', 'r.basic', 'r.seo', 'r.personalized', 'l.external_id', 'l.title', 'l.company_name', 'l.location', 'l.employment_type', 'l.salary_min', 'l.salary_max', 'l.salary_period', 'l.status')) as Array<Record<string, unknown>>
+    .select(
+      'r.run_id',
+      'r.rank_no',
+      'r.section',
+      'r.position',
+      'r.filled',
+      'r.composite',
+      'r.basic',
+      'r.seo',
+      'r.personalized',
+      'l.external_id',
+      'l.title',
+      'l.company_name',
+      'l.location',
+      'l.employment_type',
+      'l.salary_min',
+      'l.salary_max',
+      'l.salary_period',
+      'l.status',
+    )) as Array<Record<string, unknown>>
   return {
     user,
-    run: current ? { id: String(current.run_id), job: String(current.job), publishedAt: (current.finished_at as string | null) ?? null } : null,
+    run: current
+      ? {
+          id: String(current.run_id),
+          job: String(current.job),
+          publishedAt: (current.finished_at as string | null) ?? null,
+        }
+      : null,
     recommendations: rows.map((r) => ({
       rank: num(r.rank_no),
       section: String(r.section),

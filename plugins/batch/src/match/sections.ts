@@ -48,12 +48,16 @@ export interface Recommendation {
 
 type Order = (a: Candidate, b: Candidate) => number
 
-const byComposite: Order = (a, b) => b.composite - a.composite || (a.externalId < b.externalId ? -1 : a.externalId > b.externalId ? 1 : 0)
+const byComposite: Order = (a, b) =>
+  b.composite - a.composite || (a.externalId < b.externalId ? -1 : a.externalId > b.externalId ? 1 : 0)
 const byPay: Order = (a, b) => b.annualSalaryMax - a.annualSalaryMax || byComposite(a, b)
 const byNewest: Order = (a, b) => (a.postedAt < b.postedAt ? 1 : a.postedAt > b.postedAt ? -1 : byComposite(a, b))
 
 /** Which candidates a section takes and in what order. Ties always end on the listing's id, so runs repeat. */
-export function sectionRule(name: SectionName, rules: SectionRules): { accepts: (c: Candidate) => boolean; order: Order } {
+export function sectionRule(
+  name: SectionName,
+  rules: SectionRules,
+): { accepts: (c: Candidate) => boolean; order: Order } {
   switch (name) {
     case 'editorial':
       return { accepts: (c) => c.editorial, order: byComposite }

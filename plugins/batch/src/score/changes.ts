@@ -14,7 +14,10 @@ export interface ChangeWindow {
  * Fills the work tables with what this score must recompute: listings whose row or activity changed in the
  * window, and users whose row, activity or applications did. Returns how many of each.
  */
-export async function collectChanges(trx: Knex.Transaction, w: ChangeWindow): Promise<{ listings: number; users: number }> {
+export async function collectChanges(
+  trx: Knex.Transaction,
+  w: ChangeWindow,
+): Promise<{ listings: number; users: number }> {
   await trx(T.changedListings).delete()
   await trx(T.changedUsers).delete()
   if (w.full) {

@@ -76,10 +76,14 @@ export function seoScore(title: number, description: number, keywords: number): 
 }
 
 /** 100 in the user's own location; nearby (within nearbyKm) 80 falling linearly to 0; else 0. */
-export function locationScore(input: { userKnown: boolean; sameLocation: boolean; distanceKm: number | null }, s: Scales): number {
+export function locationScore(
+  input: { userKnown: boolean; sameLocation: boolean; distanceKm: number | null },
+  s: Scales,
+): number {
   if (!input.userKnown) return NEUTRAL
   if (input.sameLocation) return 100
-  if (input.distanceKm !== null && input.distanceKm <= s.nearbyKm) return NEARBY_MAX * (1 - input.distanceKm / s.nearbyKm)
+  if (input.distanceKm !== null && input.distanceKm <= s.nearbyKm)
+    return NEARBY_MAX * (1 - input.distanceKm / s.nearbyKm)
   return 0
 }
 
@@ -96,7 +100,11 @@ export function salaryScore(desired: number | null, annualMax: number): number {
 }
 
 /** The share of the user's keywords the listing has (as a keyword, or in its title or description). */
-export function keywordMatchScore(userKeywords: string[], listingKeywords: ReadonlySet<string>, searchableText: string): number {
+export function keywordMatchScore(
+  userKeywords: string[],
+  listingKeywords: ReadonlySet<string>,
+  searchableText: string,
+): number {
   if (!userKeywords.length) return NEUTRAL
   let matched = 0
   for (const k of userKeywords) if (listingKeywords.has(k) || searchableText.includes(k)) matched++
@@ -129,7 +137,13 @@ export interface PersonalComponents {
 
 export function personalizedScore(c: PersonalComponents): number {
   const w = WEIGHTS.personalized
-  return w.location * c.location + w.employment * c.employment + w.salary * c.salary + w.keywords * c.keywords + w.history * c.history
+  return (
+    w.location * c.location +
+    w.employment * c.employment +
+    w.salary * c.salary +
+    w.keywords * c.keywords +
+    w.history * c.history
+  )
 }
 
 export function compositeScore(basic: number, seo: number, personalized: number): number {

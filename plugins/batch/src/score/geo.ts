@@ -28,7 +28,8 @@ export function neighbourCells(lat: number, lon: number, nearbyKm: number): stri
   const lonReach = nearbyKm / (KM_PER_DEGREE * Math.cos(rad(widestLat)))
   const cells: string[] = []
   for (let y = Math.floor((lat - size) / size); y <= Math.floor((lat + size) / size); y++) {
-    for (let x = Math.floor((lon - lonReach) / size); x <= Math.floor((lon + lonReach) / size); x++) cells.push(`${y}:${x}`)
+    for (let x = Math.floor((lon - lonReach) / size); x <= Math.floor((lon + lonReach) / size); x++)
+      cells.push(`${y}:${x}`)
   }
   return cells
 }

@@ -10,7 +10,11 @@ export async function loadHistories(trx: Knex.Transaction, userIds: string[]): P
       .where('e.status', 'active')
       .whereIn('e.user_id', userIds)
       .select('e.user_id', 'l.keywords', 'l.company_key')
-  const rows = (await engaged(T.activity).unionAll(engaged(T.applications))) as Array<{ user_id: string; keywords: string; company_key: string }>
+  const rows = (await engaged(T.activity).unionAll(engaged(T.applications))) as Array<{
+    user_id: string
+    keywords: string
+    company_key: string
+  }>
   const histories = new Map<string, { keywords: Set<string>; companies: Set<string> }>()
   for (const r of rows) {
     let h = histories.get(r.user_id)

@@ -8,7 +8,20 @@ import { loadHistories } from './histories.js'
 import type { Pools } from './pools.js'
 import { type PairScore, type UserProfile, asCandidate, candidatesFor, scorePair } from './user-pairs.js'
 
-const COLUMNS = ['user_id', 'listing_id', 'location', 'employment', 'salary', 'keywords', 'history', 'personalized', 'composite', 'distance_km', 'is_regional', 'is_nearby']
+const COLUMNS = [
+  'user_id',
+  'listing_id',
+  'location',
+  'employment',
+  'salary',
+  'keywords',
+  'history',
+  'personalized',
+  'composite',
+  'distance_km',
+  'is_regional',
+  'is_nearby',
+]
 
 export interface PairPass {
   scales: Scales
@@ -35,7 +48,11 @@ interface UserRow {
  * scored (and the ones worth keeping stored); an unchanged user only the candidates whose listing changed.
  * The caller has already deleted the pairs these replace.
  */
-export async function scorePairs(trx: Knex.Transaction, pools: Pools, pass: PairPass): Promise<{ users: number; pairs: number }> {
+export async function scorePairs(
+  trx: Knex.Transaction,
+  pools: Pools,
+  pass: PairPass,
+): Promise<{ users: number; pairs: number }> {
   const sink = await bulkSink(trx, insertStatement(T.pairScores, COLUMNS))
   let after = 0
   let users = 0
@@ -48,12 +65,25 @@ export async function scorePairs(trx: Knex.Transaction, pools: Pools, pass: Pair
       .where('u.id', '>', after)
       .orderBy('u.id')
       .limit(ID_PAGE)
-      .select('u.id', 'u.external_id', 'u.location_key', 'u.latitude', 'u.longitude', 'u.employment_type', 'u.desired_salary', 'u.keywords', trx.raw('case when c.user_id is null then 0 else 1 end as changed'))
+      .select(
+        'u.id',
+        'u.external_id',
+        'u.location_key',
+        'u.latitude',
+        'u.longitude',
+        'u.employment_type',
+        'u.desired_salary',
+        'u.keywords',
+        trx.raw('case when c.user_id is null then 0 else 1 end as changed'),
+      )
     if (pass.changedUsersOnly) query.whereNotNull('c.user_id')
     const page = (await query) as UserRow[]
     if (!page.length) break
     after = num(page[page.length - 1].id)
-    const histories = await loadHistories(trx, page.map((u) => u.external_id))
+    const histories = await loadHistories(
+      trx,
+      page.map((u) => u.external_id),
+    )
     for (const row of page) {
       const user: UserProfile = {
         id: num(row.id),
@@ -76,7 +106,20 @@ export async function scorePairs(trx: Knex.Transaction, pools: Pools, pass: Pair
         scored = scored.filter((p) => keep.has(p.listing.id))
       }
       for (const p of scored) {
-        await sink.write([user.id, p.listing.id, p.location, p.employment, p.salary, p.keywords, p.history, p.personalized, p.composite, p.distanceKm, p.regional, p.nearby])
+        await sink.write([
+          user.id,
+          p.listing.id,
+          p.location,
+          p.employment,
+          p.salary,
+          p.keywords,
+          p.history,
+          p.personalized,
+          p.composite,
+          p.distanceKm,
+          p.regional,
+          p.nearby,
+        ])
       }
       users++
       pairs += scored.length

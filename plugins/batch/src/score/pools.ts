@@ -56,7 +56,12 @@ const SCORES_AND_CHANGES = `join ${T.listingScores} s on s.listing_id = l.id lef
  * Await them one after another: a transaction is one connection, and pg refuses concurrent queries on it.
  */
 function globalPoolIds(trx: Knex.Transaction, size: number): Array<Knex.QueryBuilder> {
-  const open = () => trx({ l: T.listings }).join({ s: T.listingScores }, 's.listing_id', 'l.id').where('l.status', 'open').limit(size).pluck('l.id')
+  const open = () =>
+    trx({ l: T.listings })
+      .join({ s: T.listingScores }, 's.listing_id', 'l.id')
+      .where('l.status', 'open')
+      .limit(size)
+      .pluck('l.id')
   return [
     open().orderByRaw(`${BASE} desc, l.id`),
     open().where('l.editorial_pick', true).orderByRaw(`${BASE} desc, l.id`),
@@ -118,7 +123,12 @@ export async function loadPools(trx: Knex.Transaction, sizes: PoolSizes, nearbyK
     const listing = toPoolListing(r)
     byId.set(listing.id, listing)
     if (num(r.rn_region) <= sizes.regional) push(pools.regional, listing.locationKey, listing)
-    if (r.rn_cell !== null && num(r.rn_cell) <= sizes.nearbyPerCell && listing.latitude !== null && listing.longitude !== null) {
+    if (
+      r.rn_cell !== null &&
+      num(r.rn_cell) <= sizes.nearbyPerCell &&
+      listing.latitude !== null &&
+      listing.longitude !== null
+    ) {
       push(pools.cells, cellKey(listing.latitude, listing.longitude, cell), listing)
     }
   }
@@ -127,7 +137,15 @@ export async function loadPools(trx: Knex.Transaction, sizes: PoolSizes, nearbyK
   const globalIds = [...new Set(rankings.flat().map(num))]
   const missing = globalIds.filter((id) => !byId.has(id))
   for (let i = 0; i < missing.length; i += ID_PAGE) {
-    const rows = rawRows(await trx.raw(`select ${WIDE} from ${T.listings} l ${SCORES_AND_CHANGES} where l.id in (${missing.slice(i, i + ID_PAGE).map(() => '?').join(', ')})`, missing.slice(i, i + ID_PAGE)))
+    const rows = rawRows(
+      await trx.raw(
+        `select ${WIDE} from ${T.listings} l ${SCORES_AND_CHANGES} where l.id in (${missing
+          .slice(i, i + ID_PAGE)
+          .map(() => '?')
+          .join(', ')})`,
+        missing.slice(i, i + ID_PAGE),
+      ),
+    )
     for (const r of rows) byId.set(num(r.id), toPoolListing(r))
   }
   pools.global = globalIds.map((id) => byId.get(id)!).filter(Boolean)

@@ -29,7 +29,13 @@ export interface ScoreReport {
 }
 
 function scalesOf(o: ScoreOptions): Scales {
-  return { wageFloor: o.wage.floor, wageCeiling: o.wage.ceiling, feeCeiling: o.feeCeiling, popularityCeiling: o.popularityCeiling, nearbyKm: o.nearbyKm }
+  return {
+    wageFloor: o.wage.floor,
+    wageCeiling: o.wage.ceiling,
+    feeCeiling: o.feeCeiling,
+    popularityCeiling: o.popularityCeiling,
+    nearbyKm: o.nearbyKm,
+  }
 }
 
 /** Scores computed with other settings are not comparable: a change of settings forces a full run. */
@@ -38,8 +44,11 @@ function fingerprintOf(o: ScoreOptions): string {
 }
 
 function summaryOf(r: ScoreReport): string {
-  if (!r.full && !r.listingsChanged && !r.usersChanged) return `nothing changed since the last score (change ${r.changes.to})`
-  const what = r.full ? `full score (${r.reason})` : `incremental score (changes ${r.changes.from}→${r.changes.to}: ${r.listingsChanged} listings, ${r.usersChanged} users changed)`
+  if (!r.full && !r.listingsChanged && !r.usersChanged)
+    return `nothing changed since the last score (change ${r.changes.to})`
+  const what = r.full
+    ? `full score (${r.reason})`
+    : `incremental score (changes ${r.changes.from}→${r.changes.to}: ${r.listingsChanged} listings, ${r.usersChanged} users changed)`
   return `${what}: ${r.listingsScored.toLocaleString('en-US')} listings scored, ${r.pairsWritten.toLocaleString('en-US')} pairs for ${r.usersScored.toLocaleString('en-US')} users in ${r.seconds.toFixed(1)}s`
 }
 
@@ -60,7 +69,13 @@ export async function runScore(ctx: JobContext, options: ScoreOptions): Promise<
       const to = await currentChangeSeq(trx)
       const mark = await readWatermark(trx, WATERMARK)
       const fingerprint = fingerprintOf(options)
-      const reason = options.full ? 'full: true' : mark.seq === null ? 'first score' : mark.fingerprint !== fingerprint ? 'score settings changed' : ''
+      const reason = options.full
+        ? 'full: true'
+        : mark.seq === null
+          ? 'first score'
+          : mark.fingerprint !== fingerprint
+            ? 'score settings changed'
+            : ''
       const full = reason !== ''
       const steps = { changes: 0, listings: 0, pools: 0, pairs: 0 }
       let lapStart = performance.now()
@@ -96,7 +111,12 @@ export async function runScore(ctx: JobContext, options: ScoreOptions): Promise<
         const pools = await loadPools(trx, options.pools, options.nearbyKm)
         report.candidates = pools.size
         lap('pools')
-        const pairs = await scorePairs(trx, pools, { scales: scalesOf(options), keepPerUser: options.keepPerUser, changedUsersOnly: !full && changed.listings === 0, signal: ctx.signal })
+        const pairs = await scorePairs(trx, pools, {
+          scales: scalesOf(options),
+          keepPerUser: options.keepPerUser,
+          changedUsersOnly: !full && changed.listings === 0,
+          signal: ctx.signal,
+        })
         report.usersScored = pairs.users
         report.pairsWritten = pairs.pairs
         lap('pairs')

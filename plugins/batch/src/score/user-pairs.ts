@@ -48,7 +48,8 @@ export function candidatesFor(user: UserProfile, pools: Pools, nearbyKm: number)
   if (user.latitude !== null && user.longitude !== null) {
     for (const cell of neighbourCells(user.latitude, user.longitude, nearbyKm)) {
       for (const l of pools.cells.get(cell) ?? []) {
-        if (!found.has(l.id) && distanceKm(user.latitude, user.longitude, l.latitude!, l.longitude!) <= nearbyKm) found.set(l.id, l)
+        if (!found.has(l.id) && distanceKm(user.latitude, user.longitude, l.latitude!, l.longitude!) <= nearbyKm)
+          found.set(l.id, l)
       }
     }
   }

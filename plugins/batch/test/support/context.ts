@@ -41,13 +41,18 @@ export class BatchProject {
   }
 
   /** Writes a feed file: text in the given encoding (`utf-8-bom` adds a byte-order mark), or raw bytes. */
-  write(file: string, content: string | Buffer, encoding: 'utf-8' | 'utf-8-bom' | 'shift_jis' | 'cp932' | 'euc-jp' = 'utf-8'): string {
+  write(
+    file: string,
+    content: string | Buffer,
+    encoding: 'utf-8' | 'utf-8-bom' | 'shift_jis' | 'cp932' | 'euc-jp' = 'utf-8',
+  ): string {
     const full = path.join(this.dir, file)
     mkdirSync(path.dirname(full), { recursive: true })
     let bytes: Buffer
     if (Buffer.isBuffer(content)) bytes = content
     else if (encoding === 'utf-8') bytes = Buffer.from(content, 'utf8')
-    else if (encoding === 'utf-8-bom') bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(content, 'utf8')])
+    else if (encoding === 'utf-8-bom')
+      bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(content, 'utf8')])
     else bytes = iconv.encode(content, encoding)
     writeFileSync(full, bytes)
     return full
@@ -70,7 +75,8 @@ export class BatchProject {
         get: async <T>(key: string) => kv.get(key) as T | undefined,
         set: async (key, value) => void kv.set(key, value),
         delete: async (key) => void kv.delete(key),
-        list: async <T>(prefix = '') => [...kv].filter(([k]) => k.startsWith(prefix)).map(([key, value]) => ({ key, value: value as T })),
+        list: async <T>(prefix = '') =>
+          [...kv].filter(([k]) => k.startsWith(prefix)).map(([key, value]) => ({ key, value: value as T })),
       },
       notify: async () => ({ ids: [] }),
       noticeStates: async () => ({}),
@@ -100,7 +106,16 @@ export class BatchProject {
 }
 
 /** The columns every listings feed needs, then the optional ones a test adds. */
-export const LISTING_COLUMNS = ['external_id', 'title', 'company_name', 'location', 'employment_type', 'salary_min', 'salary_max', 'description']
+export const LISTING_COLUMNS = [
+  'external_id',
+  'title',
+  'company_name',
+  'location',
+  'employment_type',
+  'salary_min',
+  'salary_max',
+  'description',
+]
 
 export type Row = Record<string, string | number | undefined>
 

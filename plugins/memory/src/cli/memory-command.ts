@@ -10,7 +10,11 @@ export const storeFlags = {
   config: configFlag,
   json: jsonFlag,
   job: Flags.string({ helpValue: 'NAME', description: 'Use the store (connection) of this memory-cycle job.' }),
-  connection: Flags.string({ helpValue: 'NAME', description: 'Use this config connection as the store.', exclusive: ['job'] }),
+  connection: Flags.string({
+    helpValue: 'NAME',
+    description: 'Use this config connection as the store.',
+    exclusive: ['job'],
+  }),
 }
 
 export interface StoreHandle {
@@ -20,7 +24,10 @@ export interface StoreHandle {
 
 /** Base of the `memory` commands: finds the store from the config, opens it (migrating it), closes it. */
 export abstract class MemoryCommand extends CircadianCommand {
-  protected async withStore<T>(flags: { config?: string; job?: string; connection?: string }, work: (store: StoreHandle) => Promise<T>): Promise<T> {
+  protected async withStore<T>(
+    flags: { config?: string; job?: string; connection?: string },
+    work: (store: StoreHandle) => Promise<T>,
+  ): Promise<T> {
     const config = await this.loadConfig(flags.config)
     const { connection } = chooseConnection(config, flags)
     const connections = new ConnectionManager(config.connections ?? {}, config.dir)
@@ -31,7 +38,9 @@ export abstract class MemoryCommand extends CircadianCommand {
         await db.raw('select 1')
         await ensureSchema(db, Date.now())
       } catch (err) {
-        throw new StoreUnreachable(`cannot open the memory store (connection "${connection}"): ${(err as Error).message}`)
+        throw new StoreUnreachable(
+          `cannot open the memory store (connection "${connection}"): ${(err as Error).message}`,
+        )
       }
       return await work({ db, connection })
     } finally {

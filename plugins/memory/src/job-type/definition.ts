@@ -3,7 +3,8 @@ import { memoryCycleOptions } from '../options/schema.js'
 
 export const memoryCycleJobType = defineJobType({
   type: 'memory-cycle',
-  description: 'One stage of the biological memory pipeline (working, short-term, consolidation, deep-consolidation, rem, homeostasis, health) over a SQL store.',
+  description:
+    'One stage of the biological memory pipeline (working, short-term, consolidation, deep-consolidation, rem, homeostasis, health) over a SQL store.',
   options: memoryCycleOptions,
   connections: (options) => [options.connection],
   // A breaker configured for the store (`resources: { 'db:memory': { breaker: … } }`) guards every stage but

@@ -42,7 +42,9 @@ export async function runMemoryCycle(ctx: JobContext, options: MemoryCycleOption
       data: { ...outcome.row.data, alreadyApplied: true, occurrence: env.occ.key },
     }
   }
-  const seedNote = seeded ? `loaded ${seeded.imported} sample memories from ${seeded.file}${seeded.badLines ? ` (${seeded.badLines} bad lines skipped)` : ''}; ` : ''
+  const seedNote = seeded
+    ? `loaded ${seeded.imported} sample memories from ${seeded.file}${seeded.badLines ? ` (${seeded.badLines} bad lines skipped)` : ''}; `
+    : ''
   return {
     status: outcome.status ?? 'ok',
     summary: `${seedNote}${outcome.summary}`,

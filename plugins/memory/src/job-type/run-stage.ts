@@ -11,19 +11,33 @@ import { runRem } from '../stages/rem.js'
 
 type Runners = { [S in Stage]: (env: StageEnv, params: StageParams[S]) => Promise<StageOutcome | AlreadyApplied> }
 
-const ruleBased = (outcome: StageOutcome): StageOutcome => ({ ...outcome, data: { ...outcome.data, path: 'rule-based' } })
+const ruleBased = (outcome: StageOutcome): StageOutcome => ({
+  ...outcome,
+  data: { ...outcome.data, path: 'rule-based' },
+})
 
 /** Each stage as one call: the single-transaction stages through applyOnce, the others on their own. */
 export const STAGE_RUNNERS: Runners = {
-  working: (env, p) => applyOnce(env.db, env.occ, env.clock, env.signal, async (trx, now) => ruleBased(await applyWorking(trx, p, now))),
-  'short-term': (env, p) => applyOnce(env.db, env.occ, env.clock, env.signal, async (trx, now) => ruleBased(await applyShortTerm(trx, p, now, env.occ.key))),
+  working: (env, p) =>
+    applyOnce(env.db, env.occ, env.clock, env.signal, async (trx, now) => ruleBased(await applyWorking(trx, p, now))),
+  'short-term': (env, p) =>
+    applyOnce(env.db, env.occ, env.clock, env.signal, async (trx, now) =>
+      ruleBased(await applyShortTerm(trx, p, now, env.occ.key)),
+    ),
   consolidation: (env, p) =>
     applyOnce(env.db, env.occ, env.clock, env.signal, async (trx, now) => {
       const r = await replayBatch(trx, p, now, env.occ.key)
-      return { summary: describeReplay(r), data: { ...replayData(r), batchSize: p.batchSize, path: 'rule-based' }, rowsTouched: touched(r) }
+      return {
+        summary: describeReplay(r),
+        data: { ...replayData(r), batchSize: p.batchSize, path: 'rule-based' },
+        rowsTouched: touched(r),
+      }
     }),
   'deep-consolidation': runDeepConsolidation,
   rem: runRem,
-  homeostasis: (env, p) => applyOnce(env.db, env.occ, env.clock, env.signal, async (trx, now) => ruleBased(await applyHomeostasis(trx, p, now))),
+  homeostasis: (env, p) =>
+    applyOnce(env.db, env.occ, env.clock, env.signal, async (trx, now) =>
+      ruleBased(await applyHomeostasis(trx, p, now)),
+    ),
   health: runHealth,
 }

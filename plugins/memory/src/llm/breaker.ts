@@ -57,7 +57,8 @@ export class PersistentBreaker {
 
   async failure(error: string): Promise<void> {
     const failures = this.state.failures + 1
-    const openUntil = failures >= this.policy.failures ? this.clock.now() + this.policy.halfOpenAfter : this.state.openUntil
+    const openUntil =
+      failures >= this.policy.failures ? this.clock.now() + this.policy.halfOpenAfter : this.state.openUntil
     this.state = { failures, openUntil, lastError: error }
     await this.kv.set(this.key, this.state)
   }

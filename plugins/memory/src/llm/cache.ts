@@ -17,7 +17,9 @@ export async function cachedAnswer(db: Knex, key: string, now: number, ttl: numb
 
 /** Stores a fresh answer, counting the lookup that missed. */
 export async function storeAnswer(db: Knex, key: string, model: string, response: string, now: number): Promise<void> {
-  const updated = await db(T.llmCache).where({ key }).update({ response, model, created_at: now, misses: db.raw('misses + 1') })
+  const updated = await db(T.llmCache)
+    .where({ key })
+    .update({ response, model, created_at: now, misses: db.raw('misses + 1') })
   if (!updated) await db(T.llmCache).insert({ key, model, response, created_at: now, hits: 0, misses: 1 })
 }
 
@@ -30,7 +32,11 @@ export interface CacheStats {
 }
 
 export async function cacheStats(db: Knex): Promise<CacheStats> {
-  const row = await db(T.llmCache).first(db.raw('count(*) as entries'), db.raw('coalesce(sum(hits), 0) as hits'), db.raw('coalesce(sum(misses), 0) as misses'))
+  const row = await db(T.llmCache).first(
+    db.raw('count(*) as entries'),
+    db.raw('coalesce(sum(hits), 0) as hits'),
+    db.raw('coalesce(sum(misses), 0) as misses'),
+  )
   const hits = num(row?.hits)
   const misses = num(row?.misses)
   return { entries: num(row?.entries), hits, misses, hitRate: hits + misses ? hits / (hits + misses) : null }

@@ -51,7 +51,10 @@ export function parseJudgement(answer: string): Judgement | null {
       const value = JSON.parse(json[0]) as { score?: unknown; label?: unknown }
       const score = Number(value.score)
       if (Number.isFinite(score) && score >= 0 && score <= 1) {
-        return { score, label: typeof value.label === 'string' && value.label.trim() ? value.label.trim().slice(0, 200) : null }
+        return {
+          score,
+          label: typeof value.label === 'string' && value.label.trim() ? value.label.trim().slice(0, 200) : null,
+        }
       }
     } catch {}
   }
@@ -71,10 +74,25 @@ export interface EnrichContext {
  * Asks the LLM about each pair, through the 24-hour answer cache and the persistent breaker. Never throws
  * for an LLM problem (the stage falls back to its rules); rethrows only when the stage itself is aborted.
  */
-export async function judgePairs(pairs: PairToJudge[], llm: LlmOptions, ctx: EnrichContext): Promise<{ judgements: Map<string, Judgement>; report: EnrichmentReport }> {
+export async function judgePairs(
+  pairs: PairToJudge[],
+  llm: LlmOptions,
+  ctx: EnrichContext,
+): Promise<{ judgements: Map<string, Judgement>; report: EnrichmentReport }> {
   const breaker = await new PersistentBreaker(ctx.kv, breakerKey(llm.url), llm.breaker, ctx.clock).load()
   const judgements = new Map<string, Judgement>()
-  const report: EnrichmentReport = { status: 'idle', pairs: pairs.length, cached: 0, called: 0, failures: 0, skipped: 0, unparsable: 0, answered: 0, breaker: 'closed', error: null }
+  const report: EnrichmentReport = {
+    status: 'idle',
+    pairs: pairs.length,
+    cached: 0,
+    called: 0,
+    failures: 0,
+    skipped: 0,
+    unparsable: 0,
+    answered: 0,
+    breaker: 'closed',
+    error: null,
+  }
   for (const pair of pairs) {
     if (ctx.signal.aborted) break
     const prompt = relatednessPrompt(pair.a, pair.b)
@@ -110,7 +128,14 @@ export async function judgePairs(pairs: PairToJudge[], llm: LlmOptions, ctx: Enr
     }
   }
   report.breaker = breaker.allows() ? 'closed' : 'open'
-  if (report.breaker === 'open') report.error = `breaker open after ${breaker.current.failures} failures (last: ${breaker.current.lastError})`
-  report.status = !pairs.length ? 'idle' : report.answered === 0 ? 'unavailable' : report.answered < pairs.length ? 'partial' : 'enriched'
+  if (report.breaker === 'open')
+    report.error = `breaker open after ${breaker.current.failures} failures (last: ${breaker.current.lastError})`
+  report.status = !pairs.length
+    ? 'idle'
+    : report.answered === 0
+      ? 'unavailable'
+      : report.answered < pairs.length
+        ? 'partial'
+        : 'enriched'
   return { judgements, report }
 }

@@ -26,7 +26,9 @@ export async function generate(options: GenerateOptions, prompt: string, signal:
     if (signal.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('aborted')
     if (timeout.aborted) throw new LlmUnavailable(`no answer within ${formatDuration(options.timeout)}`)
     const cause = (err as { cause?: { code?: string; message?: string } })?.cause
-    throw new LlmUnavailable(`cannot reach ${new URL(options.url).host}: ${cause?.code ?? cause?.message ?? (err as Error).message}`)
+    throw new LlmUnavailable(
+      `cannot reach ${new URL(options.url).host}: ${cause?.code ?? cause?.message ?? (err as Error).message}`,
+    )
   }
   let body: unknown
   try {

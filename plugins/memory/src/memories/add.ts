@@ -24,6 +24,11 @@ export async function addMemory(db: Knex, memory: NewMemory, now: number): Promi
       ;[id] = await insertMemories(trx, [memory], now, `add:${now}`)
     }
     const row = await trx(T.items).where({ id }).first('access_count', 'activation')
-    return { id, created: existing === undefined, accessCount: num(row.access_count), activation: Number(row.activation) }
+    return {
+      id,
+      created: existing === undefined,
+      accessCount: num(row.access_count),
+      activation: Number(row.activation),
+    }
   })
 }

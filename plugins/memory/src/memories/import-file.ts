@@ -24,10 +24,14 @@ export async function importFile(db: Knex, file: string, now: number): Promise<I
     text = await readFile(file, 'utf8')
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code
-    throw new UserError(`cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (code ?? (err as Error).message)}`)
+    throw new UserError(
+      `cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (code ?? (err as Error).message)}`,
+    )
   }
   const parsed = parseMemoriesJsonl(text, now, 'import')
-  const ids = parsed.memories.length ? await db.transaction((trx) => insertMemories(trx, parsed.memories, now, `import:${path.basename(file)}:${now}`)) : []
+  const ids = parsed.memories.length
+    ? await db.transaction((trx) => insertMemories(trx, parsed.memories, now, `import:${path.basename(file)}:${now}`))
+    : []
   return {
     file,
     imported: ids.length,

@@ -44,7 +44,9 @@ function describe(issue: z.core.$ZodIssue): string {
         })
         .join('; ')
     case 'invalid_type':
-      return issue.input === undefined ? `${where}is required` : `${where}must be ${issue.expected === 'number' ? 'a number' : issue.expected === 'string' ? 'a string' : issue.expected}`
+      return issue.input === undefined
+        ? `${where}is required`
+        : `${where}must be ${issue.expected === 'number' ? 'a number' : issue.expected === 'string' ? 'a string' : issue.expected}`
     case 'too_small':
       return issue.origin === 'string' ? `${where}must not be empty` : `${where}must be at least ${issue.minimum}`
     case 'too_big':

@@ -22,12 +22,22 @@ export const memoryRecordSchema = z
     strength: fraction.optional(),
   })
   .superRefine((r, ctx) => {
-    if (r.created_at !== undefined && r.age !== undefined) ctx.addIssue({ code: 'custom', path: ['age'], message: 'give created_at or age, not both' })
-    if (r.age !== undefined && parseDuration(r.age) === null) ctx.addIssue({ code: 'custom', path: ['age'], message: 'must be a duration like "90s" or "2h"' })
-    if (r.created_at !== undefined && !Number.isFinite(typeof r.created_at === 'number' ? r.created_at : Date.parse(r.created_at))) {
-      ctx.addIssue({ code: 'custom', path: ['created_at'], message: 'must be an ISO 8601 date-time or epoch milliseconds' })
+    if (r.created_at !== undefined && r.age !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['age'], message: 'give created_at or age, not both' })
+    if (r.age !== undefined && parseDuration(r.age) === null)
+      ctx.addIssue({ code: 'custom', path: ['age'], message: 'must be a duration like "90s" or "2h"' })
+    if (
+      r.created_at !== undefined &&
+      !Number.isFinite(typeof r.created_at === 'number' ? r.created_at : Date.parse(r.created_at))
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['created_at'],
+        message: 'must be an ISO 8601 date-time or epoch milliseconds',
+      })
     }
-    if (r.strength !== undefined && r.store === undefined) ctx.addIssue({ code: 'custom', path: ['strength'], message: 'is only used with store' })
+    if (r.strength !== undefined && r.store === undefined)
+      ctx.addIssue({ code: 'custom', path: ['strength'], message: 'is only used with store' })
   })
 
 export type MemoryRecord = z.infer<typeof memoryRecordSchema>

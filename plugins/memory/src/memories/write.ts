@@ -54,11 +54,24 @@ export async function insertMemories(db: Knex, memories: NewMemory[], now: numbe
   ])
   for (const part of chunks(terms, 300)) await db(T.terms).insert(part)
   const shortTerm = memories.flatMap((m, i) =>
-    m.store === 'short-term' ? [{ memory_id: ids[i], strength: m.strength!, score: m.strength!, admitted_at: now, admitted_key: key, replays: 0 }] : [],
+    m.store === 'short-term'
+      ? [
+          {
+            memory_id: ids[i],
+            strength: m.strength!,
+            score: m.strength!,
+            admitted_at: now,
+            admitted_key: key,
+            replays: 0,
+          },
+        ]
+      : [],
   )
   for (const part of chunks(shortTerm, 300)) await db(T.shortTerm).insert(part)
   const longTerm = memories.flatMap((m, i) =>
-    m.store === 'long-term' ? [{ memory_id: ids[i], strength: m.strength!, consolidated_at: now, consolidated_key: key, updated_at: now }] : [],
+    m.store === 'long-term'
+      ? [{ memory_id: ids[i], strength: m.strength!, consolidated_at: now, consolidated_key: key, updated_at: now }]
+      : [],
   )
   for (const part of chunks(longTerm, 300)) await db(T.longTerm).insert(part)
   return ids
@@ -75,6 +88,9 @@ export async function rehearse(db: Knex, ids: number[], now: number): Promise<vo
 }
 
 export async function findByContent(db: Knex, content: string): Promise<number | undefined> {
-  const row = await db(T.items).where({ content_hash: contentHash(content) }).orderBy('id').first('id')
+  const row = await db(T.items)
+    .where({ content_hash: contentHash(content) })
+    .orderBy('id')
+    .first('id')
   return row ? Number(row.id) : undefined
 }

@@ -1,6 +1,14 @@
 import { parseDuration, z } from 'circadian'
 
-export const STAGES = ['working', 'short-term', 'consolidation', 'deep-consolidation', 'rem', 'homeostasis', 'health'] as const
+export const STAGES = [
+  'working',
+  'short-term',
+  'consolidation',
+  'deep-consolidation',
+  'rem',
+  'homeostasis',
+  'health',
+] as const
 export type Stage = (typeof STAGES)[number]
 
 /** A duration string ('300s', '1h30m') parsed to milliseconds. */
@@ -127,7 +135,14 @@ export const STAGE_PARAMS = {
   }),
   health: z.object({
     maxLag: PARAMS.maxLag.prefault({}),
-    stages: PARAMS.stages.default(['working', 'short-term', 'consolidation', 'deep-consolidation', 'rem', 'homeostasis']),
+    stages: PARAMS.stages.default([
+      'working',
+      'short-term',
+      'consolidation',
+      'deep-consolidation',
+      'rem',
+      'homeostasis',
+    ]),
   }),
 } as const
 

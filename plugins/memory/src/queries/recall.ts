@@ -27,7 +27,13 @@ export function queryTerms(query: string): string[] {
  * Memories with at least one of the query's terms among their tags or keywords, ranked by strength (then
  * by how many terms matched, then newest first). Unless `peek`, each one returned counts as an access.
  */
-export async function recall(db: Knex, query: string, limit: number, now: number, peek: boolean): Promise<RecalledMemory[]> {
+export async function recall(
+  db: Knex,
+  query: string,
+  limit: number,
+  now: number,
+  peek: boolean,
+): Promise<RecalledMemory[]> {
   const terms = queryTerms(query)
   if (!terms.length) return []
   const found = await select<Record<string, unknown>>(
@@ -46,11 +52,21 @@ export async function recall(db: Knex, query: string, limit: number, now: number
     id: num(r.id),
     content: String(r.content),
     tags: String(r.tags ?? '') ? String(r.tags).split(',') : [],
-    store: r.ltm !== null && r.ltm !== undefined ? 'long-term' : r.stm !== null && r.stm !== undefined ? 'short-term' : 'raw',
+    store:
+      r.ltm !== null && r.ltm !== undefined
+        ? 'long-term'
+        : r.stm !== null && r.stm !== undefined
+          ? 'short-term'
+          : 'raw',
     strength: Number(r.rank_strength),
     matched: num(r.matched),
     createdAt: new Date(num(r.created_at)).toISOString(),
   }))
-  if (!peek && memories.length) await rehearse(db, memories.map((m) => m.id), now)
+  if (!peek && memories.length)
+    await rehearse(
+      db,
+      memories.map((m) => m.id),
+      now,
+    )
   return memories
 }

@@ -49,8 +49,22 @@ export async function showMemory(db: Knex, id: number, linkLimit = 10): Promise<
     tags: item.tags ? String(item.tags).split(',') : [],
     keywords: terms.map((t) => t.term).sort(),
     working: w ? { rank: num(w.rank), activation: Number(w.activation), enteredAt: iso(w.entered_at) } : null,
-    shortTerm: s ? { strength: Number(s.strength), score: Number(s.score), admittedAt: iso(s.admitted_at), replays: num(s.replays), lastFate: (s.last_fate as string | null) ?? null } : null,
+    shortTerm: s
+      ? {
+          strength: Number(s.strength),
+          score: Number(s.score),
+          admittedAt: iso(s.admitted_at),
+          replays: num(s.replays),
+          lastFate: (s.last_fate as string | null) ?? null,
+        }
+      : null,
     longTerm: l ? { strength: Number(l.strength), consolidatedAt: iso(l.consolidated_at) } : null,
-    links: links.map((r) => ({ id: num(r.other), strength: Number(r.strength), target: Number(r.target), label: (r.label as string | null) ?? null, content: String(r.content) })),
+    links: links.map((r) => ({
+      id: num(r.other),
+      strength: Number(r.strength),
+      target: Number(r.target),
+      label: (r.label as string | null) ?? null,
+      content: String(r.content),
+    })),
   }
 }

@@ -91,7 +91,14 @@ export function describeReplay(r: BatchResult): string {
 }
 
 export function replayData(r: BatchResult): Record<string, unknown> {
-  return { replayed: r.replayed, strengthened: r.strengthened, weakened: r.weakened, decayed: r.decayed, transferred: r.transferred, pruned: r.pruned }
+  return {
+    replayed: r.replayed,
+    strengthened: r.strengthened,
+    weakened: r.weakened,
+    decayed: r.decayed,
+    transferred: r.transferred,
+    pruned: r.pruned,
+  }
 }
 
 export function touched(r: BatchResult): number {

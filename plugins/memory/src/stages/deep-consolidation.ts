@@ -1,8 +1,22 @@
 import type { StageParams } from '../options/params.js'
 import { isUniqueViolation, lockStore } from '../store/dialect.js'
-import { AlreadyApplied, type StageOutcome, claimOccurrence, finishOccurrence, findStageRun } from '../store/stage-runs.js'
+import {
+  AlreadyApplied,
+  type StageOutcome,
+  claimOccurrence,
+  finishOccurrence,
+  findStageRun,
+} from '../store/stage-runs.js'
 import { T } from '../store/tables.js'
-import { type BatchResult, addBatch, describeReplay, emptyBatch, replayBatch, replayData, touched } from './consolidation.js'
+import {
+  type BatchResult,
+  addBatch,
+  describeReplay,
+  emptyBatch,
+  replayBatch,
+  replayData,
+  touched,
+} from './consolidation.js'
 import { type StageEnv, throwIfAborted } from './env.js'
 import { formatDuration } from '../format.js'
 
@@ -11,7 +25,10 @@ import { formatDuration } from '../format.js'
  * batches of `batchSize`, each batch its own transaction. A memory is replayed once per occurrence (it
  * carries the occurrence's key), so a retry after a timeout resumes where the last committed batch ended.
  */
-export async function runDeepConsolidation(env: StageEnv, p: StageParams['deep-consolidation']): Promise<StageOutcome | AlreadyApplied> {
+export async function runDeepConsolidation(
+  env: StageEnv,
+  p: StageParams['deep-consolidation'],
+): Promise<StageOutcome | AlreadyApplied> {
   const prior = await findStageRun(env.db, env.occ.key)
   if (prior?.status === 'done') return new AlreadyApplied(prior)
   let total: BatchResult = emptyBatch()
@@ -35,7 +52,9 @@ export async function runDeepConsolidation(env: StageEnv, p: StageParams['deep-c
       const result = await replayBatch(trx, p, now, env.occ.key)
       if (result.replayed) {
         const sofar = addBatch(total, result)
-        await trx(T.stageRuns).where({ occurrence: env.occ.key }).update({ data: JSON.stringify({ ...replayData(sofar), batches: batches + 1 }) })
+        await trx(T.stageRuns)
+          .where({ occurrence: env.occ.key })
+          .update({ data: JSON.stringify({ ...replayData(sofar), batches: batches + 1 }) })
       }
       return result
     })
@@ -50,13 +69,12 @@ export async function runDeepConsolidation(env: StageEnv, p: StageParams['deep-c
     rowsTouched: touched(total),
   }
   // A duplicate run of this occurrence that finished first keeps its record.
-  const finishedElsewhere = await env.db
-    .transaction(async (trx) => {
-      await lockStore(trx)
-      const row = await findStageRun(trx, env.occ.key, true)
-      if (row?.status === 'done') return new AlreadyApplied(row)
-      await finishOccurrence(trx, env.occ, env.clock.now(), outcome)
-      return null
-    })
+  const finishedElsewhere = await env.db.transaction(async (trx) => {
+    await lockStore(trx)
+    const row = await findStageRun(trx, env.occ.key, true)
+    if (row?.status === 'done') return new AlreadyApplied(row)
+    await finishOccurrence(trx, env.occ, env.clock.now(), outcome)
+    return null
+  })
   return finishedElsewhere ?? outcome
 }

@@ -16,5 +16,6 @@ export interface StageEnv {
 }
 
 export function throwIfAborted(signal: AbortSignal): void {
-  if (signal.aborted) throw signal.reason instanceof Error ? signal.reason : new Error(`stopped: ${String(signal.reason ?? 'aborted')}`)
+  if (signal.aborted)
+    throw signal.reason instanceof Error ? signal.reason : new Error(`stopped: ${String(signal.reason ?? 'aborted')}`)
 }

@@ -34,13 +34,24 @@ export async function tableSizes(db: Knex): Promise<Record<string, number>> {
  */
 export async function stageLags(db: Knex, p: StageParams['health'], now: number): Promise<StageLag[]> {
   const last = new Map(
-    (await select<{ stage: string; at: unknown }>(db, `select stage, max(finished_at) as at from ${T.stageRuns} where status = 'done' group by stage`)).map((r) => [r.stage, num(r.at)]),
+    (
+      await select<{ stage: string; at: unknown }>(
+        db,
+        `select stage, max(finished_at) as at from ${T.stageRuns} where status = 'done' group by stage`,
+      )
+    ).map((r) => [r.stage, num(r.at)]),
   )
   const created = num((await db(T.meta).where({ key: 'created_at' }).first('value'))?.value ?? now)
   return p.stages.map((stage) => {
     const at = last.get(stage)
     const lagMs = Math.max(0, now - (at ?? created))
-    return { stage, lastSucceededAt: at ? new Date(at).toISOString() : null, lagMs, maxLagMs: p.maxLag[stage], late: lagMs > p.maxLag[stage] }
+    return {
+      stage,
+      lastSucceededAt: at ? new Date(at).toISOString() : null,
+      lagMs,
+      maxLagMs: p.maxLag[stage],
+      late: lagMs > p.maxLag[stage],
+    }
   })
 }
 
@@ -60,21 +71,43 @@ export async function runHealth(env: StageEnv, p: StageParams['health']): Promis
     await ensureSchema(env.db, env.clock.now())
   } catch (err) {
     const problem = `the memory store cannot be reached: ${redact((err as Error).message)}`
-    const notice = await noticeOnChange(env, { degraded: true, issues: ['unreachable'], problems: [problem], severity: 'critical', fields: { job: env.occ.job, reachable: false } })
-    return { status: 'alert', summary: `degraded: ${problem}`, data: { reachable: false, problems: [problem], notice, path: 'rule-based' }, rowsTouched: 0 }
+    const notice = await noticeOnChange(env, {
+      degraded: true,
+      issues: ['unreachable'],
+      problems: [problem],
+      severity: 'critical',
+      fields: { job: env.occ.job, reachable: false },
+    })
+    return {
+      status: 'alert',
+      summary: `degraded: ${problem}`,
+      data: { reachable: false, problems: [problem], notice, path: 'rule-based' },
+      rowsTouched: 0,
+    }
   }
   const result = await applyOnce(env.db, env.occ, env.clock, env.signal, async (trx, now) => {
     const sizes = await tableSizes(trx)
     const lags = await stageLags(trx, p, now)
-    const breakers = (await env.kv.list<BreakerState>(BREAKER_PREFIX)).filter((b) => b.value.openUntil !== null && b.value.openUntil > now)
+    const breakers = (await env.kv.list<BreakerState>(BREAKER_PREFIX)).filter(
+      (b) => b.value.openUntil !== null && b.value.openUntil > now,
+    )
     const problems = lags.filter((l) => l.late).map(lateText)
-    const llm = breakers.length ? `; LLM breaker open: ${breakers.map((b) => b.key.slice(BREAKER_PREFIX.length)).join(', ')}` : ''
+    const llm = breakers.length
+      ? `; LLM breaker open: ${breakers.map((b) => b.key.slice(BREAKER_PREFIX.length)).join(', ')}`
+      : ''
     return {
       status: problems.length ? 'alert' : 'ok',
       summary: problems.length
         ? `degraded: ${problems.join('; ')}`
         : `healthy: ${plural(lags.length, 'stage')} on time; ${plural(sizes.items, 'memory', 'memories')} (${sizes.working} working, ${sizes.shortTerm} short-term, ${sizes.longTerm} long-term, ${plural(sizes.associations, 'link')})${llm}`,
-      data: { reachable: true, problems, sizes, lags, openBreakers: breakers.map((b) => ({ endpoint: b.key.slice(BREAKER_PREFIX.length), ...b.value })), path: 'rule-based' },
+      data: {
+        reachable: true,
+        problems,
+        sizes,
+        lags,
+        openBreakers: breakers.map((b) => ({ endpoint: b.key.slice(BREAKER_PREFIX.length), ...b.value })),
+        path: 'rule-based',
+      },
       rowsTouched: 0,
     }
   })

@@ -11,12 +11,18 @@ import { plural, round } from '../format.js'
  * capped at 1; then memories below `pruneBelow` are pruned from long-term memory, with their links.
  */
 export async function applyHomeostasis(trx: Knex, p: StageParams['homeostasis'], now: number): Promise<StageOutcome> {
-  const [before] = await select<{ n: unknown; mean: unknown }>(trx, `select count(*) as n, avg(strength) as mean from ${T.longTerm}`)
+  const [before] = await select<{ n: unknown; mean: unknown }>(
+    trx,
+    `select count(*) as n, avg(strength) as mean from ${T.longTerm}`,
+  )
   const count = num(before.n)
   const mean = num(before.mean)
   const factor = count && mean > 0 ? 1 + p.rate * (p.target / mean - 1) : 1
   if (count) {
-    await trx(T.longTerm).update({ strength: trx.raw('case when strength * ? > 1 then 1 else strength * ? end', [factor, factor]), updated_at: now })
+    await trx(T.longTerm).update({
+      strength: trx.raw('case when strength * ? > 1 then 1 else strength * ? end', [factor, factor]),
+      updated_at: now,
+    })
   }
   const weakest = `select memory_id from ${T.longTerm} where strength < ?`
   const unlinked =
@@ -29,7 +35,15 @@ export async function applyHomeostasis(trx: Knex, p: StageParams['homeostasis'],
     summary: count
       ? `scaled ${plural(count, 'long-term strength')} ×${round(factor)} (mean ${round(mean)} → ${round(mean * factor)}, target ${p.target}); pruned ${pruned} below ${p.pruneBelow} with ${plural(unlinked, 'link')}`
       : 'no long-term memories to scale',
-    data: { memories: count, meanBefore: count ? mean : null, factor, meanScaled: count ? mean * factor : null, pruned, unlinked, meanAfter },
+    data: {
+      memories: count,
+      meanBefore: count ? mean : null,
+      factor,
+      meanScaled: count ? mean * factor : null,
+      pruned,
+      unlinked,
+      meanAfter,
+    },
     rowsTouched: count + unlinked,
   }
 }

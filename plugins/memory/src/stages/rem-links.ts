@@ -23,9 +23,17 @@ export interface LinkCandidate {
  * Terms carried by more than `maxTermFrequency` long-term memories are too common to link anything.
  * Co-occurring: neighbours in encoding order (created_at) made at most `coOccurrenceWindow` apart.
  */
-export async function findLinkCandidates(db: Knex, p: RemParams, now: number): Promise<{ fresh: number; candidates: LinkCandidate[] }> {
+export async function findLinkCandidates(
+  db: Knex,
+  p: RemParams,
+  now: number,
+): Promise<{ fresh: number; candidates: LinkCandidate[] }> {
   const since = now - p.window
-  const [{ n }] = await select<{ n: unknown }>(db, `select count(*) as n from ${T.longTerm} where consolidated_at >= ?`, [since])
+  const [{ n }] = await select<{ n: unknown }>(
+    db,
+    `select count(*) as n from ${T.longTerm} where consolidated_at >= ?`,
+    [since],
+  )
   const fresh = num(n)
   if (!fresh) return { fresh, candidates: [] }
   // SQLite must be told to keep the postings as tables (it indexes them itself); PostgreSQL decides alone;
@@ -78,7 +86,11 @@ export async function findLinkCandidates(db: Knex, p: RemParams, now: number): P
   }
   for (const r of neighbours) get(num(r.a_id), num(r.b_id)).coOccurring = true
   const candidates = [...byPair.values()]
-  for (const c of candidates) c.target = Math.min(1, p.tagWeight * c.sharedTags + p.keywordWeight * c.sharedKeywords + (c.coOccurring ? p.coOccurrenceWeight : 0))
+  for (const c of candidates)
+    c.target = Math.min(
+      1,
+      p.tagWeight * c.sharedTags + p.keywordWeight * c.sharedKeywords + (c.coOccurring ? p.coOccurrenceWeight : 0),
+    )
   candidates.sort((x, y) => y.target - x.target || x.a - y.a || x.b - y.b)
   return { fresh, candidates: candidates.slice(0, p.maxLinks) }
 }

@@ -18,7 +18,18 @@ function candidates(p: StageParams['short-term'], now: number) {
   const frequency = `(case when i.access_count * 1.0 / ? > 1 then 1 else i.access_count * 1.0 / ? end)`
   return {
     score: `(? * i.activation + ? * ${recency} + ? * ${frequency} + ? * i.importance)`,
-    scoreBindings: [w.activation, w.recency, now, p.window, now, p.window, w.frequency, p.frequencyCap, p.frequencyCap, w.importance],
+    scoreBindings: [
+      w.activation,
+      w.recency,
+      now,
+      p.window,
+      now,
+      p.window,
+      w.frequency,
+      p.frequencyCap,
+      p.frequencyCap,
+      w.importance,
+    ],
     where: `i.last_accessed_at >= ? and i.last_accessed_at <= ?
       and not exists (select 1 from ${T.shortTerm} s where s.memory_id = i.id)
       and not exists (select 1 from ${T.longTerm} l where l.memory_id = i.id)`,
@@ -31,9 +42,18 @@ function candidates(p: StageParams['short-term'], now: number) {
  * least `minScore` enter short-term memory (their strength starts at their score); every other candidate
  * decays: activation × `decay`.
  */
-export async function applyShortTerm(trx: Knex, p: StageParams['short-term'], now: number, key: string): Promise<StageOutcome> {
+export async function applyShortTerm(
+  trx: Knex,
+  p: StageParams['short-term'],
+  now: number,
+  key: string,
+): Promise<StageOutcome> {
   const c = candidates(p, now)
-  const [{ n }] = await select<{ n: unknown }>(trx, `select count(*) as n from ${T.items} i where ${c.where}`, c.whereBindings)
+  const [{ n }] = await select<{ n: unknown }>(
+    trx,
+    `select count(*) as n from ${T.items} i where ${c.where}`,
+    c.whereBindings,
+  )
   await trx.raw(
     `insert into ${T.shortTerm} (memory_id, strength, score, admitted_at, admitted_key, replays)
      select id, score, score, ?, ?, 0 from (
@@ -41,7 +61,11 @@ export async function applyShortTerm(trx: Knex, p: StageParams['short-term'], no
      ) ranked where score >= ? order by score desc, last_accessed_at desc, id asc limit ?`,
     [now, key, ...c.scoreBindings, ...c.whereBindings, p.minScore, p.capacity],
   )
-  const admitted = await select<{ memory_id: unknown; score: number }>(trx, `select memory_id, score from ${T.shortTerm} where admitted_key = ? order by score desc, memory_id asc`, [key])
+  const admitted = await select<{ memory_id: unknown; score: number }>(
+    trx,
+    `select memory_id, score from ${T.shortTerm} where admitted_key = ? order by score desc, memory_id asc`,
+    [key],
+  )
   // The admitted are in short-term memory now, so the candidates left are the losers.
   const decayed = await trx(`${T.items} as i`)
     .whereRaw(c.where, c.whereBindings)

@@ -20,9 +20,19 @@ export async function applyWorking(trx: Knex, p: StageParams['working'], now: nu
     [...bindings, p.capacity],
   )
   const n = chosen.length ? num(chosen[0].eligible) : 0
-  const previous = new Map<number, number>(((await trx(T.working).select('memory_id', 'entered_at')) as Array<{ memory_id: unknown; entered_at: unknown }>).map((r) => [num(r.memory_id), num(r.entered_at)]))
+  const previous = new Map<number, number>(
+    (
+      (await trx(T.working).select('memory_id', 'entered_at')) as Array<{ memory_id: unknown; entered_at: unknown }>
+    ).map((r) => [num(r.memory_id), num(r.entered_at)]),
+  )
   await trx(T.working).delete()
-  const context = chosen.map((r, i) => ({ memory_id: num(r.id), rank: i + 1, activation: Number(r.activation), entered_at: previous.get(num(r.id)) ?? now, updated_at: now }))
+  const context = chosen.map((r, i) => ({
+    memory_id: num(r.id),
+    rank: i + 1,
+    activation: Number(r.activation),
+    entered_at: previous.get(num(r.id)) ?? now,
+    updated_at: now,
+  }))
   if (context.length) await trx(T.working).insert(context)
   const ids = context.map((c) => c.memory_id)
   const entered = ids.filter((id) => !previous.has(id)).length

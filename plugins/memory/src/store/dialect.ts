@@ -38,7 +38,13 @@ export async function lockStore(trx: Knex.Transaction): Promise<void> {
 
 export function isUniqueViolation(err: unknown): boolean {
   const e = err as { code?: string; message?: string }
-  return e?.code === '23505' || e?.code === 'ER_DUP_ENTRY' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || /UNIQUE constraint failed/i.test(e?.message ?? '')
+  return (
+    e?.code === '23505' ||
+    e?.code === 'ER_DUP_ENTRY' ||
+    e?.code === 'SQLITE_CONSTRAINT_UNIQUE' ||
+    e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' ||
+    /UNIQUE constraint failed/i.test(e?.message ?? '')
+  )
 }
 
 /** knex.raw returns rows differently per driver. */
@@ -50,6 +56,10 @@ export function rows(result: unknown): Array<Record<string, unknown>> {
   return ((result as { rows?: unknown[] }).rows ?? []) as Array<Record<string, unknown>>
 }
 
-export async function select<R = Record<string, unknown>>(db: Knex, sql: string, bindings: readonly unknown[] = []): Promise<R[]> {
+export async function select<R = Record<string, unknown>>(
+  db: Knex,
+  sql: string,
+  bindings: readonly unknown[] = [],
+): Promise<R[]> {
   return rows(await db.raw(sql, bindings as Knex.RawBinding[])) as R[]
 }

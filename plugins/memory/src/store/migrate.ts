@@ -14,7 +14,10 @@ async function migrate(db: Knex, now: number): Promise<void> {
   if (schema && dialectOf(db) === 'pg') await db.raw('create schema if not exists ??', [schema])
   await applyMigrations(db, { migrations: MIGRATIONS, tableName: MIGRATIONS_TABLE })
   // When the store came to be: the health stage measures the lag of a stage that never ran from here.
-  await db(T.meta).insert({ key: 'created_at', value: String(now) }).onConflict('key').ignore()
+  await db(T.meta)
+    .insert({ key: 'created_at', value: String(now) })
+    .onConflict('key')
+    .ignore()
 }
 
 // Stages of one process share a connection: migrate it once, whoever asks first.

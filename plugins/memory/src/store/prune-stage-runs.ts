@@ -10,7 +10,11 @@ import { T } from './tables.js'
 export async function pruneStageRuns(ctx: PruneContext, connection: string): Promise<{ deleted: number }> {
   const db = ctx.db(connection)
   if (!(await db.schema.hasTable(T.stageRuns))) return { deleted: 0 }
-  const boundary = await db(T.stageRuns).where({ job: ctx.job }).orderBy('id', 'desc').offset(ctx.policy.keepPerJob - 1).first('id')
+  const boundary = await db(T.stageRuns)
+    .where({ job: ctx.job })
+    .orderBy('id', 'desc')
+    .offset(ctx.policy.keepPerJob - 1)
+    .first('id')
   if (!boundary) return { deleted: 0 }
   const old = () =>
     db(T.stageRuns)

@@ -24,7 +24,10 @@ export async function seedIfEmpty(db: Knex, seed: string, configDir: string, now
   try {
     text = await readFile(file, 'utf8')
   } catch (err) {
-    throw new JobError(`cannot read the seed file ${seed}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { reason: 'seed' })
+    throw new JobError(
+      `cannot read the seed file ${seed}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      { reason: 'seed' },
+    )
   }
   const parsed = parseMemoriesJsonl(text, now, 'seed')
   try {

@@ -82,7 +82,13 @@ export async function claimOccurrence(trx: Knex.Transaction, occ: Occurrence, no
 export async function finishOccurrence(trx: Knex, occ: Occurrence, now: number, outcome: StageOutcome): Promise<void> {
   await trx(T.stageRuns)
     .where({ occurrence: occ.key })
-    .update({ status: 'done', finished_at: now, rows_touched: outcome.rowsTouched, summary: outcome.summary, data: JSON.stringify(outcome.data) })
+    .update({
+      status: 'done',
+      finished_at: now,
+      rows_touched: outcome.rowsTouched,
+      summary: outcome.summary,
+      data: JSON.stringify(outcome.data),
+    })
 }
 
 /**
@@ -103,7 +109,10 @@ export async function applyOnce(
       await claimOccurrence(trx, occ, now)
       const outcome = await work(trx, now)
       // Stopped meanwhile (timeout, shutdown): nothing of it is kept, and the next attempt starts clean.
-      if (signal.aborted) throw signal.reason instanceof Error ? signal.reason : new Error(`stopped: ${String(signal.reason ?? 'aborted')}`)
+      if (signal.aborted)
+        throw signal.reason instanceof Error
+          ? signal.reason
+          : new Error(`stopped: ${String(signal.reason ?? 'aborted')}`)
       await finishOccurrence(trx, occ, clock.now(), outcome)
       return outcome
     })

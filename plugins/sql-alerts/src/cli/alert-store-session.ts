@@ -13,7 +13,14 @@ export function namespaced(store: Store, namespace: string): PluginKeyValue {
 }
 
 /** Opens the config's state store for the alerts' state and silences; `close()` when done. */
-export async function openAlertStore(config: ValidatedConfig, namespace = PLUGIN_NAMESPACE): Promise<{ alerts: AlertStore; noticeStates: NoticeStates; close(): Promise<void> }> {
+export async function openAlertStore(
+  config: ValidatedConfig,
+  namespace = PLUGIN_NAMESPACE,
+): Promise<{ alerts: AlertStore; noticeStates: NoticeStates; close(): Promise<void> }> {
   const store = await openStore(config.state)
-  return { alerts: new AlertStore(namespaced(store, namespace)), noticeStates: (ids) => noticeDeliveryStates(store, ids), close: () => store.close() }
+  return {
+    alerts: new AlertStore(namespaced(store, namespace)),
+    noticeStates: (ids) => noticeDeliveryStates(store, ids),
+    close: () => store.close(),
+  }
 }

@@ -32,7 +32,12 @@ export interface AlertStatus {
  * Where every alert stands: its state, since when, its last value against its threshold, its silence, and
  * (given the outbox) whether its last notice is still pending.
  */
-export async function alertStatuses(jobs: AlertJob[], store: AlertStore, now: number, noticeStates?: NoticeStates): Promise<AlertStatus[]> {
+export async function alertStatuses(
+  jobs: AlertJob[],
+  store: AlertStore,
+  now: number,
+  noticeStates?: NoticeStates,
+): Promise<AlertStatus[]> {
   return Promise.all(
     jobs.map(async (job) => {
       const [state, silence] = await Promise.all([store.state(job.name), store.silence(job.name)])
@@ -63,7 +68,8 @@ export async function alertStatuses(jobs: AlertJob[], store: AlertStore, now: nu
 export function stateCell(s: AlertStatus): string {
   if (!s.state) return 'never run'
   if (s.state === 'PENDING') return `PENDING ${s.consecutive?.alert ?? 0}/${s.for}`
-  if (s.notice?.state === 'pending') return `${s.state} (${s.notice.kind === 'firing' ? 'firing, notice pending' : `${s.notice.kind} notice pending`})`
+  if (s.notice?.state === 'pending')
+    return `${s.state} (${s.notice.kind === 'firing' ? 'firing, notice pending' : `${s.notice.kind} notice pending`})`
   if (s.notice?.state === 'expired') return `${s.state} (${s.notice.kind} notice expired undelivered)`
   return s.state
 }
@@ -100,7 +106,14 @@ function silenceCell(s: AlertStatus, write: Written): string {
 export function statusRows(statuses: AlertStatus[], now: number, times: TimeFormatter): string[][] {
   return statuses.map((s) => {
     const write: Written = (iso) => times.forJob(s.job, iso)
-    return [s.job, stateCell(s), sinceCell(s, now, write) ?? '-', lastValueCell(s) ?? '-', write(s.lastEvaluatedAt), silenceCell(s, write)]
+    return [
+      s.job,
+      stateCell(s),
+      sinceCell(s, now, write) ?? '-',
+      lastValueCell(s) ?? '-',
+      write(s.lastEvaluatedAt),
+      silenceCell(s, write),
+    ]
   })
 }
 

@@ -23,8 +23,13 @@ function findColumn(columns: string[], name: string): string | undefined {
  */
 export function readOutcome(result: QueryRows, maxRows: number): QueryOutcome {
   if (result.rows.length === 0) throw new QueryFailure('no-rows', `query returned no rows; ${CONTRACT}`)
-  if (result.truncated) throw new QueryFailure('too-many-rows', `query returned more than ${maxRows} rows (maxRows; the rest were not read); ${CONTRACT}`)
-  if (result.rows.length > 1) throw new QueryFailure('too-many-rows', `query returned ${result.rows.length} rows; ${CONTRACT}`)
+  if (result.truncated)
+    throw new QueryFailure(
+      'too-many-rows',
+      `query returned more than ${maxRows} rows (maxRows; the rest were not read); ${CONTRACT}`,
+    )
+  if (result.rows.length > 1)
+    throw new QueryFailure('too-many-rows', `query returned ${result.rows.length} rows; ${CONTRACT}`)
   const row = result.rows[0]
   const statusColumn = findColumn(result.columns, 'status')
   if (!statusColumn) {
@@ -34,7 +39,8 @@ export function readOutcome(result: QueryRows, maxRows: number): QueryOutcome {
   const raw = row[statusColumn]
   const status = typeof raw === 'string' ? raw.trim().toUpperCase() : null
   if (status !== 'ALERT' && status !== 'OK') {
-    const shown = raw === null ? 'NULL' : typeof raw === 'string' ? `"${raw}"` : `${displayValue(raw)} (a ${typeof raw})`
+    const shown =
+      raw === null ? 'NULL' : typeof raw === 'string' ? `"${raw}"` : `${displayValue(raw)} (a ${typeof raw})`
     throw new QueryFailure('bad-status', `status is ${shown}; it must be 'ALERT' or 'OK' (any case)`)
   }
   const actualColumn = findColumn(result.columns, 'actual_value')

@@ -19,11 +19,16 @@ const UNTIL_RESOLVED = /^until[- ]resolved\b/i
 export function readSilenceInput(input: string | undefined): { ms: number | null; reason: string } {
   const text = (input ?? '').trim()
   const resolved = UNTIL_RESOLVED.exec(text)
-  const [length = '', ...rest] = resolved ? [resolved[0], ...text.slice(resolved[0].length).trim().split(/\s+/)] : text.split(/\s+/)
+  const [length = '', ...rest] = resolved
+    ? [resolved[0], ...text.slice(resolved[0].length).trim().split(/\s+/)]
+    : text.split(/\s+/)
   const reason = rest.join(' ').trim() || DASHBOARD_REASON
   if (resolved) return { ms: null, reason }
   const ms = silenceLength(length)
-  if (ms === null) throw new Error(`"${length}" is not a duration: write e.g. 30m, 2h or 1d (optionally followed by a reason), or "until resolved"`)
+  if (ms === null)
+    throw new Error(
+      `"${length}" is not a duration: write e.g. 30m, 2h or 1d (optionally followed by a reason), or "until resolved"`,
+    )
   return { ms, reason }
 }
 
@@ -51,7 +56,8 @@ async function alertRows(ctx: DashboardPanelContext, now = Date.now()): Promise<
 export const alertsPanel: DashboardPanel = {
   id: 'sql-alerts',
   title: 'Alerts',
-  description: 'Every sql-alert job: state, since when, the last value against its threshold, and its silence. A silence holds notices back; evaluation and history go on.',
+  description:
+    'Every sql-alert job: state, since when, the last value against its threshold, and its silence. A silence holds notices back; evaluation and history go on.',
   rowKey: 'job',
   rows: (ctx) => alertRows(ctx),
   // No sql-alert jobs in the config: nothing to show, so no panel (it comes back when one is added).

@@ -21,7 +21,8 @@ export async function evaluateQuery(db: Knex, options: SqlAlertOptions, signal?:
     const outcome = readOutcome(rows, options.maxRows)
     return { kind: outcome.status, outcome }
   } catch (err) {
-    if (err instanceof QueryFailure) return { kind: 'ERROR', error: { kind: err.kind, message: err.message, permanent: err.permanent } }
+    if (err instanceof QueryFailure)
+      return { kind: 'ERROR', error: { kind: err.kind, message: err.message, permanent: err.permanent } }
     const message = err instanceof Error ? err.message : String(err)
     return { kind: 'ERROR', error: { kind: 'sql-error', message: `query failed: ${message}` } }
   }

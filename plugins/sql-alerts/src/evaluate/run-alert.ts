@@ -8,12 +8,21 @@ import { type Silence, publicSilence, silenceActive } from '../state/alert-state
 import { AlertStore } from '../state/alert-store.js'
 import { evaluateQuery } from './evaluate-query.js'
 
-function summaryOf(evaluation: Evaluation, transition: Transition, options: SqlAlertOptions, silenced: boolean, queued: boolean): string {
+function summaryOf(
+  evaluation: Evaluation,
+  transition: Transition,
+  options: SqlAlertOptions,
+  silenced: boolean,
+  queued: boolean,
+): string {
   if (evaluation.kind === 'ERROR') return evaluation.error.message
   const values = valueVsThreshold(evaluation.outcome.actual_value, evaluation.outcome.threshold)
   const notes: string[] = []
   if (transition.next.state === 'PENDING') notes.push(`pending ${transition.next.consecutive.alert}/${options.for}`)
-  if (transition.notice && options.notify.length) notes.push(queued ? `${transition.notice} notice queued` : `${transition.notice} notice not sent (notifications are off)`)
+  if (transition.notice && options.notify.length)
+    notes.push(
+      queued ? `${transition.notice} notice queued` : `${transition.notice} notice not sent (notifications are off)`,
+    )
   else if (transition.notice === 'firing') notes.push('fired (no notifiers)')
   else if (transition.notice === 'resolved') notes.push('resolved')
   else if (silenced && transition.next.state === 'ALERT') notes.push('silenced')
@@ -21,13 +30,24 @@ function summaryOf(evaluation: Evaluation, transition: Transition, options: SqlA
   return `${values || `query returned ${evaluation.kind}`}${notes.length ? ` — ${notes.join(', ')}` : ''}`
 }
 
-function runData(evaluation: Evaluation, transition: Transition, queued: { to: string[]; ids: string[] }, silence: Silence | undefined, silenced: boolean, durationMs: number) {
+function runData(
+  evaluation: Evaluation,
+  transition: Transition,
+  queued: { to: string[]; ids: string[] },
+  silence: Silence | undefined,
+  silenced: boolean,
+  durationMs: number,
+) {
   const { next } = transition
   return {
     status: evaluation.kind,
     ...(evaluation.kind === 'ERROR'
       ? { error: evaluation.error.kind }
-      : { actual_value: evaluation.outcome.actual_value, threshold: evaluation.outcome.threshold, context: evaluation.outcome.context }),
+      : {
+          actual_value: evaluation.outcome.actual_value,
+          threshold: evaluation.outcome.threshold,
+          context: evaluation.outcome.context,
+        }),
     state: next.state,
     since: next.since,
     consecutive: next.consecutive,
@@ -73,7 +93,16 @@ export async function runSqlAlert(ctx: JobContext, options: SqlAlertOptions): Pr
   let next: typeof transition.next = { ...transition.next, pendingNotice: previous?.pendingNotice ?? null }
   const queued = { to: [] as string[], ids: [] as string[] }
   if (transition.notice && options.notify.length) {
-    const notice = buildNotice({ kind: transition.notice, job, description: options.description, connection: options.connection, severity: options.severity, state: transition.next, previous, now })
+    const notice = buildNotice({
+      kind: transition.notice,
+      job,
+      description: options.description,
+      connection: options.connection,
+      severity: options.severity,
+      state: transition.next,
+      previous,
+      now,
+    })
     const receipt = await ctx.notify(options.notify, notice)
     if (receipt.ids.length) Object.assign(queued, { to: options.notify, ids: receipt.ids })
     next = afterQueueing(next, previous, transition.notice, receipt.ids, options.notify)
@@ -83,6 +112,7 @@ export async function runSqlAlert(ctx: JobContext, options: SqlAlertOptions): Pr
 
   const summary = summaryOf(evaluation, transition, options, silenced, queued.ids.length > 0)
   const data = runData(evaluation, transition, queued, silence, silenced, ctx.clock.now() - started)
-  if (evaluation.kind === 'ERROR') throw new JobError(summary, { reason: evaluation.error.kind, data, retryable: !evaluation.error.permanent })
+  if (evaluation.kind === 'ERROR')
+    throw new JobError(summary, { reason: evaluation.error.kind, data, retryable: !evaluation.error.permanent })
   return { status: evaluation.kind === 'ALERT' ? 'alert' : 'ok', summary, data }
 }

@@ -5,7 +5,13 @@ export class Code {
 
 export function quote(text: string): string {
   if (text.includes("'") && !text.includes('"')) return JSON.stringify(text)
-  return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\r/g, '\\r').replace(/\n/g, '\\n').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029')}'`
+  return `'${text
+    .replace(/\\/g, '\\\\')
+    .replace(/'/g, "\\'")
+    .replace(/\r/g, '\\r')
+    .replace(/\n/g, '\\n')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029')}'`
 }
 
 /** A multi-line string as a template literal, so a query stays readable in the config. */
@@ -28,14 +34,18 @@ export function toSource(value: unknown, indent = ''): string {
   if (Array.isArray(value)) {
     const items = value.map((v) => toSource(v, inner))
     const oneLine = `[${items.join(', ')}]`
-    return oneLine.length <= 100 && !oneLine.includes('\n') ? oneLine : `[\n${items.map((i) => `${inner}${i},`).join('\n')}\n${indent}]`
+    return oneLine.length <= 100 && !oneLine.includes('\n')
+      ? oneLine
+      : `[\n${items.map((i) => `${inner}${i},`).join('\n')}\n${indent}]`
   }
   if (value && typeof value === 'object') {
     const entries = Object.entries(value).filter(([, v]) => v !== undefined)
     if (!entries.length) return '{}'
     const items = entries.map(([k, v]) => `${key(k)}: ${toSource(v, inner)}`)
     const oneLine = `{ ${items.join(', ')} }`
-    return oneLine.length <= 100 && !oneLine.includes('\n') ? oneLine : `{\n${items.map((i) => `${inner}${i},`).join('\n')}\n${indent}}`
+    return oneLine.length <= 100 && !oneLine.includes('\n')
+      ? oneLine
+      : `{\n${items.map((i) => `${inner}${i},`).join('\n')}\n${indent}}`
   }
   throw new Error(`cannot write ${typeof value} into a config`)
 }

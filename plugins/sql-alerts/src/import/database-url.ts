@@ -37,18 +37,31 @@ function sqliteEntry(rest: string, ctx: UrlContext): ConvertedConnection {
   const notes: string[] = []
   const withoutQuery = rest.split('?')[0]
   if (withoutQuery === '' || withoutQuery === '/:memory:' || withoutQuery === '/') {
-    return { entry: { client: 'sqlite', filename: ':memory:' }, label: 'SQLite in memory', notes: ['database.url is an in-memory SQLite database: alert queries will see an empty database'] }
+    return {
+      entry: { client: 'sqlite', filename: ':memory:' },
+      label: 'SQLite in memory',
+      notes: ['database.url is an in-memory SQLite database: alert queries will see an empty database'],
+    }
   }
   const file = decodeURIComponent(withoutQuery.slice(1))
   if (hasPlaceholder(file)) {
-    return { entry: { client: 'sqlite', filename: ctx.env.expression(file, 'SQLite database file (database.url)', { secret: false }) }, label: `SQLite ${file}`, notes }
+    return {
+      entry: {
+        client: 'sqlite',
+        filename: ctx.env.expression(file, 'SQLite database file (database.url)', { secret: false }),
+      },
+      label: `SQLite ${file}`,
+      notes,
+    }
   }
   let absolute = path.isAbsolute(file) ? file : path.resolve(ctx.yamlDir, file)
   if (!path.isAbsolute(file) && !existsSync(absolute)) {
     // SQLAlchemy itself reads a relative path against the directory the tool runs in.
     const fromCwd = path.resolve(ctx.cwd, file)
     if (existsSync(fromCwd)) {
-      notes.push(`database.url ${file} is not next to the YAML file; using ${fromCwd} (relative to the current directory, as SQLAlchemy reads it)`)
+      notes.push(
+        `database.url ${file} is not next to the YAML file; using ${fromCwd} (relative to the current directory, as SQLAlchemy reads it)`,
+      )
       absolute = fromCwd
     } else {
       notes.push(`database.url names ${absolute}, which does not exist yet`)
@@ -95,19 +108,35 @@ function splitServerUrl(rest: string): UrlParts {
 
 const decode = (text: string) => (hasPlaceholder(text) ? text : decodeURIComponent(text))
 
-function serverEntry(client: 'pg' | 'mysql' | 'mariadb', dialect: string, rest: string, ctx: UrlContext): ConvertedConnection {
+function serverEntry(
+  client: 'pg' | 'mysql' | 'mariadb',
+  dialect: string,
+  rest: string,
+  ctx: UrlContext,
+): ConvertedConnection {
   const notes: string[] = []
   const parts = splitServerUrl(rest)
   const connection: Record<string, unknown> = {}
-  if (parts.host) connection.host = ctx.env.expression(decode(parts.host.replace(/^\[|\]$/g, '')), 'database host (database.url)', { secret: false })
+  if (parts.host)
+    connection.host = ctx.env.expression(decode(parts.host.replace(/^\[|\]$/g, '')), 'database host (database.url)', {
+      secret: false,
+    })
   if (parts.port) {
     const port = ctx.env.expression(parts.port, 'database port (database.url)', { secret: false })
     connection.port = typeof port === 'string' ? Number(port) : new Code(`Number(${port.code})`)
-    if (typeof connection.port === 'number' && !Number.isInteger(connection.port)) throw new UserError(`database.url has the port "${parts.port}", which is not a number`)
+    if (typeof connection.port === 'number' && !Number.isInteger(connection.port))
+      throw new UserError(`database.url has the port "${parts.port}", which is not a number`)
   }
-  if (parts.user) connection.user = ctx.env.expression(decode(parts.user), 'database user (database.url)', { secret: false })
-  if (parts.password) connection.password = ctx.env.secret(decode(parts.password), 'DATABASE_PASSWORD', 'database password (the password in database.url)')
-  if (parts.database) connection.database = ctx.env.expression(decode(parts.database), 'database name (database.url)', { secret: false })
+  if (parts.user)
+    connection.user = ctx.env.expression(decode(parts.user), 'database user (database.url)', { secret: false })
+  if (parts.password)
+    connection.password = ctx.env.secret(
+      decode(parts.password),
+      'DATABASE_PASSWORD',
+      'database password (the password in database.url)',
+    )
+  if (parts.database)
+    connection.database = ctx.env.expression(decode(parts.database), 'database name (database.url)', { secret: false })
   for (const [name, value] of parts.query) {
     if (client === 'pg' && name === 'sslmode') {
       if (value === 'require' || value === 'prefer' || value === 'allow') connection.ssl = { rejectUnauthorized: false }
@@ -115,10 +144,13 @@ function serverEntry(client: 'pg' | 'mysql' | 'mariadb', dialect: string, rest: 
     } else if (client !== 'pg' && name === 'charset') {
       connection.charset = value
     } else {
-      notes.push(`database.url option ${name}=${value} is not carried over; add it to connections.database.connection if the driver needs it`)
+      notes.push(
+        `database.url option ${name}=${value} is not carried over; add it to connections.database.connection if the driver needs it`,
+      )
     }
   }
-  if (dialect === 'redshift' || dialect === 'cockroachdb') notes.push(`database.url is ${dialect}: circadian connects with the PostgreSQL driver`)
+  if (dialect === 'redshift' || dialect === 'cockroachdb')
+    notes.push(`database.url is ${dialect}: circadian connects with the PostgreSQL driver`)
   const kind = client === 'pg' ? 'PostgreSQL' : client === 'mariadb' ? 'MariaDB' : 'MySQL'
   const label = `${kind} ${parts.host ?? 'localhost'}${parts.port ? `:${parts.port}` : ''}${parts.database ? `/${parts.database}` : ''}`
   return { entry: { client, connection }, label, notes }
@@ -140,18 +172,37 @@ export function convertDatabaseUrl(url: string, ctx: UrlContext): ConvertedConne
     const value = process.env[variable]
     const scheme = value ? schemeOf(value) : null
     if (!scheme) {
-      throw new UserError(`database.url is \${${variable}}: set ${variable} while importing (its scheme tells which database it is), or write the URL into alerts.yaml`)
+      throw new UserError(
+        `database.url is \${${variable}}: set ${variable} while importing (its scheme tells which database it is), or write the URL into alerts.yaml`,
+      )
     }
-    if (SQLITE.has(scheme.dialect)) throw new UserError(`database.url is \${${variable}}, a SQLite URL: write the file path into alerts.yaml to import it`)
-    const client = POSTGRES.has(scheme.dialect) ? 'pg' : MYSQL.has(scheme.dialect) ? (scheme.dialect === 'mariadb' ? 'mariadb' : 'mysql') : null
+    if (SQLITE.has(scheme.dialect))
+      throw new UserError(
+        `database.url is \${${variable}}, a SQLite URL: write the file path into alerts.yaml to import it`,
+      )
+    const client = POSTGRES.has(scheme.dialect)
+      ? 'pg'
+      : MYSQL.has(scheme.dialect)
+        ? scheme.dialect === 'mariadb'
+          ? 'mariadb'
+          : 'mysql'
+        : null
     if (!client) throw unsupported(scheme.dialect)
     ctx.env.use(variable, 'database URL (database.url)')
-    return { entry: { client, connection: new Code(`env(${quote(variable)})`) }, label: `${client === 'pg' ? 'PostgreSQL' : 'MySQL/MariaDB'} from $${variable}`, notes: [] }
+    return {
+      entry: { client, connection: new Code(`env(${quote(variable)})`) },
+      label: `${client === 'pg' ? 'PostgreSQL' : 'MySQL/MariaDB'} from $${variable}`,
+      notes: [],
+    }
   }
   const scheme = schemeOf(url)
-  if (!scheme) throw new UserError(`database.url "${url.replace(/:[^:@/]*@/, ':***@')}" is not a SQLAlchemy URL (e.g. postgresql://user@host/db)`)
+  if (!scheme)
+    throw new UserError(
+      `database.url "${url.replace(/:[^:@/]*@/, ':***@')}" is not a SQLAlchemy URL (e.g. postgresql://user@host/db)`,
+    )
   if (SQLITE.has(scheme.dialect)) return sqliteEntry(scheme.rest, ctx)
   if (POSTGRES.has(scheme.dialect)) return serverEntry('pg', scheme.dialect, scheme.rest, ctx)
-  if (MYSQL.has(scheme.dialect)) return serverEntry(scheme.dialect === 'mariadb' ? 'mariadb' : 'mysql', scheme.dialect, scheme.rest, ctx)
+  if (MYSQL.has(scheme.dialect))
+    return serverEntry(scheme.dialect === 'mariadb' ? 'mariadb' : 'mysql', scheme.dialect, scheme.rest, ctx)
   throw unsupported(scheme.dialect)
 }

@@ -48,7 +48,10 @@ export class EnvRegistry {
     }
     if (!PLACEHOLDER.test(text)) return text
     PLACEHOLDER.lastIndex = 0
-    const body = text.replace(/\\/g, '\\\\').replace(/`/g, '\\`').replace(/\$\{(?![A-Za-z_][A-Za-z0-9_]*\})/g, '\\${')
+    const body = text
+      .replace(/\\/g, '\\\\')
+      .replace(/`/g, '\\`')
+      .replace(/\$\{(?![A-Za-z_][A-Za-z0-9_]*\})/g, '\\${')
     const code = body.replace(PLACEHOLDER, (_m, name: string) => {
       this.use(name, purpose)
       return `\${${call(name)}}`

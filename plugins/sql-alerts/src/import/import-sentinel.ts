@@ -33,16 +33,25 @@ export interface ImportReport {
 export function importSentinel(options: ImportOptions): ImportReport {
   const yamlFile = path.resolve(options.cwd, options.yamlFile)
   const outFile = path.resolve(options.cwd, options.outFile)
-  if (existsSync(outFile) && !options.force) throw new UserError(`${outFile} already exists; nothing was written (use --force to overwrite it)`)
+  if (existsSync(outFile) && !options.force)
+    throw new UserError(`${outFile} already exists; nothing was written (use --force to overwrite it)`)
   const { config, ignoredKeys } = loadSentinelConfig(yamlFile)
   const env = new EnvRegistry()
-  const connection = convertDatabaseUrl(config.database.url, { yamlDir: path.dirname(yamlFile), outDir: path.dirname(outFile), cwd: options.cwd, env })
+  const connection = convertDatabaseUrl(config.database.url, {
+    yamlDir: path.dirname(yamlFile),
+    outDir: path.dirname(outFile),
+    cwd: options.cwd,
+    env,
+  })
   const notifiers = convertNotifiers(config.alerts, env)
   const names = jobNames(config.alerts.map((a) => a.name))
   const notes = [...connection.notes, ...notifiers.notes]
   if (ignoredKeys.length) notes.push(`ignored (SQL Sentinel ignores them too): ${ignoredKeys.join(', ')}`)
   config.alerts.forEach((a, i) => {
-    if (!a.schedule) notes.push(`alerts[${i}] (${a.name}) has no schedule: its job runs only when named, e.g. circadian run ${names[i]}`)
+    if (!a.schedule)
+      notes.push(
+        `alerts[${i}] (${a.name}) has no schedule: its job runs only when named, e.g. circadian run ${names[i]}`,
+      )
   })
   const text = renderConfig({
     source: path.basename(yamlFile),
@@ -59,7 +68,13 @@ export function importSentinel(options: ImportOptions): ImportReport {
   return {
     file: outFile,
     source: yamlFile,
-    alerts: config.alerts.map((a, i) => ({ name: a.name, job: names[i], enabled: a.enabled, schedule: a.schedule ?? null, notify: notifiers.perAlert[i] })),
+    alerts: config.alerts.map((a, i) => ({
+      name: a.name,
+      job: names[i],
+      enabled: a.enabled,
+      schedule: a.schedule ?? null,
+      notify: notifiers.perAlert[i],
+    })),
     connection: connection.label,
     notifiers: Object.keys(notifiers.notifiers),
     env: env.variables,

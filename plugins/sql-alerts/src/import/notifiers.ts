@@ -20,7 +20,10 @@ function slug(text: string): string {
 }
 
 function envSuffix(text: string): string {
-  return text.toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/^_+|_+$/g, '')
+  return text
+    .toUpperCase()
+    .replace(/[^A-Z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '')
 }
 
 /**
@@ -61,7 +64,13 @@ export function convertNotifiers(alerts: SentinelAlert[], env: EnvRegistry): Con
     return name
   }
   const notifierFor = (channel: SentinelChannel, where: string): string => {
-    const key = JSON.stringify(channel.channel === 'email' ? { c: 'email', to: [...channel.recipients].sort() } : channel.channel === 'slack' ? { c: 'slack', url: channel.webhook_url ?? channel.webhook, ch: channel.slack_channel, u: channel.username } : channel)
+    const key = JSON.stringify(
+      channel.channel === 'email'
+        ? { c: 'email', to: [...channel.recipients].sort() }
+        : channel.channel === 'slack'
+          ? { c: 'slack', url: channel.webhook_url ?? channel.webhook, ch: channel.slack_channel, u: channel.username }
+          : channel,
+    )
     const existing = byKey.get(key)
     if (existing) return existing
     let name: string
@@ -70,7 +79,9 @@ export function convertNotifiers(alerts: SentinelAlert[], env: EnvRegistry): Con
       notifiers[name] = emailNotifier(channel.recipients, env)
     } else if (channel.channel === 'slack') {
       const url = channel.webhook_url ?? channel.webhook
-      name = uniqueName(channel.slack_channel && slug(channel.slack_channel) ? `slack_${slug(channel.slack_channel)}` : 'slack')
+      name = uniqueName(
+        channel.slack_channel && slug(channel.slack_channel) ? `slack_${slug(channel.slack_channel)}` : 'slack',
+      )
       const entry: Record<string, unknown> = { type: 'slack' }
       if (url) {
         entry.webhookUrl = env.secret(url, 'SLACK_WEBHOOK_URL', `Slack incoming webhook URL (${where})`)
@@ -84,12 +95,20 @@ export function convertNotifiers(alerts: SentinelAlert[], env: EnvRegistry): Con
       notifiers[name] = entry
     } else {
       name = uniqueName('webhook')
-      const entry: Record<string, unknown> = { type: 'webhook', url: env.secret(channel.url, 'WEBHOOK_URL', `webhook URL (${where})`) }
-      if (channel.method.toUpperCase() !== 'POST') notes.push(`${where}: method ${channel.method.toUpperCase()} becomes POST (circadian's webhook notifier posts JSON)`)
+      const entry: Record<string, unknown> = {
+        type: 'webhook',
+        url: env.secret(channel.url, 'WEBHOOK_URL', `webhook URL (${where})`),
+      }
+      if (channel.method.toUpperCase() !== 'POST')
+        notes.push(
+          `${where}: method ${channel.method.toUpperCase()} becomes POST (circadian's webhook notifier posts JSON)`,
+        )
       const headers: Record<string, unknown> = {}
       for (const [header, value] of Object.entries(channel.headers)) {
         if (/^content-type$/i.test(header)) continue
-        headers[header] = SECRET_HEADER.test(header) ? env.secret(value, `${envSuffix(name)}_${envSuffix(header)}`, `${header} header of ${where}`) : env.expression(value, `${header} header of ${where}`)
+        headers[header] = SECRET_HEADER.test(header)
+          ? env.secret(value, `${envSuffix(name)}_${envSuffix(header)}`, `${header} header of ${where}`)
+          : env.expression(value, `${header} header of ${where}`)
       }
       if (Object.keys(headers).length) entry.headers = headers
       notifiers[name] = entry
@@ -100,7 +119,10 @@ export function convertNotifiers(alerts: SentinelAlert[], env: EnvRegistry): Con
   const perAlert = alerts.map((alert, i) =>
     alert.notify.map((channel, j) => {
       const where = `alerts[${i}].notify[${j}]`
-      if (channel.channel === 'email' && channel.subject) notes.push(`${where}.subject "${channel.subject}" is not carried over: the email subject is the notice title ("ALERT: <job>", "RESOLVED: <job>")`)
+      if (channel.channel === 'email' && channel.subject)
+        notes.push(
+          `${where}.subject "${channel.subject}" is not carried over: the email subject is the notice title ("ALERT: <job>", "RESOLVED: <job>")`,
+        )
       return notifierFor(channel, where)
     }),
   )

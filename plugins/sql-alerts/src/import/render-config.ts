@@ -36,11 +36,17 @@ function header(input: RenderInput): string[] {
     lines.push('// Environment variables it reads (`circadian validate` reports the required ones that are not set):')
     const width = Math.max(...input.envVariables.map((v) => v.name.length))
     for (const v of input.envVariables) {
-      const note = v.fromLiteral ? ' — was written in the YAML: copy the value from there' : v.optional ? ' (optional)' : ''
+      const note = v.fromLiteral
+        ? ' — was written in the YAML: copy the value from there'
+        : v.optional
+          ? ' (optional)'
+          : ''
       lines.push(`//   ${v.name.padEnd(width)}  ${v.purpose}${note}`)
     }
   }
-  lines.push("// Schedules are read in UTC, as SQL Sentinel's daemon does by default; change `timezone` for local time.")
+  lines.push(
+    "// Schedules are read in UTC, as SQL Sentinel's daemon does by default; change `timezone` for local time.",
+  )
   return lines
 }
 
@@ -53,7 +59,9 @@ export function renderConfig(input: RenderInput): string {
     return `${comment}    ${/^[A-Za-z_$][\w$]*$/.test(name) ? name : quote(name)}: ${toSource(jobEntry(alert, input.notifyPerAlert[i]), '    ')},`
   })
   const notifiers = Object.keys(input.notifiers).length ? [`  notifiers: ${toSource(input.notifiers, '  ')},`] : []
-  const smtp = Object.values(input.notifiers).some((n) => n instanceof Code) ? [`const smtp = ${toSource(SMTP_SETTINGS)}`, ''] : []
+  const smtp = Object.values(input.notifiers).some((n) => n instanceof Code)
+    ? [`const smtp = ${toSource(SMTP_SETTINGS)}`, '']
+    : []
   return [
     ...header(input),
     `import { defineConfig${usesEnv ? ', env' : ''} } from 'circadian'`,
@@ -70,4 +78,3 @@ export function renderConfig(input: RenderInput): string {
     '',
   ].join('\n')
 }
-

@@ -10,7 +10,9 @@ import yaml from 'js-yaml'
  */
 const emailChannel = z.object({
   channel: z.literal('email'),
-  recipients: z.array(z.string().refine((r) => r.includes('@'), 'must be an email address')).min(1, 'needs at least one recipient'),
+  recipients: z
+    .array(z.string().refine((r) => r.includes('@'), 'must be an email address'))
+    .min(1, 'needs at least one recipient'),
   subject: z.string().nullish(),
 })
 
@@ -42,7 +44,10 @@ const alertSchema = z.object({
   query: z.string().refine((q) => q.trim().length > 0, 'must be a SQL query (it is empty)'),
   schedule: z.string().nullish(),
   enabled: z.boolean().default(true),
-  notify: z.array(notifyChannel).nullish().transform((n) => n ?? []),
+  notify: z
+    .array(notifyChannel)
+    .nullish()
+    .transform((n) => n ?? []),
 })
 
 export const sentinelConfigSchema = z.object({
@@ -59,11 +64,17 @@ const KNOWN_ALERT_KEYS = new Set(['name', 'description', 'query', 'schedule', 'e
 export class SentinelConfigError extends UserError {}
 
 function pathText(path: ReadonlyArray<PropertyKey>): string {
-  return path.reduce<string>((out, seg) => (typeof seg === 'number' ? `${out}[${seg}]` : out ? `${out}.${String(seg)}` : String(seg)), '')
+  return path.reduce<string>(
+    (out, seg) => (typeof seg === 'number' ? `${out}[${seg}]` : out ? `${out}.${String(seg)}` : String(seg)),
+    '',
+  )
 }
 
 function issueMessage(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'invalid_type') return issue.input === undefined ? 'is required' : `must be ${issue.expected === 'array' ? 'a list' : issue.expected === 'object' ? 'a mapping' : `a ${issue.expected}`}`
+  if (issue.code === 'invalid_type')
+    return issue.input === undefined
+      ? 'is required'
+      : `must be ${issue.expected === 'array' ? 'a list' : issue.expected === 'object' ? 'a mapping' : `a ${issue.expected}`}`
   if (issue.code === 'too_small' && issue.message.startsWith('Too small')) return 'must not be empty'
   return issue.message
 }
@@ -80,11 +91,12 @@ function withChannelTypes(raw: object): object {
   if (!Array.isArray(alerts)) return raw
   const fixed = alerts.map((alert) => {
     if (!alert || typeof alert !== 'object' || !Array.isArray((alert as { notify?: unknown }).notify)) return alert
-    const notify = ((alert as { notify: unknown[] }).notify).map((entry) => {
+    const notify = (alert as { notify: unknown[] }).notify.map((entry) => {
       if (!entry || typeof entry !== 'object') return entry
       const e = entry as Record<string, unknown>
       if (typeof e.channel === 'string' && CHANNEL_TYPES.includes(e.channel)) return e
-      if (e.webhook_url !== undefined || e.webhook !== undefined) return { ...e, channel: 'slack', slack_channel: e.channel }
+      if (e.webhook_url !== undefined || e.webhook !== undefined)
+        return { ...e, channel: 'slack', slack_channel: e.channel }
       if (e.recipients !== undefined) return { ...e, channel: 'email' }
       if (e.url !== undefined) return { ...e, channel: 'webhook' }
       return e
@@ -106,7 +118,9 @@ export function loadSentinelConfig(file: string): LoadedSentinelConfig {
   try {
     text = readFileSync(file, 'utf8')
   } catch (err) {
-    throw new SentinelConfigError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`)
+    throw new SentinelConfigError(
+      `cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`,
+    )
   }
   let raw: unknown
   try {
@@ -115,21 +129,27 @@ export function loadSentinelConfig(file: string): LoadedSentinelConfig {
   } catch (err) {
     throw new SentinelConfigError(`${file} is not valid YAML: ${(err as Error).message.split('\n')[0]}`)
   }
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new SentinelConfigError(`${file} is not a SQL Sentinel config (expected a mapping with database and alerts)`)
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw))
+    throw new SentinelConfigError(`${file} is not a SQL Sentinel config (expected a mapping with database and alerts)`)
   const parsed = sentinelConfigSchema.safeParse(withChannelTypes(raw))
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${pathText(i.path) || '(top level)'}: ${issueMessage(i)}`)
-    throw new SentinelConfigError(`Invalid SQL Sentinel config ${file} (${lines.length} problem${lines.length === 1 ? '' : 's'}):\n${lines.join('\n')}`)
+    throw new SentinelConfigError(
+      `Invalid SQL Sentinel config ${file} (${lines.length} problem${lines.length === 1 ? '' : 's'}):\n${lines.join('\n')}`,
+    )
   }
   const names = new Map<string, number>()
   const duplicates: string[] = []
   parsed.data.alerts.forEach((a, i) => {
-    if (names.has(a.name)) duplicates.push(`  alerts[${i}].name: "${a.name}" is also the name of alerts[${names.get(a.name)}]`)
+    if (names.has(a.name))
+      duplicates.push(`  alerts[${i}].name: "${a.name}" is also the name of alerts[${names.get(a.name)}]`)
     else names.set(a.name, i)
   })
   if (duplicates.length) throw new SentinelConfigError(`Invalid SQL Sentinel config ${file}:\n${duplicates.join('\n')}`)
   const ignoredKeys = Object.keys(raw).filter((k) => k !== 'database' && k !== 'alerts')
   const rawAlerts = (raw as { alerts: Array<Record<string, unknown>> }).alerts
-  rawAlerts.forEach((a, i) => Object.keys(a ?? {}).forEach((k) => !KNOWN_ALERT_KEYS.has(k) && ignoredKeys.push(`alerts[${i}].${k}`)))
+  rawAlerts.forEach((a, i) =>
+    Object.keys(a ?? {}).forEach((k) => !KNOWN_ALERT_KEYS.has(k) && ignoredKeys.push(`alerts[${i}].${k}`)),
+  )
   return { config: parsed.data, ignoredKeys }
 }

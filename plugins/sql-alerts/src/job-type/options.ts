@@ -1,10 +1,17 @@
 import { parseDuration, z } from 'circadian'
 
 const durationText = (what: string, minMs: number) =>
-  z.string({ error: (issue) => (issue.input === undefined ? undefined : 'must be a duration string like "30s", "5m" or "4h"') }).refine((text) => {
-    const ms = parseDuration(text)
-    return ms !== null && ms >= minMs
-  }, `must be a duration of at least ${minMs >= 1000 ? `${minMs / 1000}s` : `${minMs}ms`} like "30s", "5m" or "4h" (${what})`)
+  z
+    .string({
+      error: (issue) => (issue.input === undefined ? undefined : 'must be a duration string like "30s", "5m" or "4h"'),
+    })
+    .refine(
+      (text) => {
+        const ms = parseDuration(text)
+        return ms !== null && ms >= minMs
+      },
+      `must be a duration of at least ${minMs >= 1000 ? `${minMs / 1000}s` : `${minMs}ms`} like "30s", "5m" or "4h" (${what})`,
+    )
 
 /**
  * The options of a `sql-alert` job. `description` and `notify` are also core job keys: declaring them here

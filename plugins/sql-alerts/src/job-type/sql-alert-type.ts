@@ -14,7 +14,8 @@ const definition = {
   // its runs. (Declared through a variable so the object also type-checks against a core without the key.)
   managesNotices: true,
   // Loaded when a run needs it: every command that reads the config gathers the job types, few run an alert.
-  run: async (...args: Parameters<typeof runSqlAlert>) => (await import('../evaluate/run-alert.js')).runSqlAlert(...args),
+  run: async (...args: Parameters<typeof runSqlAlert>) =>
+    (await import('../evaluate/run-alert.js')).runSqlAlert(...args),
 }
 
 export const sqlAlertJobType = defineJobType(definition)

@@ -39,7 +39,8 @@ function noticeFields(input: NoticeInput): Record<string, FieldValue> {
     fields.status = values.status
     fields.actual_value = fieldValue(values.actual_value)
     fields.threshold = fieldValue(values.threshold)
-    for (const [key, value] of Object.entries(values.context)) fields[key in fields ? `context.${key}` : key] = fieldValue(value)
+    for (const [key, value] of Object.entries(values.context))
+      fields[key in fields ? `context.${key}` : key] = fieldValue(value)
   }
   return fields
 }

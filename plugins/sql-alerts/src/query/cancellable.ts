@@ -20,7 +20,11 @@ const CANCEL_REPEAT_MS = 250
  * or when the database has not enforced `timeoutMs` within a grace period, the session's statement is
  * cancelled from another connection and the caller gets a clear failure at once.
  */
-export async function cancellable<T>(work: (control: CancelControl) => Promise<T>, timeoutMs: number, signal?: AbortSignal): Promise<T> {
+export async function cancellable<T>(
+  work: (control: CancelControl) => Promise<T>,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<T> {
   if (signal?.aborted) throw cancelledFailure(signal.reason)
   let cancelBackend: (() => Promise<unknown>) | null = null
   let stopped: QueryFailure | null = null

@@ -1,7 +1,14 @@
 import type { Knex } from 'knex'
 import { cancellable } from './cancellable.js'
 import { driverMessage, executionMark, prepareStatement } from './prepare-statement.js'
-import { isSqlSyntaxError, QueryFailure, type QueryRequest, type QueryRows, readOnlyFailure, timeoutFailure } from './query-failure.js'
+import {
+  isSqlSyntaxError,
+  QueryFailure,
+  type QueryRequest,
+  type QueryRows,
+  readOnlyFailure,
+  timeoutFailure,
+} from './query-failure.js'
 import { rowsFromArrays } from './rows.js'
 import { fromBigInt, fromDecimalText, toJsonValue } from './values.js'
 
@@ -47,46 +54,64 @@ export async function runMysqlQuery(db: Knex, request: QueryRequest): Promise<Qu
   const prepared = prepareStatement(request.sql, 'mysql', request.maxRows)
   const timeoutMs = Math.max(1, Math.round(request.timeoutMs))
   const mark = executionMark()
-  return cancellable(async (control) => {
-    let sent = prepared.sql
-    const attempt = (sql: string) =>
-      db.transaction(
-        async (trx) => {
-          const [[session]] = (await trx.raw('select connection_id() as id, version() as version')) as unknown as [[{ id: number | string; version: string }]]
-          const connectionId = Number(session.id)
-          control.onBackend(async () => {
-            const [running] = (await db.raw('select id from information_schema.processlist where id = ? and info like ?', [connectionId, `%${mark}%`])) as unknown as [unknown[]]
-            if (running.length) await db.raw(`kill query ${connectionId}`)
-          })
-          const mariadb = /mariadb/i.test(session.version)
-          const marked = `/* ${mark} */ ${sql}`
-          sent = mariadb ? `SET STATEMENT max_statement_time=${(timeoutMs / 1000).toFixed(3)} FOR ${marked}` : marked
-          if (!mariadb) await trx.raw(`set session max_execution_time = ${timeoutMs}`)
-          try {
-            control.throwIfStopped()
-            const [rows, fields] = (await trx.raw(sent).options({ rowsAsArray: true })) as unknown as [unknown, MysqlField[] | undefined]
-            // A statement that returns no result set (an UPDATE with readOnly: false) answers with a header, not rows.
-            const arrays = Array.isArray(rows) ? (rows as unknown[][]) : []
-            return rowsFromArrays((fields ?? []).map((f) => f.name), arrays, convert(fields ?? []), request.maxRows)
-          } finally {
-            if (!mariadb) await trx.raw('set session max_execution_time = default').catch(() => {})
-          }
-        },
-        { readOnly: request.readOnly },
-      )
-    try {
+  return cancellable(
+    async (control) => {
+      let sent = prepared.sql
+      const attempt = (sql: string) =>
+        db.transaction(
+          async (trx) => {
+            const [[session]] = (await trx.raw('select connection_id() as id, version() as version')) as unknown as [
+              [{ id: number | string; version: string }],
+            ]
+            const connectionId = Number(session.id)
+            control.onBackend(async () => {
+              const [running] = (await db.raw(
+                'select id from information_schema.processlist where id = ? and info like ?',
+                [connectionId, `%${mark}%`],
+              )) as unknown as [unknown[]]
+              if (running.length) await db.raw(`kill query ${connectionId}`)
+            })
+            const mariadb = /mariadb/i.test(session.version)
+            const marked = `/* ${mark} */ ${sql}`
+            sent = mariadb ? `SET STATEMENT max_statement_time=${(timeoutMs / 1000).toFixed(3)} FOR ${marked}` : marked
+            if (!mariadb) await trx.raw(`set session max_execution_time = ${timeoutMs}`)
+            try {
+              control.throwIfStopped()
+              const [rows, fields] = (await trx.raw(sent).options({ rowsAsArray: true })) as unknown as [
+                unknown,
+                MysqlField[] | undefined,
+              ]
+              // A statement that returns no result set (an UPDATE with readOnly: false) answers with a header, not rows.
+              const arrays = Array.isArray(rows) ? (rows as unknown[][]) : []
+              return rowsFromArrays(
+                (fields ?? []).map((f) => f.name),
+                arrays,
+                convert(fields ?? []),
+                request.maxRows,
+              )
+            } finally {
+              if (!mariadb) await trx.raw('set session max_execution_time = default').catch(() => {})
+            }
+          },
+          { readOnly: request.readOnly },
+        )
       try {
-        return await attempt(prepared.sql)
+        try {
+          return await attempt(prepared.sql)
+        } catch (err) {
+          // The statement may be fine on its own and only refuse to be a subquery: run it as written (and
+          // report its own error, which then quotes what the user wrote).
+          if (!prepared.limited || control.stoppedBy() || !WRAPPING_ERRORS.has((err as { errno?: number }).errno ?? 0))
+            throw err
+          return await attempt(prepared.statement)
+        }
       } catch (err) {
-        // The statement may be fine on its own and only refuse to be a subquery: run it as written (and
-        // report its own error, which then quotes what the user wrote).
-        if (!prepared.limited || control.stoppedBy() || !WRAPPING_ERRORS.has((err as { errno?: number }).errno ?? 0)) throw err
-        return await attempt(prepared.statement)
+        const stopped = control.stoppedBy()
+        if (stopped) throw stopped
+        throw failureFrom(err, sent, timeoutMs)
       }
-    } catch (err) {
-      const stopped = control.stoppedBy()
-      if (stopped) throw stopped
-      throw failureFrom(err, sent, timeoutMs)
-    }
-  }, timeoutMs, request.signal)
+    },
+    timeoutMs,
+    request.signal,
+  )
 }

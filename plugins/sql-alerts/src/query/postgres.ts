@@ -1,7 +1,14 @@
 import type { Knex } from 'knex'
 import { cancellable } from './cancellable.js'
 import { driverMessage, executionMark, prepareStatement } from './prepare-statement.js'
-import { isSqlSyntaxError, QueryFailure, type QueryRequest, type QueryRows, readOnlyFailure, timeoutFailure } from './query-failure.js'
+import {
+  isSqlSyntaxError,
+  QueryFailure,
+  type QueryRequest,
+  type QueryRows,
+  readOnlyFailure,
+  timeoutFailure,
+} from './query-failure.js'
 import { rowsFromArrays } from './rows.js'
 import { fromBigInt, fromDecimalText, toJsonValue } from './values.js'
 
@@ -14,7 +21,15 @@ const NUMERIC = 1700
  * numbers below when they fit), and dates, times and intervals without a zone (pg would read them in the
  * machine's zone and shift them).
  */
-const KEEP_TEXT = new Set([INT8, NUMERIC, 1082 /* date */, 1083 /* time */, 1114 /* timestamp */, 1266 /* timetz */, 1186 /* interval */])
+const KEEP_TEXT = new Set([
+  INT8,
+  NUMERIC,
+  1082 /* date */,
+  1083 /* time */,
+  1114 /* timestamp */,
+  1266 /* timetz */,
+  1186 /* interval */,
+])
 
 interface PgField {
   name: string
@@ -29,7 +44,10 @@ type TypeParsers = { getTypeParser(oid: number, format?: string): (value: string
 function typeParsers(db: Knex): TypeParsers | undefined {
   const driverTypes = (db.client as { driver?: { types?: TypeParsers } }).driver?.types
   if (!driverTypes) return undefined
-  return { getTypeParser: (oid, format) => (KEEP_TEXT.has(oid) ? (value: string) => value : driverTypes.getTypeParser(oid, format)) }
+  return {
+    getTypeParser: (oid, format) =>
+      KEEP_TEXT.has(oid) ? (value: string) => value : driverTypes.getTypeParser(oid, format),
+  }
 }
 
 function convert(fields: PgField[]) {
@@ -57,42 +75,60 @@ export async function runPostgresQuery(db: Knex, request: QueryRequest): Promise
   const prepared = prepareStatement(request.sql, 'postgres', request.maxRows)
   const timeoutMs = Math.max(1, Math.round(request.timeoutMs))
   const mark = executionMark()
-  return cancellable(async (control) => {
-    let sent = ''
-    const attempt = (statement: string) =>
-      db.transaction(
-        async (trx) => {
-          const setup = (await trx.raw(`set local statement_timeout = ${timeoutMs}; select pg_backend_pid() as pid`)) as unknown as Array<{ rows: Array<{ pid: number }> }>
-          const pid = Number(setup[1].rows[0].pid)
-          sent = `/* ${mark} */ ${statement}`
-          control.onBackend(() => db.raw("select pg_cancel_backend(pid) from pg_stat_activity where pid = ? and state = 'active' and position(? in query) > 0", [pid, mark]))
-          control.throwIfStopped()
-          const result = (await trx.raw(sent).options({ rowMode: 'array', types: typeParsers(db) })) as unknown as PgResult
-          if (Array.isArray(result)) throw new QueryFailure('multiple-statements', 'query holds more than one statement; an alert query is one statement returning one row')
-          return rowsFromArrays(
-            result.fields.map((f) => f.name),
-            result.rows ?? [],
-            convert(result.fields),
-            request.maxRows,
-          )
-        },
-        { readOnly: request.readOnly },
-      )
-    try {
+  return cancellable(
+    async (control) => {
+      let sent = ''
+      const attempt = (statement: string) =>
+        db.transaction(
+          async (trx) => {
+            const setup = (await trx.raw(
+              `set local statement_timeout = ${timeoutMs}; select pg_backend_pid() as pid`,
+            )) as unknown as Array<{ rows: Array<{ pid: number }> }>
+            const pid = Number(setup[1].rows[0].pid)
+            sent = `/* ${mark} */ ${statement}`
+            control.onBackend(() =>
+              db.raw(
+                "select pg_cancel_backend(pid) from pg_stat_activity where pid = ? and state = 'active' and position(? in query) > 0",
+                [pid, mark],
+              ),
+            )
+            control.throwIfStopped()
+            const result = (await trx
+              .raw(sent)
+              .options({ rowMode: 'array', types: typeParsers(db) })) as unknown as PgResult
+            if (Array.isArray(result))
+              throw new QueryFailure(
+                'multiple-statements',
+                'query holds more than one statement; an alert query is one statement returning one row',
+              )
+            return rowsFromArrays(
+              result.fields.map((f) => f.name),
+              result.rows ?? [],
+              convert(result.fields),
+              request.maxRows,
+            )
+          },
+          { readOnly: request.readOnly },
+        )
       try {
-        return await attempt(prepared.sql)
+        try {
+          return await attempt(prepared.sql)
+        } catch (err) {
+          // The statement may be fine on its own and only refuse to be a subquery: run it as written (and
+          // report its own error, with positions that match what the user wrote).
+          if (!prepared.limited || control.stoppedBy() || !WRAPPING_ERRORS.has((err as { code?: string }).code ?? ''))
+            throw err
+          return await attempt(prepared.statement)
+        }
       } catch (err) {
-        // The statement may be fine on its own and only refuse to be a subquery: run it as written (and
-        // report its own error, with positions that match what the user wrote).
-        if (!prepared.limited || control.stoppedBy() || !WRAPPING_ERRORS.has((err as { code?: string }).code ?? '')) throw err
-        return await attempt(prepared.statement)
+        const stopped = control.stoppedBy()
+        if (stopped) throw stopped
+        const code = (err as { code?: string }).code
+        if (code === '57014') throw timeoutFailure(timeoutMs)
+        throw failureFrom(err, sent)
       }
-    } catch (err) {
-      const stopped = control.stoppedBy()
-      if (stopped) throw stopped
-      const code = (err as { code?: string }).code
-      if (code === '57014') throw timeoutFailure(timeoutMs)
-      throw failureFrom(err, sent)
-    }
-  }, timeoutMs, request.signal)
+    },
+    timeoutMs,
+    request.signal,
+  )
 }

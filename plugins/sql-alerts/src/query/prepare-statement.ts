@@ -18,12 +18,18 @@ export interface PreparedStatement {
  */
 export function prepareStatement(query: string, dialect: SqlDialect, maxRows: number): PreparedStatement {
   const text = readSqlText(query, dialect)
-  if (text.statementCount === 0) throw new QueryFailure('sql-error', 'query is empty (only comments or semicolons)', { syntax: true })
+  if (text.statementCount === 0)
+    throw new QueryFailure('sql-error', 'query is empty (only comments or semicolons)', { syntax: true })
   if (text.statementCount > 1) {
-    throw new QueryFailure('multiple-statements', `query holds ${text.statementCount} statements; an alert query is one statement returning one row`)
+    throw new QueryFailure(
+      'multiple-statements',
+      `query holds ${text.statementCount} statements; an alert query is one statement returning one row`,
+    )
   }
   const limited = dialect !== 'sqlite' && returnsRowsAsSubquery(text.firstKeyword)
-  const sql = limited ? `select * from (\n${text.statement}\n) as circadian_alert_rows limit ${maxRows + 1}` : text.statement
+  const sql = limited
+    ? `select * from (\n${text.statement}\n) as circadian_alert_rows limit ${maxRows + 1}`
+    : text.statement
   return { sql, statement: text.statement, limited }
 }
 

@@ -14,7 +14,14 @@ export type QueryFailureKind =
   | 'bad-status'
 
 /** Kinds where the query itself breaks the contract: the same query fails the same way on every retry. */
-const CONTRACT_KINDS: ReadonlySet<QueryFailureKind> = new Set(['read-only', 'multiple-statements', 'no-rows', 'too-many-rows', 'missing-status', 'bad-status'])
+const CONTRACT_KINDS: ReadonlySet<QueryFailureKind> = new Set([
+  'read-only',
+  'multiple-statements',
+  'no-rows',
+  'too-many-rows',
+  'missing-status',
+  'bad-status',
+])
 
 export class QueryFailure extends Error {
   /** Retrying cannot help (a contract error or a syntax error): the run fails without retries. */
@@ -38,7 +45,11 @@ export class QueryFailure extends Error {
  */
 export function isSqlSyntaxError(err: { code?: unknown; errno?: unknown; message?: unknown }): boolean {
   if (err.code === '42601' || err.errno === 1064 || err.code === 'ER_PARSE_ERROR') return true
-  return typeof err.message === 'string' && /syntax error|incomplete input|unrecognized token/i.test(err.message) && (err.code === undefined || String(err.code).startsWith('SQLITE'))
+  return (
+    typeof err.message === 'string' &&
+    /syntax error|incomplete input|unrecognized token/i.test(err.message) &&
+    (err.code === undefined || String(err.code).startsWith('SQLITE'))
+  )
 }
 
 /** The rows a query returned, as plain JSON values, and whether more rows were left unread. */
@@ -75,10 +86,18 @@ export function timeoutFailure(timeoutMs: number, stoppedBy: 'database' | 'plugi
 }
 
 export function readOnlyFailure(detail: string): QueryFailure {
-  return new QueryFailure('read-only', `query tried to write, but alert queries run read-only (set readOnly: false to allow writes): ${detail}`)
+  return new QueryFailure(
+    'read-only',
+    `query tried to write, but alert queries run read-only (set readOnly: false to allow writes): ${detail}`,
+  )
 }
 
 export function cancelledFailure(reason: unknown): QueryFailure {
-  const why = reason === 'timeout' ? "the job's timeout expired" : reason === 'replaced' ? 'a newer run replaced this one' : 'the run was interrupted'
+  const why =
+    reason === 'timeout'
+      ? "the job's timeout expired"
+      : reason === 'replaced'
+        ? 'a newer run replaced this one'
+        : 'the run was interrupted'
   return new QueryFailure('cancelled', `query cancelled: ${why}`)
 }

@@ -20,7 +20,12 @@ export function uniqueColumnNames(names: string[]): string[] {
 }
 
 /** Rows read as arrays (one value per column), turned into objects with each value made JSON-safe. */
-export function rowsFromArrays(columnNames: string[], arrays: unknown[][], convert: (value: unknown, column: number) => unknown, maxRows: number): QueryRows {
+export function rowsFromArrays(
+  columnNames: string[],
+  arrays: unknown[][],
+  convert: (value: unknown, column: number) => unknown,
+  maxRows: number,
+): QueryRows {
   const columns = uniqueColumnNames(columnNames)
   const truncated = arrays.length > maxRows
   const rows = arrays.slice(0, maxRows).map((values) => {

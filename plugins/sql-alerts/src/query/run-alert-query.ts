@@ -16,5 +16,7 @@ export async function runAlertQuery(db: Knex, request: QueryRequest): Promise<Qu
   if (client === 'pg' || client === 'postgres' || client === 'postgresql') return runPostgresQuery(db, request)
   if (client === 'mysql2' || client === 'mysql') return runMysqlQuery(db, request)
   if (client === 'better-sqlite3' || client === 'sqlite3') return runSqliteQuery(db, request)
-  throw new Error(`sql-alert does not support the database client "${client}" (PostgreSQL, MySQL/MariaDB and SQLite are supported)`)
+  throw new Error(
+    `sql-alert does not support the database client "${client}" (PostgreSQL, MySQL/MariaDB and SQLite are supported)`,
+  )
 }

@@ -53,7 +53,8 @@ export function readSqlText(sql: string, dialect: SqlDialect): SqlText {
       const close = sql.indexOf('*/', i + 2)
       i = close < 0 ? sql.length : close + 2
     } else if (c === "'") {
-      const escapes = dialect === 'mysql' || (dialect === 'postgres' && /[eE]/.test(sql[i - 1] ?? '') && !/\w/.test(sql[i - 2] ?? ''))
+      const escapes =
+        dialect === 'mysql' || (dialect === 'postgres' && /[eE]/.test(sql[i - 1] ?? '') && !/\w/.test(sql[i - 2] ?? ''))
       const end = skipQuoted(sql, i, "'", escapes)
       significant(i, end)
       i = end

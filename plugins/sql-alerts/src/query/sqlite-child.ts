@@ -14,7 +14,10 @@ try {
   db.defaultSafeIntegers(true)
 } catch (err) {
   const e = err as { code?: string; message?: string }
-  openError = { code: e.code ?? 'SQLITE_CANTOPEN', message: `cannot open SQLite database ${filename}: ${e.message ?? String(err)}` }
+  openError = {
+    code: e.code ?? 'SQLITE_CANTOPEN',
+    message: `cannot open SQLite database ${filename}: ${e.message ?? String(err)}`,
+  }
 }
 
 function run(request: SqliteRequest): SqliteReply {

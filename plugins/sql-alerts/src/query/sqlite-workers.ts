@@ -32,7 +32,11 @@ class Worker {
     readOnly: boolean,
     private readonly onIdle: (worker: Worker) => void,
   ) {
-    this.child = fork(CHILD, [filename, readOnly ? 'ro' : 'rw'], { serialization: 'advanced', stdio: ['ignore', 'ignore', 'pipe', 'ipc'], execArgv: [] })
+    this.child = fork(CHILD, [filename, readOnly ? 'ro' : 'rw'], {
+      serialization: 'advanced',
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      execArgv: [],
+    })
     this.child.stderr?.on('data', (chunk: Buffer) => (this.stderr = (this.stderr + chunk.toString()).slice(-2000)))
     // Kept for the message when the process dies; it must not keep the CLI alive.
     ;(this.child.stderr as Socket | null)?.unref()
@@ -40,9 +44,16 @@ class Worker {
     this.child.on('exit', (code, signal) => {
       this.dead = true
       const detail = this.stderr.trim().split('\n').pop() ?? ''
-      this.fail(new QueryFailure('sql-error', `query failed: the SQLite process ended (${signal ?? `exit code ${code}`})${detail ? `: ${detail}` : ''}`))
+      this.fail(
+        new QueryFailure(
+          'sql-error',
+          `query failed: the SQLite process ended (${signal ?? `exit code ${code}`})${detail ? `: ${detail}` : ''}`,
+        ),
+      )
     })
-    this.child.on('error', (err) => this.fail(new QueryFailure('sql-error', `query failed: cannot start the SQLite process: ${err.message}`)))
+    this.child.on('error', (err) =>
+      this.fail(new QueryFailure('sql-error', `query failed: cannot start the SQLite process: ${err.message}`)),
+    )
     this.idle()
   }
 
@@ -107,7 +118,10 @@ class Worker {
 
 function failureFromSqlite(code: string, message: string): QueryFailure {
   if (code === 'SQLITE_READONLY' || /readonly database/i.test(message)) {
-    return new QueryFailure('read-only', `query tried to write, but alert queries run read-only (set readOnly: false to allow writes): ${message}`)
+    return new QueryFailure(
+      'read-only',
+      `query tried to write, but alert queries run read-only (set readOnly: false to allow writes): ${message}`,
+    )
   }
   return new QueryFailure('sql-error', `query failed: ${message}`, { syntax: isSqlSyntaxError({ code, message }) })
 }
@@ -154,7 +168,11 @@ class WorkerPool {
 const pools = new Map<string, WorkerPool>()
 
 /** Runs one statement on a SQLite file in a child process; the statement is killed with it on timeout. */
-export async function runInSqliteProcess(filename: string, readOnly: boolean, task: Omit<Task, 'resolve' | 'reject'>): Promise<Extract<SqliteReply, { ok: true }>> {
+export async function runInSqliteProcess(
+  filename: string,
+  readOnly: boolean,
+  task: Omit<Task, 'resolve' | 'reject'>,
+): Promise<Extract<SqliteReply, { ok: true }>> {
   const key = `${readOnly ? 'ro' : 'rw'}:${filename}`
   let pool = pools.get(key)
   if (!pool) {

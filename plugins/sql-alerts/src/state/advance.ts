@@ -1,7 +1,9 @@
 import type { QueryOutcome } from '../contract/read-outcome.js'
 import type { AlertState, AlertStateName, NoticeKind } from './alert-state.js'
 
-export type Evaluation = { kind: 'ALERT' | 'OK'; outcome: QueryOutcome } | { kind: 'ERROR'; error: { kind: string; message: string; permanent?: boolean } }
+export type Evaluation =
+  | { kind: 'ALERT' | 'OK'; outcome: QueryOutcome }
+  | { kind: 'ERROR'; error: { kind: string; message: string; permanent?: boolean } }
 
 export interface AdvanceInput {
   now: number
@@ -58,7 +60,12 @@ export function advance(previous: AlertState | undefined, evaluation: Evaluation
           notice = 'firing'
           firing = { ...firing, notified: true }
         }
-      } else if (input.repeatMs !== null && lastAlertNotice !== null && input.now - lastAlertNotice >= input.repeatMs && !input.silenced) {
+      } else if (
+        input.repeatMs !== null &&
+        lastAlertNotice !== null &&
+        input.now - lastAlertNotice >= input.repeatMs &&
+        !input.silenced
+      ) {
         notice = 'repeat'
       }
     } else {
@@ -89,12 +96,19 @@ export function advance(previous: AlertState | undefined, evaluation: Evaluation
     lastValues:
       evaluation.kind === 'ERROR'
         ? (previous?.lastValues ?? null)
-        : { status: evaluation.kind, actual_value: evaluation.outcome.actual_value, threshold: evaluation.outcome.threshold, context: evaluation.outcome.context, at },
+        : {
+            status: evaluation.kind,
+            actual_value: evaluation.outcome.actual_value,
+            threshold: evaluation.outcome.threshold,
+            context: evaluation.outcome.context,
+            at,
+          },
     lastError: evaluation.kind === 'ERROR' ? { ...evaluation.error, at } : (previous?.lastError ?? null),
     firing,
     errorNotified,
     lastNotified: notice ? { kind: notice, at, to: input.notify } : (previous?.lastNotified ?? null),
-    lastAlertNoticeAt: notice === 'firing' || notice === 'repeat' ? at : firing ? (previous?.lastAlertNoticeAt ?? null) : null,
+    lastAlertNoticeAt:
+      notice === 'firing' || notice === 'repeat' ? at : firing ? (previous?.lastAlertNoticeAt ?? null) : null,
   }
   const resolves = state === 'OK' && previous !== undefined && previous.state !== 'OK'
   return { next, notice, resolves }

@@ -24,7 +24,13 @@ export const alertStateSchema = z.object({
   lastRunId: z.string().nullable(),
   /** The values of the last evaluation that kept the contract. */
   lastValues: z
-    .object({ status: z.enum(['ALERT', 'OK']), actual_value: z.unknown(), threshold: z.unknown(), context: z.record(z.string(), z.unknown()), at: isoInstant })
+    .object({
+      status: z.enum(['ALERT', 'OK']),
+      actual_value: z.unknown(),
+      threshold: z.unknown(),
+      context: z.record(z.string(), z.unknown()),
+      at: isoInstant,
+    })
     .nullable(),
   lastError: z.object({ kind: z.string(), message: z.string(), at: isoInstant }).nullable(),
   /** The alert fired (reached `for`) and has not resolved; `notified` once its firing notice went out. */
@@ -39,7 +45,10 @@ export const alertStateSchema = z.object({
    * and the firing notice's `notified` only stand once one of them is sent; if all expire, the notice is
    * due again. Absent in states written before the outbox.
    */
-  pendingNotice: z.object({ kind: z.enum(NOTICE_KINDS), ids: z.array(z.string()), to: z.array(z.string()), at: isoInstant }).nullable().optional(),
+  pendingNotice: z
+    .object({ kind: z.enum(NOTICE_KINDS), ids: z.array(z.string()), to: z.array(z.string()), at: isoInstant })
+    .nullable()
+    .optional(),
 })
 
 export type AlertState = z.infer<typeof alertStateSchema>

@@ -14,7 +14,12 @@ export function setTokenRequired(required: boolean): void {
  * POSTs a change (trigger, pause, a panel action) with the token, asking for it first when needed. A
  * refusal is shown on the page; a refused token is forgotten so the next try asks again.
  */
-export async function act<T>(what: string, path: string, body: unknown, describe: (result: T) => string): Promise<T | null> {
+export async function act<T>(
+  what: string,
+  path: string,
+  body: unknown,
+  describe: (result: T) => string,
+): Promise<T | null> {
   const bearer = tokenRequired ? await token() : null
   if (tokenRequired && !bearer) {
     notice('error', `${what}: cancelled, no token was given.`)

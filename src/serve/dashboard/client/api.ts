@@ -21,7 +21,8 @@ async function errorOf(res: Response): Promise<HttpError> {
   return new HttpError(res.status, message)
 }
 
-const withToken = (headers: Record<string, string>, bearer: string | null) => (bearer ? { ...headers, authorization: `Bearer ${bearer}` } : headers)
+const withToken = (headers: Record<string, string>, bearer: string | null) =>
+  bearer ? { ...headers, authorization: `Bearer ${bearer}` } : headers
 
 /**
  * A read from serve with the tab's token, if it has one. A 401 (reads need the token, or it changed) forgets
@@ -79,7 +80,10 @@ function dispatch(buffer: string, onEvent: (event: DashboardEvent) => void): str
  * serve's event stream, read with fetch (not EventSource, which cannot send the token header), and opened
  * again RECONNECT_MS after it drops.
  */
-export function listen(onEvent: (event: DashboardEvent) => void, onState: (state: 'live' | 'reconnecting') => void): void {
+export function listen(
+  onEvent: (event: DashboardEvent) => void,
+  onState: (state: 'live' | 'reconnecting') => void,
+): void {
   const open = async () => {
     try {
       const res = await read('api/events', { accept: 'text/event-stream' })

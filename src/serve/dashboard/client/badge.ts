@@ -23,5 +23,11 @@ export const statusLabel = (status: string) => LOOK[status]?.label ?? status.rep
 
 export function badge(status: string, extra?: string | null): HTMLElement {
   const look = LOOK[status] ?? { symbol: '•', label: statusLabel(status) }
-  return h('span', { class: `badge badge-${status.replace(/[^a-z_]/g, '')}` }, h('span', { class: 'badge-symbol', 'aria-hidden': 'true' }, look.symbol), ` ${look.label}`, extra ? ` (${extra})` : null)
+  return h(
+    'span',
+    { class: `badge badge-${status.replace(/[^a-z_]/g, '')}` },
+    h('span', { class: 'badge-symbol', 'aria-hidden': 'true' }, look.symbol),
+    ` ${look.label}`,
+    extra ? ` (${extra})` : null,
+  )
 }

@@ -27,8 +27,14 @@ async function cancelRun(job: string, runId: string): Promise<void> {
     optional: true,
   })
   if (reason === null) return
-  await act<CancelAnswer>(`Cancel run ${runId}`, `api/runs/${encodeURIComponent(runId)}/cancel`, reason ? { reason } : {}, (r) =>
-    r.status ? `Run ${r.id} of ${job} was cancelled: it ended ${r.status}${r.reason ? ` (${r.reason})` : ''}.` : `Run ${r.id} of ${job} is being cancelled; it is still stopping.`,
+  await act<CancelAnswer>(
+    `Cancel run ${runId}`,
+    `api/runs/${encodeURIComponent(runId)}/cancel`,
+    reason ? { reason } : {},
+    (r) =>
+      r.status
+        ? `Run ${r.id} of ${job} was cancelled: it ended ${r.status}${r.reason ? ` (${r.reason})` : ''}.`
+        : `Run ${r.id} of ${job} is being cancelled; it is still stopping.`,
   )
 }
 
@@ -36,7 +42,13 @@ async function cancelRun(job: string, runId: string): Promise<void> {
 export function cancelButton(job: string, runId: string, after: () => unknown): HTMLButtonElement {
   const b: HTMLButtonElement = h(
     'button',
-    { type: 'button', class: 'cancel-run', 'data-action': 'cancel', 'data-focus-key': `cancel:${runId}`, onclick: () => void busy(b, () => cancelRun(job, runId).then(after)) },
+    {
+      type: 'button',
+      class: 'cancel-run',
+      'data-action': 'cancel',
+      'data-focus-key': `cancel:${runId}`,
+      onclick: () => void busy(b, () => cancelRun(job, runId).then(after)),
+    },
     'Cancel',
     hidden(` run ${runId}`),
   )

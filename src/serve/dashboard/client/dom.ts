@@ -8,7 +8,11 @@ type Attrs = Record<string, string | number | boolean | null | undefined | ((eve
  * Builds an element. Text always goes in as text nodes (never as HTML), so nothing the server sends can
  * become markup. `on*` attributes are event listeners; `true` sets an empty attribute, false/null omit it.
  */
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs | null = null, ...children: Array<Child | Child[]>): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Attrs | null = null,
+  ...children: Array<Child | Child[]>
+): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag)
   for (const [name, value] of Object.entries(attrs ?? {})) {
     if (value === null || value === undefined || value === false) continue

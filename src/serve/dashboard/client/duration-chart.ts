@@ -8,7 +8,9 @@ import type { JobDetail } from './types.js'
 const FAILED = new Set(['failed', 'timed_out', 'interrupted'])
 
 /** Steps between time ticks, in seconds: never finer than a second. */
-const TIME_STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10_800, 21_600, 43_200, 86_400, 172_800, 604_800]
+const TIME_STEPS = [
+  1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10_800, 21_600, 43_200, 86_400, 172_800, 604_800,
+]
 
 /** "17:03:05" within a day, "11-23 17:03" over longer spans. */
 function axisTime(seconds: number, zone: string, spanSeconds: number): string {
@@ -58,17 +60,48 @@ export class DurationChart {
         ...this.size(),
         tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), this.zone),
         // The legend shows the latest run until a run is pointed at, and again when the pointer leaves.
-        hooks: { setLegend: [(u) => u.legend.idx == null && u.data[0].length > 0 && u.setLegend({ idx: u.data[0].length - 1 }, false)] },
+        hooks: {
+          setLegend: [
+            (u) => u.legend.idx == null && u.data[0].length > 0 && u.setLegend({ idx: u.data[0].length - 1 }, false),
+          ],
+        },
         scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.15 : 1] } },
         series: [
-          { label: 'Started', value: (_u, v) => (v === null || v === undefined ? '—' : localTime(new Date(v * 1000).toISOString(), this.zone)) },
-          { label: 'Duration', stroke: cssColor('--chart-line', '#2563eb'), width: 2, points: { show: true, size: 5 }, value: (_u, v) => seconds(v) },
-          { label: 'Failed', stroke: cssColor('--chart-failed', '#b91c1c'), width: 0, paths: () => null, points: { show: true, size: 8, fill: cssColor('--chart-failed', '#b91c1c') }, value: (_u, v) => seconds(v) },
+          {
+            label: 'Started',
+            value: (_u, v) =>
+              v === null || v === undefined ? '—' : localTime(new Date(v * 1000).toISOString(), this.zone),
+          },
+          {
+            label: 'Duration',
+            stroke: cssColor('--chart-line', '#2563eb'),
+            width: 2,
+            points: { show: true, size: 5 },
+            value: (_u, v) => seconds(v),
+          },
+          {
+            label: 'Failed',
+            stroke: cssColor('--chart-failed', '#b91c1c'),
+            width: 0,
+            paths: () => null,
+            points: { show: true, size: 8, fill: cssColor('--chart-failed', '#b91c1c') },
+            value: (_u, v) => seconds(v),
+          },
         ],
         axes: [
           // Whole seconds at least, in the job's zone, written as the rest of the page writes times.
-          { stroke: cssColor('--text-muted', '#555'), space: 80, incrs: TIME_STEPS, values: (u, ticks) => ticks.map((t) => axisTime(t, this.zone, (u.scales.x.max ?? 0) - (u.scales.x.min ?? 0))) },
-          { stroke: cssColor('--text-muted', '#555'), size: 64, values: (_u, ticks) => ticks.map((t) => duration(t * 1000)) },
+          {
+            stroke: cssColor('--text-muted', '#555'),
+            space: 80,
+            incrs: TIME_STEPS,
+            values: (u, ticks) =>
+              ticks.map((t) => axisTime(t, this.zone, (u.scales.x.max ?? 0) - (u.scales.x.min ?? 0))),
+          },
+          {
+            stroke: cssColor('--text-muted', '#555'),
+            size: 64,
+            values: (_u, ticks) => ticks.map((t) => duration(t * 1000)),
+          },
         ],
       },
       data,

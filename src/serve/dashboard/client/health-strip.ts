@@ -16,12 +16,20 @@ export async function refreshHealth(strip: HTMLElement): Promise<void> {
   try {
     health = await getJson<Health>('api/dashboard/health')
   } catch (err) {
-    replaceContent(strip, [h('p', { class: 'health-error' }, `Health unavailable: ${err instanceof Error ? err.message : String(err)}`)])
+    replaceContent(strip, [
+      h('p', { class: 'health-error' }, `Health unavailable: ${err instanceof Error ? err.message : String(err)}`),
+    ])
     return
   }
   const instances = health.instances.length
     ? health.instances.map((i, n) =>
-        h('span', { class: `instance${i.live ? '' : ' stale'}` }, n ? ', ' : '', h('strong', null, i.id), ` (heartbeat ${age(i.heartbeatAgeSeconds * 1000)} ago${i.live ? '' : ', stale'}${i.self ? ', this one' : ''})`),
+        h(
+          'span',
+          { class: `instance${i.live ? '' : ' stale'}` },
+          n ? ', ' : '',
+          h('strong', null, i.id),
+          ` (heartbeat ${age(i.heartbeatAgeSeconds * 1000)} ago${i.live ? '' : ', stale'}${i.self ? ', this one' : ''})`,
+        ),
       )
     : ['none']
   // The strip is redrawn every few seconds: what a person opened stays open.
@@ -32,12 +40,38 @@ export async function refreshHealth(strip: HTMLElement): Promise<void> {
       { class: 'health-items' },
       h('li', { class: 'health-item' }, badge(health.status)),
       item('Instances', ...instances),
-      item('Open breakers', health.openBreakers.length ? h('span', { class: 'warn' }, health.openBreakers.join(', ')) : 'none'),
+      item(
+        'Open breakers',
+        health.openBreakers.length ? h('span', { class: 'warn' }, health.openBreakers.join(', ')) : 'none',
+      ),
       item('Dead letters', health.deadLetters ? h('span', { class: 'warn' }, String(health.deadLetters)) : '0'),
-      item('Config', health.reloadError ? h('span', { class: 'warn config-error' }, 'change rejected, still running the previous one') : 'loaded'),
+      item(
+        'Config',
+        health.reloadError
+          ? h('span', { class: 'warn config-error' }, 'change rejected, still running the previous one')
+          : 'loaded',
+      ),
     ),
-    health.reasons.length ? h('details', { class: 'health-reasons' }, h('summary', { 'data-focus-key': 'health-reasons' }, 'Why degraded'), h('ul', null, health.reasons.map((r) => h('li', null, r)))) : null,
-    health.reloadError ? h('details', { class: 'health-reasons reload-error' }, h('summary', { 'data-focus-key': 'reload-error' }, 'Why the config change was rejected'), h('pre', { tabindex: '0' }, health.reloadError)) : null,
+    health.reasons.length
+      ? h(
+          'details',
+          { class: 'health-reasons' },
+          h('summary', { 'data-focus-key': 'health-reasons' }, 'Why degraded'),
+          h(
+            'ul',
+            null,
+            health.reasons.map((r) => h('li', null, r)),
+          ),
+        )
+      : null,
+    health.reloadError
+      ? h(
+          'details',
+          { class: 'health-reasons reload-error' },
+          h('summary', { 'data-focus-key': 'reload-error' }, 'Why the config change was rejected'),
+          h('pre', { tabindex: '0' }, health.reloadError),
+        )
+      : null,
   ])
   for (const d of strip.querySelectorAll('details')) if (opened.has(d.className)) d.open = true
 }

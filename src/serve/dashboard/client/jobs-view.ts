@@ -13,7 +13,10 @@ const STATUS_FILTERS: Array<[string, string]> = [
   ['running', 'Running now'],
   ['paused', 'Paused'],
   ['failing', 'Failing (streak)'],
-  ...['succeeded', 'failed', 'alert', 'skipped', 'timed_out', 'interrupted', 'missed'].map((s): [string, string] => [s, `Last run ${statusLabel(s)}`]),
+  ...['succeeded', 'failed', 'alert', 'skipped', 'timed_out', 'interrupted', 'missed'].map((s): [string, string] => [
+    s,
+    `Last run ${statusLabel(s)}`,
+  ]),
   ['never', 'No runs yet'],
 ]
 
@@ -22,7 +25,13 @@ const filters = { text: '', type: '', status: '' }
 
 function matches(job: JobRow): boolean {
   const text = filters.text.trim().toLowerCase()
-  if (text && ![job.job, job.type, job.scheduleWords, job.cron ?? '', job.description ?? '', job.timezone].some((v) => v.toLowerCase().includes(text))) return false
+  if (
+    text &&
+    ![job.job, job.type, job.scheduleWords, job.cron ?? '', job.description ?? '', job.timezone].some((v) =>
+      v.toLowerCase().includes(text),
+    )
+  )
+    return false
   if (filters.type && job.type !== filters.type) return false
   switch (filters.status) {
     case '':
@@ -42,7 +51,13 @@ function matches(job: JobRow): boolean {
 
 /** The time in the job's zone and how far away it is; the relative part ticks (see main.ts). */
 export function fireTime(iso: string, zone: string): HTMLElement {
-  return h('span', { class: 'fire' }, h('time', { datetime: iso, title: `${iso} (UTC)` }, shortLocalTime(iso, zone)), ' ', h('span', { class: 'relative', 'data-relative': iso }, relative(iso)))
+  return h(
+    'span',
+    { class: 'fire' },
+    h('time', { datetime: iso, title: `${iso} (UTC)` }, shortLocalTime(iso, zone)),
+    ' ',
+    h('span', { class: 'relative', 'data-relative': iso }, relative(iso)),
+  )
 }
 
 function nextFireCell(job: JobRow): HTMLElement | string {
@@ -54,22 +69,44 @@ function nextFireCell(job: JobRow): HTMLElement | string {
 
 export function scheduleCell(job: JobRow): HTMLElement {
   const raw = job.cron ?? null
-  return h('span', { class: 'schedule' }, h('span', { class: 'schedule-words' }, job.scheduleWords), raw && raw !== job.scheduleWords ? h('code', { class: 'cron', title: 'cron expression' }, raw) : null)
+  return h(
+    'span',
+    { class: 'schedule' },
+    h('span', { class: 'schedule-words' }, job.scheduleWords),
+    raw && raw !== job.scheduleWords ? h('code', { class: 'cron', title: 'cron expression' }, raw) : null,
+  )
 }
 
 function row(job: JobRow): HTMLTableRowElement {
   return h(
     'tr',
     { 'data-job': job.job },
-    h('th', { scope: 'row', 'data-label': 'Job' }, h('a', { href: `#/jobs/${encodeURIComponent(job.job)}`, 'data-focus-key': `job:${job.job}` }, job.job), job.description ? h('span', { class: 'description' }, job.description) : null),
+    h(
+      'th',
+      { scope: 'row', 'data-label': 'Job' },
+      h('a', { href: `#/jobs/${encodeURIComponent(job.job)}`, 'data-focus-key': `job:${job.job}` }, job.job),
+      job.description ? h('span', { class: 'description' }, job.description) : null,
+    ),
     h('td', { 'data-label': 'Type' }, job.type),
     h('td', { 'data-label': 'Schedule' }, scheduleCell(job)),
     h('td', { 'data-label': 'Time zone' }, job.timezone),
     h('td', { 'data-label': 'Next fire', class: 'next-fire' }, nextFireCell(job)),
-    h('td', { 'data-label': 'Last run', class: 'last-run' }, job.lastRun ? badge(job.lastRun.status ?? 'unknown') : badge('never')),
-    h('td', { 'data-label': 'Failures in a row', class: job.consecutiveFailures ? 'failures failing' : 'failures' }, String(job.consecutiveFailures)),
+    h(
+      'td',
+      { 'data-label': 'Last run', class: 'last-run' },
+      job.lastRun ? badge(job.lastRun.status ?? 'unknown') : badge('never'),
+    ),
+    h(
+      'td',
+      { 'data-label': 'Failures in a row', class: job.consecutiveFailures ? 'failures failing' : 'failures' },
+      String(job.consecutiveFailures),
+    ),
     h('td', { 'data-label': 'Paused', class: 'paused' }, job.paused ? badge('paused', job.pauseReason) : 'no'),
-    h('td', { 'data-label': 'Running now', class: 'running' }, job.running ? badge('running', job.running > 1 ? `${job.running}` : null) : 'no'),
+    h(
+      'td',
+      { 'data-label': 'Running now', class: 'running' },
+      job.running ? badge('running', job.running > 1 ? `${job.running}` : null) : 'no',
+    ),
   )
 }
 
@@ -94,26 +131,85 @@ export function jobsView(meta: Meta): View {
   }
   const form = h(
     'form',
-    { class: 'filters', role: 'search', 'aria-label': 'Filter jobs', onsubmit: (e: Event) => e.preventDefault(), oninput: onFilter, onchange: onFilter },
-    h('div', { class: 'field' }, h('label', { for: 'filter-text' }, 'Search'), h('input', { id: 'filter-text', name: 'text', type: 'search', value: filters.text, placeholder: 'name, schedule, description…', autocomplete: 'off' })),
+    {
+      class: 'filters',
+      role: 'search',
+      'aria-label': 'Filter jobs',
+      onsubmit: (e: Event) => e.preventDefault(),
+      oninput: onFilter,
+      onchange: onFilter,
+    },
+    h(
+      'div',
+      { class: 'field' },
+      h('label', { for: 'filter-text' }, 'Search'),
+      h('input', {
+        id: 'filter-text',
+        name: 'text',
+        type: 'search',
+        value: filters.text,
+        placeholder: 'name, schedule, description…',
+        autocomplete: 'off',
+      }),
+    ),
     h('div', { class: 'field' }, h('label', { for: 'filter-type' }, 'Type'), typeSelect),
-    h('div', { class: 'field' }, h('label', { for: 'filter-status' }, 'Status'), h('select', { id: 'filter-status', name: 'status' }, STATUS_FILTERS.map(([value, label]) => h('option', { value, selected: value === filters.status }, label)))),
+    h(
+      'div',
+      { class: 'field' },
+      h('label', { for: 'filter-status' }, 'Status'),
+      h(
+        'select',
+        { id: 'filter-status', name: 'status' },
+        STATUS_FILTERS.map(([value, label]) => h('option', { value, selected: value === filters.status }, label)),
+      ),
+    ),
   )
   const table = h(
     'table',
     { class: 'jobs responsive' },
     h('caption', { class: 'visually-hidden' }, 'Jobs, their schedules and their last runs'),
-    h('thead', null, h('tr', null, ['Job', 'Type', 'Schedule', 'Time zone', 'Next fire', 'Last run', 'Failures in a row', 'Paused', 'Running now'].map((c) => h('th', { scope: 'col' }, c)))),
+    h(
+      'thead',
+      null,
+      h(
+        'tr',
+        null,
+        [
+          'Job',
+          'Type',
+          'Schedule',
+          'Time zone',
+          'Next fire',
+          'Last run',
+          'Failures in a row',
+          'Paused',
+          'Running now',
+        ].map((c) => h('th', { scope: 'col' }, c)),
+      ),
+    ),
     body,
   )
   const panels = meta.panels.length ? new PanelsView(meta.panels) : null
-  const element = h('div', { class: 'jobs-view' }, heading, form, count, h('div', { class: 'table-wrap' }, table), empty, panels?.element)
+  const element = h(
+    'div',
+    { class: 'jobs-view' },
+    heading,
+    form,
+    count,
+    h('div', { class: 'table-wrap' }, table),
+    empty,
+    panels?.element,
+  )
 
   const syncTypes = () => {
     const types = [...new Set(jobs.map((j) => j.type))].sort()
     if (filters.type && !types.includes(filters.type)) types.push(filters.type)
-    const options = [h('option', { value: '' }, 'Any type'), ...types.map((t) => h('option', { value: t, selected: t === filters.type }, t))]
-    if ([...typeSelect.options].map((o) => o.value).join() !== ['', ...types].join()) typeSelect.replaceChildren(...options)
+    const options = [
+      h('option', { value: '' }, 'Any type'),
+      ...types.map((t) => h('option', { value: t, selected: t === filters.type }, t)),
+    ]
+    if ([...typeSelect.options].map((o) => o.value).join() !== ['', ...types].join())
+      typeSelect.replaceChildren(...options)
   }
 
   let first = true
@@ -122,7 +218,10 @@ export function jobsView(meta: Meta): View {
     element,
     title: 'Jobs',
     async refresh() {
-      const [data] = await Promise.all([getJson<{ jobs: JobRow[] }>('api/dashboard/jobs'), first ? panels?.refresh() : undefined])
+      const [data] = await Promise.all([
+        getJson<{ jobs: JobRow[] }>('api/dashboard/jobs'),
+        first ? panels?.refresh() : undefined,
+      ])
       first = false
       jobs = data.jobs
       syncTypes()

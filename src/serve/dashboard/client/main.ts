@@ -84,7 +84,10 @@ async function start(): Promise<void> {
       if (event.kind === 'config' || event.kind === 'health' || event.kind === 'outcome') health()
     },
     (state) => {
-      liveStatus.replaceChildren(h('span', { class: `live-dot ${state}`, 'aria-hidden': 'true' }), state === 'live' ? 'Live' : 'Reconnecting…')
+      liveStatus.replaceChildren(
+        h('span', { class: `live-dot ${state}`, 'aria-hidden': 'true' }),
+        state === 'live' ? 'Live' : 'Reconnecting…',
+      )
       // After a dropped stream, changes may have been missed: read everything again, as after a reload.
       if (state === 'live' && everLive && view?.wants({ kind: 'config' })) refresh()
       if (state === 'live') everLive = true
@@ -93,7 +96,8 @@ async function start(): Promise<void> {
 
   // Relative times ("in 3 s") move with the clock between refreshes.
   setInterval(() => {
-    for (const el of document.querySelectorAll<HTMLElement>('[data-relative]')) el.textContent = relative(el.dataset.relative!)
+    for (const el of document.querySelectorAll<HTMLElement>('[data-relative]'))
+      el.textContent = relative(el.dataset.relative!)
   }, 1000)
   setInterval(health, HEALTH_EVERY_MS)
   health()
@@ -102,5 +106,12 @@ async function start(): Promise<void> {
 
 start().catch((err) => {
   const again = err instanceof HttpError && err.status === 401 ? ' Reload the page to give the token again.' : ''
-  byId('main').replaceChildren(h('h1', null, 'circadian'), h('p', { role: 'alert' }, `The dashboard could not start: ${err instanceof Error ? err.message : String(err)}.${again}`))
+  byId('main').replaceChildren(
+    h('h1', null, 'circadian'),
+    h(
+      'p',
+      { role: 'alert' },
+      `The dashboard could not start: ${err instanceof Error ? err.message : String(err)}.${again}`,
+    ),
+  )
 })

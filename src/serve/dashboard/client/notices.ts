@@ -12,7 +12,11 @@ export function notice(kind: 'ok' | 'error', text: string): void {
     'p',
     { class: `notice notice-${kind}`, role: kind === 'error' ? 'alert' : 'status' },
     h('span', { class: 'notice-text' }, text),
-    h('button', { type: 'button', class: 'notice-close', 'aria-label': 'Dismiss message', onclick: () => message.remove() }, '×'),
+    h(
+      'button',
+      { type: 'button', class: 'notice-close', 'aria-label': 'Dismiss message', onclick: () => message.remove() },
+      '×',
+    ),
   )
   region.replaceChildren(message)
 }

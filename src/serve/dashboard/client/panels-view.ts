@@ -30,7 +30,13 @@ export class PanelsView {
     this.element = h('div', { class: 'panels' })
     for (const info of infos) {
       const body = h('div', { class: 'panel-body' }, h('p', { class: 'muted' }, 'Loading…'))
-      const section = h('section', { class: 'panel', 'data-panel': info.id, 'aria-labelledby': `panel-${info.id}-title` }, h('h2', { id: `panel-${info.id}-title` }, info.title), info.description ? h('p', { class: 'description' }, info.description) : null, body)
+      const section = h(
+        'section',
+        { class: 'panel', 'data-panel': info.id, 'aria-labelledby': `panel-${info.id}-title` },
+        h('h2', { id: `panel-${info.id}-title` }, info.title),
+        info.description ? h('p', { class: 'description' }, info.description) : null,
+        body,
+      )
       section.hidden = !info.shown
       this.outer.set(info.id, section)
       this.sections.set(info.id, body)
@@ -65,7 +71,14 @@ export class PanelsView {
         if (body && panel.shown) replaceContent(body, this.render(panel))
       }
     } catch (err) {
-      for (const body of this.sections.values()) replaceContent(body, [h('p', { class: 'panel-error', role: 'alert' }, `Could not read the panels: ${err instanceof Error ? err.message : String(err)}`)])
+      for (const body of this.sections.values())
+        replaceContent(body, [
+          h(
+            'p',
+            { class: 'panel-error', role: 'alert' },
+            `Could not read the panels: ${err instanceof Error ? err.message : String(err)}`,
+          ),
+        ])
     }
   }
 
@@ -81,7 +94,16 @@ export class PanelsView {
           'table',
           { class: 'panel-table responsive' },
           h('caption', { class: 'visually-hidden' }, panel.title),
-          h('thead', null, h('tr', null, panel.columns.map((c) => h('th', { scope: 'col' }, c)), hasActions ? h('th', { scope: 'col' }, 'Actions') : null)),
+          h(
+            'thead',
+            null,
+            h(
+              'tr',
+              null,
+              panel.columns.map((c) => h('th', { scope: 'col' }, c)),
+              hasActions ? h('th', { scope: 'col' }, 'Actions') : null,
+            ),
+          ),
           h(
             'tbody',
             null,
@@ -98,7 +120,12 @@ export class PanelsView {
                         const action = panel.actions[name]
                         const button: HTMLButtonElement = h(
                           'button',
-                          { type: 'button', 'data-action': name, 'data-focus-key': `panel:${panel.id}:${String(row.key)}:${name}`, onclick: () => void busy(button, () => this.run(panel, name, row.key)) },
+                          {
+                            type: 'button',
+                            'data-action': name,
+                            'data-focus-key': `panel:${panel.id}:${String(row.key)}:${name}`,
+                            onclick: () => void busy(button, () => this.run(panel, name, row.key)),
+                          },
                           action.label,
                           hidden(` ${String(row.key)}`),
                         )
@@ -118,11 +145,22 @@ export class PanelsView {
     const action = panel.actions[name]
     let input: string | undefined
     if (action.input) {
-      const given = await prompt({ title: action.label, help: `${panel.title}: ${String(key)}`, label: action.input.label, placeholder: action.input.placeholder ?? undefined, confirm: action.label })
+      const given = await prompt({
+        title: action.label,
+        help: `${panel.title}: ${String(key)}`,
+        label: action.input.label,
+        placeholder: action.input.placeholder ?? undefined,
+        confirm: action.label,
+      })
       if (given === null) return
       input = given
     }
-    const done = await act<{ message: string }>(action.label, `api/dashboard/panels/${encodeURIComponent(panel.id)}/actions/${encodeURIComponent(name)}`, { key, input }, (r) => r.message)
+    const done = await act<{ message: string }>(
+      action.label,
+      `api/dashboard/panels/${encodeURIComponent(panel.id)}/actions/${encodeURIComponent(name)}`,
+      { key, input },
+      (r) => r.message,
+    )
     if (done) await this.refresh()
   }
 }

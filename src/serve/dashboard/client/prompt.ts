@@ -22,7 +22,17 @@ let open: Promise<string | null> | null = null
 export function prompt(options: PromptOptions): Promise<string | null> {
   if (open) return open
   const returnFocus = document.activeElement instanceof HTMLElement ? document.activeElement : null
-  const input = h('input', { id: 'prompt-input', name: 'value', type: options.secret ? 'password' : 'text', autocomplete: 'off', spellcheck: 'false', required: !options.optional, maxlength: options.optional ? '500' : null, placeholder: options.placeholder ?? null, 'aria-describedby': 'prompt-help' })
+  const input = h('input', {
+    id: 'prompt-input',
+    name: 'value',
+    type: options.secret ? 'password' : 'text',
+    autocomplete: 'off',
+    spellcheck: 'false',
+    required: !options.optional,
+    maxlength: options.optional ? '500' : null,
+    placeholder: options.placeholder ?? null,
+    'aria-describedby': 'prompt-help',
+  })
   const dialog: HTMLDialogElement = h(
     'dialog',
     { class: 'prompt', 'aria-labelledby': 'prompt-title' },
@@ -34,7 +44,12 @@ export function prompt(options: PromptOptions): Promise<string | null> {
       h('label', { for: 'prompt-input' }, options.label),
       input,
       // Cancel is not a submit button: Enter in the field submits the form with its first submit button, the confirm.
-      h('div', { class: 'prompt-buttons' }, h('button', { type: 'button', onclick: () => dialog.close('cancel') }, 'Cancel'), h('button', { type: 'submit', value: 'ok', class: 'primary' }, options.confirm)),
+      h(
+        'div',
+        { class: 'prompt-buttons' },
+        h('button', { type: 'button', onclick: () => dialog.close('cancel') }, 'Cancel'),
+        h('button', { type: 'submit', value: 'ok', class: 'primary' }, options.confirm),
+      ),
     ),
   )
   document.body.append(dialog)

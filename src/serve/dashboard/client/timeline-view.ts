@@ -21,8 +21,10 @@ export function timelineView(timeline: JobDetail['timeline'], zone: string): HTM
   let summary: string
   if (!timeline.enabled) summary = 'The job is disabled: nothing fires.'
   else if (!n) summary = 'No fires in the next 24 hours.'
-  else if (timeline.truncated) summary = `The first ${n.toLocaleString('en')} fires in the next 24 hours, from ${localTime(timeline.fires[0], zone)} up to ${localTime(timeline.fires[n - 1], zone)} (${zone}); later fires are not computed here.`
-  else summary = `${n.toLocaleString('en')} fire${n === 1 ? '' : 's'} in the next 24 hours, the first at ${localTime(timeline.fires[0], zone)}${n > 1 ? `, the last at ${localTime(timeline.fires[n - 1], zone)}` : ''} (${zone}).`
+  else if (timeline.truncated)
+    summary = `The first ${n.toLocaleString('en')} fires in the next 24 hours, from ${localTime(timeline.fires[0], zone)} up to ${localTime(timeline.fires[n - 1], zone)} (${zone}); later fires are not computed here.`
+  else
+    summary = `${n.toLocaleString('en')} fire${n === 1 ? '' : 's'} in the next 24 hours, the first at ${localTime(timeline.fires[0], zone)}${n > 1 ? `, the last at ${localTime(timeline.fires[n - 1], zone)}` : ''} (${zone}).`
 
   const counts = new Map<number, number>()
   for (const fire of timeline.fires) counts.set(slotOf(fire), (counts.get(slotOf(fire)) ?? 0) + 1)
@@ -30,22 +32,48 @@ export function timelineView(timeline: JobDetail['timeline'], zone: string): HTM
   for (const slot of timeline.slots) {
     if (slot > lastSlot) continue
     const count = counts.get(slot) ?? 0
-    const mark = h('span', { class: 'timeline-mark', 'data-slot': slot, title: `${count} fire${count === 1 ? '' : 's'}` })
+    const mark = h('span', {
+      class: 'timeline-mark',
+      'data-slot': slot,
+      title: `${count} fire${count === 1 ? '' : 's'}`,
+    })
     mark.style.left = `${(slot / slotCount) * 100}%`
     mark.style.width = `${100 / slotCount}%`
     track.append(mark)
   }
-  const scale = h('div', { class: 'timeline-scale', 'aria-hidden': 'true' }, ['now', '+6 h', '+12 h', '+18 h', '+24 h'].map((t) => h('span', null, t)))
+  const scale = h(
+    'div',
+    { class: 'timeline-scale', 'aria-hidden': 'true' },
+    ['now', '+6 h', '+12 h', '+18 h', '+24 h'].map((t) => h('span', null, t)),
+  )
   const list = n
     ? h(
         'ol',
         { class: 'fire-list', 'aria-label': 'Next fires' },
-        timeline.fires.slice(0, LISTED).map((iso) => h('li', null, h('time', { datetime: iso }, localTime(iso, zone)), ' ', h('span', { class: 'relative', 'data-relative': iso }, relative(iso)))),
-        n > LISTED ? h('li', { class: 'muted' }, `… and ${(n - LISTED).toLocaleString('en')} more${timeline.truncated ? ' listed' : ''}`) : null,
+        timeline.fires
+          .slice(0, LISTED)
+          .map((iso) =>
+            h(
+              'li',
+              null,
+              h('time', { datetime: iso }, localTime(iso, zone)),
+              ' ',
+              h('span', { class: 'relative', 'data-relative': iso }, relative(iso)),
+            ),
+          ),
+        n > LISTED
+          ? h(
+              'li',
+              { class: 'muted' },
+              `… and ${(n - LISTED).toLocaleString('en')} more${timeline.truncated ? ' listed' : ''}`,
+            )
+          : null,
       )
     : null
   const parts: Array<HTMLElement | null> = [
-    timeline.paused ? h('p', { class: 'paused-note' }, 'Paused: these occurrences are recorded as skipped until the job is resumed.') : null,
+    timeline.paused
+      ? h('p', { class: 'paused-note' }, 'Paused: these occurrences are recorded as skipped until the job is resumed.')
+      : null,
     h('p', { class: 'timeline-summary' }, summary),
     h('div', { class: 'timeline' }, track, scale),
     list,

@@ -6,7 +6,8 @@ import { prompt } from './prompt.js'
 const KEY = 'circadian.token'
 
 const HELP = {
-  change: "Changing jobs needs serve's token (serve.token). It is kept in this browser tab only, until the tab is closed.",
+  change:
+    "Changing jobs needs serve's token (serve.token). It is kept in this browser tab only, until the tab is closed.",
   read: "Reading this dashboard needs serve's token (serve.token). It is kept in this browser tab only, until the tab is closed.",
 }
 
@@ -22,7 +23,13 @@ export function forgetToken(): void {
 export async function token(why: keyof typeof HELP = 'change'): Promise<string | null> {
   const kept = storedToken()
   if (kept) return kept
-  const given = await prompt({ title: 'Token required', help: HELP[why], label: 'Token', confirm: 'Use token', secret: true })
+  const given = await prompt({
+    title: 'Token required',
+    help: HELP[why],
+    label: 'Token',
+    confirm: 'Use token',
+    secret: true,
+  })
   if (given) sessionStorage.setItem(KEY, given)
   return given
 }

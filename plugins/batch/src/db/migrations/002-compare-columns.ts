@@ -10,5 +10,6 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
-  for (const table of IMPORTED) await knex.schema.alterTable(table, (t) => t.string('content_hash', 16).notNullable().defaultTo(''))
+  for (const table of IMPORTED)
+    await knex.schema.alterTable(table, (t) => t.string('content_hash', 16).notNullable().defaultTo(''))
 }

@@ -6,7 +6,16 @@ import { optionalCount } from '../values.js'
 import { optionalId, requiredId } from './ids.js'
 import type { FeedSpec } from './spec.js'
 
-const EVENTS: Record<string, 'view' | 'click'> = { view: 'view', views: 'view', pv: 'view', 閲覧: 'view', 表示: 'view', click: 'click', clicks: 'click', クリック: 'click' }
+const EVENTS: Record<string, 'view' | 'click'> = {
+  view: 'view',
+  views: 'view',
+  pv: 'view',
+  閲覧: 'view',
+  表示: 'view',
+  click: 'click',
+  clicks: 'click',
+  クリック: 'click',
+}
 
 /**
  * Views and clicks, in either shape: one row per event (`event` = view or click, optional `count`), or counts
@@ -28,7 +37,15 @@ export const activityFeed: FeedSpec = {
     const listing = requiredId(cell('listing_id'), 'listing_id')
     const at = optionalInstant(cell('occurred_at'), 'occurred_at', env.zone) ?? ''
     const event = cell('event')
-    if (event === undefined) return [user, listing, 'counts', at, optionalCount(cell('views'), 'views') ?? 0, optionalCount(cell('clicks'), 'clicks') ?? 0]
+    if (event === undefined)
+      return [
+        user,
+        listing,
+        'counts',
+        at,
+        optionalCount(cell('views'), 'views') ?? 0,
+        optionalCount(cell('clicks'), 'clicks') ?? 0,
+      ]
     const kind = EVENTS[matchKey(event)]
     if (!kind) throw new RowRejected(`event ${JSON.stringify(event)} is not view or click`)
     const count = optionalCount(cell('count'), 'count') ?? 1

@@ -12,5 +12,9 @@ export const applicationsFeed: FeedSpec = {
   columns: ['user_id', 'listing_id', 'applied_at'],
   status: { present: 'active', absent: 'removed' },
   idOf: () => null,
-  toRow: (cell, env) => [requiredId(cell('user_id'), 'user_id'), requiredId(cell('listing_id'), 'listing_id'), requiredInstant(cell('applied_at'), 'applied_at', env.zone)],
+  toRow: (cell, env) => [
+    requiredId(cell('user_id'), 'user_id'),
+    requiredId(cell('listing_id'), 'listing_id'),
+    requiredInstant(cell('applied_at'), 'applied_at', env.zone),
+  ],
 }

@@ -15,7 +15,11 @@ export default class MemoryAdd extends MemoryCommand {
   static override args = { text: Args.string({ required: true, description: 'What to remember.' }) }
   static override flags = {
     ...storeFlags,
-    importance: Flags.string({ helpValue: '0..1', default: '0.5', description: 'How much it matters, from 0 to 1 (also its first activation).' }),
+    importance: Flags.string({
+      helpValue: '0..1',
+      default: '0.5',
+      description: 'How much it matters, from 0 to 1 (also its first activation).',
+    }),
     tags: Flags.string({ helpValue: 'a,b', description: 'Comma-separated tags.' }),
     source: Flags.string({ default: 'cli', description: 'Where it came from.' }),
   }
@@ -30,7 +34,11 @@ export default class MemoryAdd extends MemoryCommand {
     const content = args.text.trim()
     if (!content) throw new UserError('the text of a memory must not be empty')
     const now = Date.now()
-    const memory = toNewMemory({ content, importance, tags: normalizeTags(flags.tags), source: flags.source }, now, 'cli')
+    const memory = toNewMemory(
+      { content, importance, tags: normalizeTags(flags.tags), source: flags.source },
+      now,
+      'cli',
+    )
     const result = await this.withStore(flags, (store) => addMemory(store.db, memory, now))
     if (flags.json) return printJson(result)
     printLine(

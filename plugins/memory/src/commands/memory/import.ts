@@ -9,7 +9,10 @@ export default class MemoryImport extends MemoryCommand {
 
 Exit codes: 0 when the file was read (even if some lines were bad: they are listed on stderr); 2 when the file cannot be read, or when it has bad lines and none good (nothing imported).`
 
-  static override examples = ['<%= config.bin %> memory import notes.jsonl', '<%= config.bin %> memory import notes.jsonl --json']
+  static override examples = [
+    '<%= config.bin %> memory import notes.jsonl',
+    '<%= config.bin %> memory import notes.jsonl --json',
+  ]
   static override args = { file: Args.string({ required: true, description: 'The JSONL file.' }) }
   static override flags = { ...storeFlags }
 
@@ -23,10 +26,18 @@ Exit codes: 0 when the file was read (even if some lines were bad: they are list
       printJson({ ...report, file: args.file })
     } else {
       for (const e of report.errors) printError(`${args.file}:${e.line}: ${e.message}`)
-      const ids = report.firstId === null ? '' : report.firstId === report.lastId ? ` (id ${report.firstId})` : ` (ids ${report.firstId}-${report.lastId})`
+      const ids =
+        report.firstId === null
+          ? ''
+          : report.firstId === report.lastId
+            ? ` (id ${report.firstId})`
+            : ` (ids ${report.firstId}-${report.lastId})`
       const skipped = report.skipped ? `; skipped ${report.skipped} bad line${report.skipped === 1 ? '' : 's'}` : ''
       if (nothingGood) printError(`nothing imported from ${args.file}: every line with content is bad`)
-      else printLine(`imported ${report.imported} memor${report.imported === 1 ? 'y' : 'ies'} from ${args.file}${ids}${skipped}`)
+      else
+        printLine(
+          `imported ${report.imported} memor${report.imported === 1 ? 'y' : 'ies'} from ${args.file}${ids}${skipped}`,
+        )
     }
     if (nothingGood) this.exit(2)
   }

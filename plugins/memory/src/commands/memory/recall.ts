@@ -7,7 +7,10 @@ export default class MemoryRecall extends MemoryCommand {
   static override description =
     'Matches the words of QUERY against the keywords (words of three or more letters, common words left out) and tags of every memory, and ranks what matches by strength: long-term strength, else short-term strength, else activation. Recalling is an access, as in people: access count +1 and activation lifted, which is how memories enter working memory; --peek looks without touching.'
 
-  static override examples = ['<%= config.bin %> memory recall garden', '<%= config.bin %> memory recall "budget review" --limit 5 --json']
+  static override examples = [
+    '<%= config.bin %> memory recall garden',
+    '<%= config.bin %> memory recall "budget review" --limit 5 --json',
+  ]
   static override args = { query: Args.string({ required: true, description: 'Words to look for.' }) }
   static override flags = {
     ...storeFlags,
@@ -19,7 +22,9 @@ export default class MemoryRecall extends MemoryCommand {
     const { args, flags } = await this.parse(MemoryRecall)
     this.jsonMode = flags.json
     if (!args.query.trim()) throw new UserError('the query must not be empty')
-    const memories = await this.withStore(flags, (store) => recall(store.db, args.query, flags.limit, Date.now(), flags.peek))
+    const memories = await this.withStore(flags, (store) =>
+      recall(store.db, args.query, flags.limit, Date.now(), flags.peek),
+    )
     if (flags.json) return printJson({ query: args.query, terms: queryTerms(args.query), memories })
     if (!memories.length) return printLine(`nothing recalled for "${args.query}"`)
     printLine(

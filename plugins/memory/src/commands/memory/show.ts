@@ -15,7 +15,8 @@ function render(m: MemoryDetails): string {
   ]
   if (m.links.length) {
     lines.push('  links:')
-    for (const l of m.links) lines.push(`    ${l.strength.toFixed(3)} → ${l.id}${l.label ? ` [${l.label}]` : ''}: ${l.content.slice(0, 70)}`)
+    for (const l of m.links)
+      lines.push(`    ${l.strength.toFixed(3)} → ${l.id}${l.label ? ` [${l.label}]` : ''}: ${l.content.slice(0, 70)}`)
   } else {
     lines.push('  links: none')
   }
@@ -25,7 +26,9 @@ function render(m: MemoryDetails): string {
 export default class MemoryShow extends MemoryCommand {
   static override summary = 'Show one memory: its fields, where it is in the pipeline, its strongest links.'
   static override examples = ['<%= config.bin %> memory show 12', '<%= config.bin %> memory show 12 --json']
-  static override args = { id: Args.string({ required: true, description: 'The memory id (from add, import or recall).' }) }
+  static override args = {
+    id: Args.string({ required: true, description: 'The memory id (from add, import or recall).' }),
+  }
   static override flags = { ...storeFlags }
 
   async run(): Promise<void> {

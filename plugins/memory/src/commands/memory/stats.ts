@@ -9,7 +9,12 @@ function render(stats: MemoryStats, connection: string): string {
   const rows = [
     ['raw memories', String(s.raw.count), fixed(s.raw.meanActivation), '-'],
     ['working memory', String(s.working.count), fixed(s.working.meanActivation), '-'],
-    ['short-term memory', String(s.shortTerm.count), fixed(s.shortTerm.meanActivation), fixed(s.shortTerm.meanStrength)],
+    [
+      'short-term memory',
+      String(s.shortTerm.count),
+      fixed(s.shortTerm.meanActivation),
+      fixed(s.shortTerm.meanStrength),
+    ],
     ['long-term memory', String(s.longTerm.count), fixed(s.longTerm.meanActivation), fixed(s.longTerm.meanStrength)],
     ['associations', String(stats.links.count), '-', fixed(stats.links.meanStrength)],
   ]
@@ -21,7 +26,12 @@ function render(stats: MemoryStats, connection: string): string {
   const last = Object.entries(stats.lastSucceeded)
     .map(([stage, at]) => `${stage} ${at ? at.replace('T', ' ').slice(0, 19) : 'never'}`)
     .join(', ')
-  return [`store: connection "${connection}"`, table(['STORE', 'COUNT', 'MEAN ACTIVATION', 'MEAN STRENGTH'], rows), llm, `last succeeded (UTC): ${last}`].join('\n')
+  return [
+    `store: connection "${connection}"`,
+    table(['STORE', 'COUNT', 'MEAN ACTIVATION', 'MEAN STRENGTH'], rows),
+    llm,
+    `last succeeded (UTC): ${last}`,
+  ].join('\n')
 }
 
 export default class MemoryStatsCommand extends MemoryCommand {
@@ -32,7 +42,10 @@ export default class MemoryStatsCommand extends MemoryCommand {
   async run(): Promise<void> {
     const { flags } = await this.parse(MemoryStatsCommand)
     this.jsonMode = flags.json
-    const { stats, connection } = await this.withStore(flags, async (store) => ({ stats: await memoryStats(store.db), connection: store.connection }))
+    const { stats, connection } = await this.withStore(flags, async (store) => ({
+      stats: await memoryStats(store.db),
+      connection: store.connection,
+    }))
     if (flags.json) return printJson({ connection, ...stats })
     printLine(render(stats, connection))
   }

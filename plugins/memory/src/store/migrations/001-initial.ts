@@ -93,7 +93,17 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
-  for (const table of [T.meta, T.llmCache, T.stageRuns, T.associations, T.longTerm, T.shortTerm, T.working, T.terms, T.items]) {
+  for (const table of [
+    T.meta,
+    T.llmCache,
+    T.stageRuns,
+    T.associations,
+    T.longTerm,
+    T.shortTerm,
+    T.working,
+    T.terms,
+    T.items,
+  ]) {
     await knex.schema.dropTableIfExists(table)
   }
 }

@@ -7,7 +7,8 @@ import { PLUGIN_NAMESPACE } from '../../state/alert-store.js'
 
 export default class AlertsSilence extends CircadianCommand {
   static override summary = "Hold back an alert's notices for a while; it is still evaluated and recorded."
-  static override description = 'Exactly one of --for, --until and --until-resolved. Who silenced it (from $USER), why and until when are recorded and shown by `alerts status`. Silencing again replaces the silence.'
+  static override description =
+    'Exactly one of --for, --until and --until-resolved. Who silenced it (from $USER), why and until when are recorded and shown by `alerts status`. Silencing again replaces the silence.'
   static override examples = [
     '<%= config.bin %> alerts silence revenue_drop --for 2h --reason "backfill running"',
     '<%= config.bin %> alerts silence revenue_drop --until 2026-12-01T09:00 --reason "holiday"',
@@ -19,7 +20,10 @@ export default class AlertsSilence extends CircadianCommand {
     config: configFlag,
     json: jsonFlag,
     for: Flags.string({ helpValue: 'DURATION', description: 'How long, e.g. 30m, 2h, 1d.' }),
-    until: Flags.string({ helpValue: 'ISO', description: "Until this date-time (without an offset: in the config's time zone)." }),
+    until: Flags.string({
+      helpValue: 'ISO',
+      description: "Until this date-time (without an offset: in the config's time zone).",
+    }),
     'until-resolved': Flags.boolean({ description: 'Until the alert is back to OK.' }),
     reason: Flags.string({ helpValue: 'TEXT', description: 'Why (shown with the silence).' }),
   }

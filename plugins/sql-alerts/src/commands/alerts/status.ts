@@ -6,7 +6,11 @@ import { PLUGIN_NAMESPACE } from '../../state/alert-store.js'
 
 export default class AlertsStatus extends CircadianCommand {
   static override summary = 'Where each sql-alert stands: state, since when, last value vs threshold, silence.'
-  static override examples = ['<%= config.bin %> alerts status', '<%= config.bin %> alerts status revenue_drop --json', '<%= config.bin %> alerts status --utc']
+  static override examples = [
+    '<%= config.bin %> alerts status',
+    '<%= config.bin %> alerts status revenue_drop --json',
+    '<%= config.bin %> alerts status --utc',
+  ]
 
   static override strict = false
   static override args = { jobs: Args.string({ description: 'Only these sql-alert jobs (default: all).' }) }

@@ -7,9 +7,14 @@ import { displayValue } from '../../query/values.js'
 const EXIT = { OK: 0, ALERT: 1, ERROR: 3 } as const
 
 export default class AlertsTest extends CircadianCommand {
-  static override summary = "Run an alert's query now and show the outcome, without changing its state or sending a notice."
-  static override description = 'Exit codes: 0 the query returned OK, 1 ALERT, 3 ERROR (the query failed or broke the contract), 2 bad usage or config.'
-  static override examples = ['<%= config.bin %> alerts test revenue_drop', '<%= config.bin %> alerts test revenue_drop --json']
+  static override summary =
+    "Run an alert's query now and show the outcome, without changing its state or sending a notice."
+  static override description =
+    'Exit codes: 0 the query returned OK, 1 ALERT, 3 ERROR (the query failed or broke the contract), 2 bad usage or config.'
+  static override examples = [
+    '<%= config.bin %> alerts test revenue_drop',
+    '<%= config.bin %> alerts test revenue_drop --json',
+  ]
 
   static override args = { job: Args.string({ required: true, description: 'The sql-alert job.' }) }
   static override flags = { config: configFlag, json: jsonFlag }
