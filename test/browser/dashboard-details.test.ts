@@ -130,6 +130,8 @@ describe('dashboard details, in headless Chromium against a real serve', () => {
     await page.locator('.chart .uplot canvas').first().waitFor({ timeout: SLOW })
     const legend = () => page.locator('.chart .u-legend').textContent()
     await expect.poll(legend, { timeout: SLOW }).not.toContain('--')
+    // The job's first run may still be going when the page opens: once one has finished, it is in the legend.
+    await expect.poll(legend, { timeout: SLOW }).toMatch(/Started\s*\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/)
     expect(await legend()).not.toMatch(/Duration\s*—/)
     const runs = (
       await api<{ runs: Array<{ startedAt: string | null; status: string }> }>('/api/jobs/five/runs?limit=1')
