@@ -1,59 +1,15 @@
-import { type ChildProcess, spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
-import { BIN, type Sandbox } from './cli.js'
+import type { Sandbox } from './cli.js'
+import { type ServeProcess, startServeProcess } from './serve-process.js'
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
-/** A real `circadian serve` child process, its JSON log lines collected. */
-export interface ServeProcess {
-  child: ChildProcess
-  lines: Array<Record<string, unknown>>
-  waitFor(predicate: (line: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>
-  exited: Promise<number | null>
-}
-
+/** `circadian serve` in the sandbox (serve-process.ts), its child kept in `children` for the test to clean up. */
 export function startServe(box: Sandbox, args: string[] = [], children: ChildProcess[] = []): ServeProcess {
-  const child = spawn(process.execPath, [BIN, 'serve', ...args], {
-    cwd: box.dir,
-    env: box.env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  children.push(child)
-  const lines: Array<Record<string, unknown>> = []
-  let buffer = ''
-  let stderr = ''
-  child.stderr!.on('data', (chunk) => (stderr += chunk))
-  child.stdout!.on('data', (chunk) => {
-    buffer += chunk
-    let i
-    while ((i = buffer.indexOf('\n')) >= 0) {
-      const line = buffer.slice(0, i)
-      buffer = buffer.slice(i + 1)
-      try {
-        lines.push(JSON.parse(line))
-      } catch {
-        /* not a log line */
-      }
-    }
-  })
-  const exited = new Promise<number | null>((r) => child.on('close', r))
-  return {
-    child,
-    lines,
-    exited,
-    async waitFor(predicate, timeoutMs = 45_000) {
-      const deadline = Date.now() + timeoutMs
-      while (Date.now() < deadline) {
-        const hit = lines.find(predicate)
-        if (hit) return hit
-        await sleep(50)
-      }
-      const status = child.exitCode === null ? 'still running' : `exited with ${child.exitCode}`
-      throw new Error(
-        `serve never logged the expected line (${status}); got:\n${lines.map((l) => JSON.stringify(l)).join('\n')}\nstderr:\n${stderr}`,
-      )
-    },
-  }
+  const serve = startServeProcess(box, args)
+  children.push(serve.child)
+  return serve
 }
 
 export const serving = (l: Record<string, unknown>) => typeof l.msg === 'string' && l.msg.startsWith('serving')
