@@ -2,6 +2,7 @@ import type { JobDefinition } from '../config/model.js'
 import { decideCatchUp, occurrencesBetween } from '../schedule/catch-up.js'
 import { formatDuration } from '../schedule/duration.js'
 import { jitterDelay } from '../schedule/jitter.js'
+import { formatInZone } from '../schedule/zone.js'
 import type { InstanceRow } from '../state/control.js'
 import type { RunRow } from '../state/runs.js'
 import type { Store } from '../state/store.js'
@@ -17,6 +18,10 @@ export interface RecordContext {
 }
 
 const MAX_TEXT = 500
+/** Times in text follow the CLI's rule: the job's zone with its offset (data keeps ISO UTC). */
+const shownIn = (zone: string) => (at: number | string) =>
+  formatInZone(zone, typeof at === 'string' ? Date.parse(at) : at)
+const zoneOf = (ctx: RecordContext) => ctx.job?.timezone ?? 'UTC'
 const firstLine = (text: string | null) => (text ?? '').split('\n')[0].slice(0, 200)
 
 async function instances(store: Store): Promise<InstanceRow[]> {
@@ -86,7 +91,7 @@ export async function explainRow(ctx: RecordContext, row: RunRow): Promise<Step[
       step(
         'late',
         'warn',
-        `started ${formatDuration(lateBy)} after it was due (${iso(dueAt!)}), beyond misfireGrace ${formatDuration(grace)}${row.trigger === 'catchup' ? `: run as a catch-up (catchUp '${ctx.job!.core.catchUp}')` : ''} (${DOCS.catchUp})`,
+        `started ${formatDuration(lateBy)} after it was due (${shownIn(zoneOf(ctx))(dueAt!)}), beyond misfireGrace ${formatDuration(grace)}${row.trigger === 'catchup' ? `: run as a catch-up (catchUp '${ctx.job!.core.catchUp}')` : ''} (${DOCS.catchUp})`,
         { lateByMs: lateBy, misfireGraceMs: grace, dueAt: iso(dueAt!) },
       ),
     )
@@ -121,7 +126,7 @@ async function pauseStep(ctx: RecordContext, at: number): Promise<Step> {
     return step(
       'paused',
       'fail',
-      `the job was paused at the time (since ${last.created_at}, ${firstLine(last.detail)})`,
+      `the job was paused at the time (since ${shownIn(zoneOf(ctx))(last.created_at)}, ${firstLine(last.detail)})`,
       { since: last.created_at, detail: last.detail, runId: last.run_id },
     )
   }
@@ -201,7 +206,7 @@ async function missedSteps(ctx: RecordContext, row: RunRow): Promise<Step[]> {
   const steps: Step[] = []
   const occurrence = Date.parse(row.scheduled_for!)
   const recordedAt = Date.parse(row.created_at)
-  steps.push(downtimeStep(await instances(ctx.store), occurrence, false))
+  steps.push(downtimeStep(await instances(ctx.store), occurrence, false, zoneOf(ctx)))
   const job = ctx.job
   if (!job?.trigger) return steps
   const rules = { catchUp: job.core.catchUp, maxCatchUp: job.core.maxCatchUp, misfireGrace: job.core.misfireGrace }
@@ -217,14 +222,22 @@ async function missedSteps(ctx: RecordContext, row: RunRow): Promise<Step[]> {
     step(
       'catch-up',
       agrees ? 'fail' : 'warn',
-      `decided at ${row.created_at}, ${formatDuration(Math.max(0, late))} after it was due: late (misfireGrace ${formatDuration(rules.misfireGrace)}); catchUp '${rules.catchUp}'${rules.catchUp === 'all' ? `, maxCatchUp ${rules.maxCatchUp}` : ''}${ran.length ? `; ran instead: ${ran.slice(-5).map(iso).join(', ')}` : '; none of the late occurrences ran'}${agrees ? '' : '; replaying the rules with the current config does not give missed (the config changed since?)'} (${DOCS.catchUp})`,
+      `decided at ${shownIn(zoneOf(ctx))(row.created_at)}, ${formatDuration(Math.max(0, late))} after it was due: late (misfireGrace ${formatDuration(rules.misfireGrace)}); catchUp '${rules.catchUp}'${rules.catchUp === 'all' ? `, maxCatchUp ${rules.maxCatchUp}` : ''}${
+        ran.length
+          ? `; ran instead: ${ran
+              .slice(-5)
+              .map(shownIn(zoneOf(ctx)))
+              .join(', ')}`
+          : '; none of the late occurrences ran'
+      }${agrees ? '' : '; replaying the rules with the current config does not give missed (the config changed since?)'} (${DOCS.catchUp})`,
       { ...rules, recordedAt: row.created_at, lateByMs: late, ranInstead: ran.map(iso), replayAgrees: agrees },
     ),
   )
   return steps
 }
 
-function downtimeStep(rows: InstanceRow[], instant: number, nothingRecorded: boolean): Step {
+function downtimeStep(rows: InstanceRow[], instant: number, nothingRecorded: boolean, zone: string): Step {
+  const shown = shownIn(zone)
   if (!rows.length)
     return step(
       'instances',
@@ -237,28 +250,35 @@ function downtimeStep(rows: InstanceRow[], instant: number, nothingRecorded: boo
     return step(
       'instances',
       nothingRecorded ? 'warn' : 'info',
-      `serve instance${cov.up.length > 1 ? 's' : ''} ${cov.up.join(', ')} ${cov.up.length > 1 ? 'were' : 'was'} up at ${iso(instant)}${nothingRecorded ? '' : ' (so it was a late wake-up: a clock jump, a suspend or an overloaded machine)'}`,
+      `serve instance${cov.up.length > 1 ? 's' : ''} ${cov.up.join(', ')} ${cov.up.length > 1 ? 'were' : 'was'} up at ${shown(instant)}${nothingRecorded ? '' : ' (so it was a late wake-up: a clock jump, a suspend or an overloaded machine)'}`,
       { up: cov.up },
     )
-  const from = cov.lastBefore ? `${cov.lastBefore.at} (last heartbeat of ${cov.lastBefore.id})` : 'before any instance'
-  const to = cov.nextStart ? `${cov.nextStart.at} (${cov.nextStart.id} started)` : 'now (none since)'
-  return step('instances', 'fail', `no serve instance was running at ${iso(instant)}: downtime from ${from} to ${to}`, {
-    up: [],
-    downtimeFrom: cov.lastBefore?.at ?? null,
-    downtimeTo: cov.nextStart?.at ?? null,
-    lastInstance: cov.lastBefore?.id ?? null,
-    nextInstance: cov.nextStart?.id ?? null,
-  })
+  const from = cov.lastBefore
+    ? `${shown(cov.lastBefore.at)} (last heartbeat of ${cov.lastBefore.id})`
+    : 'before any instance'
+  const to = cov.nextStart ? `${shown(cov.nextStart.at)} (${cov.nextStart.id} started)` : 'now (none since)'
+  return step(
+    'instances',
+    'fail',
+    `no serve instance was running at ${shown(instant)}: downtime from ${from} to ${to}`,
+    {
+      up: [],
+      downtimeFrom: cov.lastBefore?.at ?? null,
+      downtimeTo: cov.nextStart?.at ?? null,
+      lastInstance: cov.lastBefore?.id ?? null,
+      nextInstance: cov.nextStart?.id ?? null,
+    },
+  )
 }
 
 async function nothingRecorded(ctx: RecordContext, occurrence: number): Promise<Step[]> {
   if (occurrence > ctx.now)
     return [
-      step('record', 'info', `not due yet: nothing can be recorded before ${iso(occurrence)}`, {
+      step('record', 'info', `not due yet: nothing can be recorded before ${shownIn(zoneOf(ctx))(occurrence)}`, {
         due: iso(occurrence),
       }),
     ]
-  const steps: Step[] = [downtimeStep(await instances(ctx.store), occurrence, true)]
+  const steps: Step[] = [downtimeStep(await instances(ctx.store), occurrence, true, zoneOf(ctx))]
   const state = await ctx.store.jobState.get(ctx.jobName)
   const watermark = state?.watermark ? Date.parse(state.watermark) : null
   const job = ctx.job

@@ -65,7 +65,7 @@ describe('explain: what the store recorded, checked against what serve did', () 
     expect([row.status, row.reason]).toEqual(['skipped', 'paused'])
     const e = await explain(i, 'p', '2026-01-01T00:01:00Z')
     expect(stepOf(e, 'paused')!.detail).toContain(
-      'paused at the time (since 2026-01-01T00:00:40.000Z, by cli:alice: warehouse migration)',
+      'paused at the time (since 2026-01-01 00:00:40 +00:00, by cli:alice: warehouse migration)',
     )
   })
 
@@ -164,7 +164,7 @@ describe('explain: what the store recorded, checked against what serve did', () 
     await later.store.close()
     expect(stepOf(e, 'instances')!.verdict).toBe('fail')
     expect(stepOf(e, 'instances')!.detail).toContain(
-      'no serve instance was running at 2026-01-01T00:05:00.000Z: downtime from 2026-01-01T00:01:30.000Z',
+      'no serve instance was running at 2026-01-01 00:05:00 +00:00: downtime from 2026-01-01 00:01:30 +00:00',
     )
   })
 
