@@ -11,11 +11,22 @@ function parsedColumn(text: string | null, column: string, malformed: string[]):
   }
 }
 
-/** A run as the CLI's --json and the HTTP API show it. */
-export function runView(row: RunRow) {
-  const malformed: string[] = []
-  const data = parsedColumn(row.data, 'data', malformed)
-  const output = parsedColumn(row.output, 'output', malformed) as { stdout?: string; stderr?: string } | null
+type RunFactColumns =
+  | 'id'
+  | 'job'
+  | 'type'
+  | 'trigger'
+  | 'status'
+  | 'reason'
+  | 'scheduled_for'
+  | 'started_at'
+  | 'finished_at'
+  | 'attempts'
+  | 'summary'
+  | 'error'
+
+/** What every view of a run shows: its facts, summary and error (the API's lists show only these). */
+export function runFacts(row: Pick<RunRow, RunFactColumns>) {
   return {
     id: row.id,
     job: row.job,
@@ -29,6 +40,16 @@ export function runView(row: RunRow) {
     attempts: row.attempts,
     summary: row.summary,
     error: row.error,
+  }
+}
+
+/** A run as the CLI's --json and the HTTP API show it. */
+export function runView(row: RunRow) {
+  const malformed: string[] = []
+  const data = parsedColumn(row.data, 'data', malformed)
+  const output = parsedColumn(row.output, 'output', malformed) as { stdout?: string; stderr?: string } | null
+  return {
+    ...runFacts(row),
     data,
     output,
     instance: row.instance,

@@ -1,11 +1,12 @@
-import { type ChildProcess, spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import path from 'node:path'
 import Database from 'better-sqlite3'
 import knex from 'knex'
 import { createTestDatabase } from '../helpers/databases.js'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { BIN, type Sandbox, sandbox, tsConfig } from '../helpers/cli.js'
+import { type Sandbox, sandbox, tsConfig } from '../helpers/cli.js'
 import { minuteHalfAnHourAway } from '../helpers/clock.js'
+import { startServe } from '../helpers/serve-child.js'
 
 let box: Sandbox
 const children: ChildProcess[] = []
@@ -20,54 +21,8 @@ afterEach(() => {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
-interface Serve {
-  child: ChildProcess
-  lines: Array<Record<string, unknown>>
-  waitFor(predicate: (line: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>
-  exited: Promise<number | null>
-}
-
-function serve(args: string[] = []): Serve {
-  const child = spawn(process.execPath, [BIN, 'serve', ...args], {
-    cwd: box.dir,
-    env: box.env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  children.push(child)
-  const lines: Array<Record<string, unknown>> = []
-  let buffer = ''
-  let stderr = ''
-  child.stderr!.on('data', (chunk) => (stderr += chunk))
-  child.stdout!.on('data', (chunk) => {
-    buffer += chunk
-    let i
-    while ((i = buffer.indexOf('\n')) >= 0) {
-      const line = buffer.slice(0, i)
-      buffer = buffer.slice(i + 1)
-      try {
-        lines.push(JSON.parse(line))
-      } catch {}
-    }
-  })
-  const exited = new Promise<number | null>((r) => child.on('close', r))
-  return {
-    child,
-    lines,
-    exited,
-    async waitFor(predicate, timeoutMs = 45_000) {
-      const deadline = Date.now() + timeoutMs
-      while (Date.now() < deadline) {
-        const hit = lines.find(predicate)
-        if (hit) return hit
-        await sleep(50)
-      }
-      const status = child.exitCode === null ? 'still running' : `exited with ${child.exitCode}`
-      throw new Error(
-        `serve never logged the expected line (${status}); got:\n${lines.map((l) => JSON.stringify(l)).join('\n')}\nstderr:\n${stderr}`,
-      )
-    },
-  }
-}
+/** `circadian serve` in the sandbox, its child kept for the afterEach to kill. */
+const serve = (args: string[] = []) => startServe(box, args, children)
 
 const db = () => new Database(path.join(box.dir, '.circadian', 'state.db'), { readonly: true })
 const rows = (sql: string, ...params: unknown[]) => {

@@ -41,17 +41,12 @@ export function registerApiRoutes(app: FastifyInstance, ctx: HealthContext): voi
   app.get<{ Params: { id: string } }>('/api/runs/:id', async (req, reply) => {
     const row = await store.runs.get(req.params.id)
     if (!row) return reply.status(404).send({ error: `no run "${req.params.id}"` })
-    const { output: _output, data: _data, ...view } = runView({ ...row, output: null, data: null })
     const dataChars = row.data?.length ?? 0
-    if (dataChars > MAX_DATA_CHARS)
-      return {
-        ...view,
-        data: { omitted: `${dataChars} characters, over ${MAX_DATA_CHARS}` },
-        outputUrl: `/${outputPath(row.id)}`,
-      }
-    // One damaged row is shown as such (runView's rule), never a 500.
-    const { data, malformed } = runView({ ...row, output: null })
-    return { ...view, data, ...(malformed ? { malformed } : {}), outputUrl: `/${outputPath(row.id)}` }
+    const oversized = dataChars > MAX_DATA_CHARS
+    // A damaged row is shown as such (runView marks it malformed), never a 500.
+    const { output: _output, data, ...view } = runView({ ...row, output: null, data: oversized ? null : row.data })
+    const shown = oversized ? { omitted: `${dataChars} characters, over ${MAX_DATA_CHARS}` } : data
+    return { ...view, data: shown, outputUrl: `/${outputPath(row.id)}` }
   })
 
   app.get<{ Params: { id: string } }>('/api/runs/:id/output', async (req, reply) => {

@@ -1,3 +1,4 @@
+import { runFacts } from '../../run/run-view.js'
 import type { RunRow, RunStatus } from '../../state/runs.js'
 import type { Store } from '../../state/store.js'
 
@@ -49,21 +50,7 @@ export async function listRuns(
 
 /** A run in an API list: its facts and summary (the short preview), and where its output is (its instance and data: GET /api/runs/:id). */
 export function runListView(row: RunListRow) {
-  return {
-    id: row.id,
-    job: row.job,
-    type: row.type,
-    trigger: row.trigger,
-    status: row.status,
-    reason: row.reason,
-    scheduledFor: row.scheduled_for,
-    startedAt: row.started_at,
-    finishedAt: row.finished_at,
-    attempts: row.attempts,
-    summary: row.summary,
-    error: row.error,
-    outputUrl: `/${outputPath(row.id)}`,
-  }
+  return { ...runFacts(row), outputUrl: `/${outputPath(row.id)}` }
 }
 
 /** One run's output, as stored (already redacted, the last 64 KB of each stream for `command` jobs). */
