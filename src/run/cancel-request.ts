@@ -1,5 +1,5 @@
 import { UsageError } from '../errors.js'
-import { redact } from '../reliability/redact.js'
+import { redactThenTruncate } from '../reliability/redact.js'
 import type { Store } from '../state/store.js'
 
 const RUN_ID = /^[0-9A-HJKMNP-TV-Z]{26}$/
@@ -13,7 +13,7 @@ export interface CancelResult {
 /** Reason text from a person: secrets redacted, then cut to a bounded length. */
 export function cancelReasonText(reason: string | undefined): string | null {
   if (!reason?.trim()) return null
-  return redact(reason.trim()).slice(0, REASON_MAX)
+  return redactThenTruncate(reason.trim(), REASON_MAX)
 }
 
 /**
