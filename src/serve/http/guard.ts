@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto'
 import type { FastifyReply, FastifyRequest } from 'fastify'
+import { redactThenTruncate } from '../../reliability/redact.js'
 import { type HostRules, hostAllowed, sameOrigin } from './hosts.js'
 
 /** What the guard enforces, read again for every request so a hot reload applies at once. */
@@ -42,7 +43,8 @@ export function needsToken(method: string, path: string, policy: HttpPolicy): bo
   return path.startsWith('/api/') && !policy.publicReads
 }
 
-const clip = (text: string) => (text.length > 80 ? `${text.slice(0, 80)}…` : text)
+/** Request text echoed in an answer: redacted, then cut (the one path for outside text). */
+const clip = (text: string) => redactThenTruncate(text, 81)
 
 /** Why a change must be refused as cross-origin or not JSON, or null when it may go on. */
 function crossSiteProblem(req: FastifyRequest, rules: HostRules): string | null {

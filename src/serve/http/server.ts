@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { lazyRequire } from '../../lazy-require.js'
 import { UserError } from '../../errors.js'
-import { redact } from '../../reliability/redact.js'
+import { redact, redactThenTruncate } from '../../reliability/redact.js'
 import type { JobLogger } from '../../run/job-type.js'
 import type { HealthContext } from '../health.js'
 import type { ServeMetrics } from '../metrics.js'
@@ -30,7 +30,8 @@ export interface HttpServer {
   close(): Promise<void>
 }
 
-const clip = (text: string) => (text.length > 120 ? `${text.slice(0, 120)}…` : text)
+/** Request text echoed in an answer: redacted, then cut (the one path for outside text). */
+const clip = (text: string) => redactThenTruncate(text, 121)
 
 /**
  * serve's HTTP side: /health*, /metrics, /api and (through `extend`) the dashboard. Every request passes the
