@@ -169,6 +169,16 @@ describe('dashboard details, in headless Chromium against a real serve', () => {
     )
     expect(await shownSteps(why)).toEqual(fromApi)
     expect(fromApi.some((s) => s.startsWith('PASS occurrence:'))).toBe(true)
+
+    // A live redraw (a run of this job) keeps the opened "Why?" open, with the same steps.
+    const triggered = await fetch(`${base}/api/jobs/nightly/trigger`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}` },
+    })
+    expect(triggered.status).toBe(202)
+    await page.locator('table.runs tr[data-run]').first().waitFor({ timeout: SLOW })
+    expect(await why.evaluate((d: HTMLDetailsElement) => d.open)).toBe(true)
+    await expect.poll(() => shownSteps(why), { timeout: SLOW }).toEqual(fromApi)
   })
 
   it('no script errors on the page', () => {

@@ -31,12 +31,22 @@ export function append(parent: Node, children: Array<Child | Child[]>): void {
   }
 }
 
-/** Replaces an element's content, keeping keyboard focus on the element with the same data-focus-key. */
+/**
+ * Replaces an element's content, keeping keyboard focus on the element with the same data-focus-key, and
+ * keeping open every disclosure (`details`) a person opened whose summary has the same key in the new
+ * content: a live redraw must not close what someone is reading.
+ */
 export function replaceContent(parent: Element, children: Array<Child | Child[]>): void {
   const active = document.activeElement
   const key = active instanceof HTMLElement && parent.contains(active) ? active.dataset.focusKey : undefined
+  const opened = new Set(
+    [...parent.querySelectorAll<HTMLElement>('details[open] > summary[data-focus-key]')].map((s) => s.dataset.focusKey),
+  )
   parent.replaceChildren()
   append(parent, children)
+  if (opened.size)
+    for (const summary of parent.querySelectorAll<HTMLElement>('details > summary[data-focus-key]'))
+      if (opened.has(summary.dataset.focusKey)) (summary.parentElement as HTMLDetailsElement).open = true
   if (key) parent.querySelector<HTMLElement>(`[data-focus-key="${CSS.escape(key)}"]`)?.focus()
 }
 

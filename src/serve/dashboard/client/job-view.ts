@@ -262,19 +262,12 @@ export function jobView(name: string): View {
         chartSection.append(chart.element)
       }
       chart.update(detail.durations)
-      // Live updates redraw the rows; output a person opened stays open.
-      const opened = new Set(
-        [...runsBody.querySelectorAll<HTMLTableRowElement>('tr')]
-          .filter((tr) => tr.querySelector('details')?.open)
-          .map((tr) => tr.dataset.run),
-      )
+      // Live updates redraw the rows; what a person opened stays open (replaceContent), and opening again
+      // fires 'toggle', which shows the kept output (or reads it again while the run was running).
       replaceContent(
         runsBody,
         detail.runs.map((r) => runRow(name, r, detail.job.timezone, outputs, () => view.refresh())),
       )
-      // Opening fires 'toggle', which shows the kept output (or reads it again while the run was running).
-      for (const tr of runsBody.querySelectorAll<HTMLTableRowElement>('tr'))
-        if (opened.has(tr.dataset.run)) tr.querySelector('details')?.setAttribute('open', '')
       runsEmpty.hidden = detail.runs.length > 0
     },
     wants: (event: DashboardEvent) => event.kind === 'config' || event.job === name,
