@@ -67,6 +67,8 @@ async function circadian(instances) {
       })
       child.log = ''
       child.stdout.on('data', (c) => (child.log += c))
+      // Drained even though unread: a full pipe would keep the process from ever exiting.
+      child.stderr.resume()
       return child
     })
     const db = knex({ client: 'pg', connection: url, pool: { min: 0, max: 2 } })
