@@ -4,12 +4,13 @@ import { noticeEventsFor } from '../notify/policy.js'
 import { redactDeep } from '../reliability/redact.js'
 import type { JobStateRow } from '../state/job-state.js'
 import type { NewNotice } from '../state/outbox.js'
+import { isoInstant } from './iso-instant.js'
 import { toJsonSafe } from './json-safe.js'
 import type { RunOutcome } from './outcome.js'
 import type { RunServices } from './services.js'
 
 const FINAL_FAILURE = new Set(['failed', 'timed_out'])
-const iso = (ms: number) => new Date(ms).toISOString()
+const iso = isoInstant
 
 /** Whether a finished run of this job has anything to do after it (a state read is needed only then). */
 export function needsAfterRun(job: JobDefinition, services: RunServices): boolean {

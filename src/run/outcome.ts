@@ -1,4 +1,5 @@
 import type { RunStatus } from '../state/runs.js'
+import { isoInstant } from './iso-instant.js'
 import type { RunTrigger } from './job-type.js'
 
 /** How one run ended, as `run --json` prints it and as the exit code is computed from. */
@@ -33,7 +34,7 @@ export function recordedOutcome(
     trigger,
     status: end.status,
     ...(end.reason ? { reason: end.reason } : {}),
-    scheduledFor: occurrence === null ? null : new Date(occurrence).toISOString(),
+    scheduledFor: occurrence === null ? null : isoInstant(occurrence),
     startedAt: null,
     finishedAt: rec.at,
     attempts: 0,
