@@ -5,10 +5,11 @@ import type { NewNotice } from '../state/outbox.js'
 import type { RunRow, RunStatus } from '../state/runs.js'
 import type { Store } from '../state/store.js'
 import { newRunId } from './ids.js'
+import { isoInstant } from './iso-instant.js'
 import type { RunResult, RunTrigger } from './job-type.js'
 import { toJsonSafe } from './json-safe.js'
 
-const iso = (ms: number) => new Date(ms).toISOString()
+const iso = isoInstant
 
 /** How long a process vouches for its running rows; its heartbeat renews the lease well before that. */
 export const LEASE_MS = 30_000
@@ -200,7 +201,8 @@ export class RunRecorder {
   }
 
   /** The job has handled every occurrence up to `instant`; the watermark never moves back. */
-  async advanceWatermark(job: string, instant: number): Promise<void> {
-    await this.store.batcher.write({ kind: 'watermark', job, watermark: iso(instant), at: iso(this.clock.now()) })
+  async advanceWatermark(job: string, instant: number, options: { deferred?: boolean } = {}): Promise<void> {
+    const op = { kind: 'watermark', job, watermark: iso(instant), at: iso(this.clock.now()) } as const
+    await (options.deferred ? this.store.batcher.writeLater(op) : this.store.batcher.write(op))
   }
 }

@@ -3,6 +3,7 @@ import type { RunRequest } from '../run/execute-run.js'
 import type { JobLogger, RunTrigger } from '../run/job-type.js'
 import { type RunOutcome, recordedOutcome } from '../run/outcome.js'
 import { type RecordedRun, type RunRecorder, claimFor } from '../run/recorder.js'
+import { RunStop } from '../run/run-stop.js'
 
 export interface Dispatch {
   job: JobDefinition
@@ -27,7 +28,7 @@ interface Waiting {
 }
 
 interface Active {
-  controller: AbortController
+  controller: RunStop
   done: Promise<RunOutcome>
   runId: string
   startedAt: number
@@ -41,7 +42,7 @@ export interface DispatcherOptions {
   onOutcome(outcome: RunOutcome, dispatch: Dispatch): void
   log: JobLogger
   /** Jobs with a run in progress on other instances sharing the store (a snapshot at most a moment old). */
-  othersRunning?(): Promise<Set<string>>
+  othersRunning?(): ReadonlySet<string>
 }
 
 const OVERLAP_SUMMARY = 'the previous run of this job was still running'
@@ -106,7 +107,7 @@ export class Dispatcher {
         !activeRuns &&
         !waitingForJob &&
         job.core.overlap !== 'allow' &&
-        (await this.options.othersRunning?.())?.has(job.name)
+        this.options.othersRunning?.().has(job.name)
       ) {
         if (reserved) this.unreserve(job)
         await this.skip(dispatch, 'overlap', 'a run of this job is still in progress on another instance')
@@ -204,14 +205,14 @@ export class Dispatcher {
   /** Runs a job in a slot already reserved for it. */
   private start(dispatch: Dispatch, run: RecordedRun): Promise<RunOutcome> {
     const { job } = dispatch
-    const controller = new AbortController()
+    const controller = new RunStop()
     // Its row committed after shutdown began (a slot was reserved before): shutdown's wait and abortAll have
     // already looked at the running runs, so it must not start work now; it is recorded interrupted (0 attempts).
     if (!this.accepting) controller.abort('interrupted')
     const request: RunRequest = {
       trigger: dispatch.trigger,
       scheduledFor: dispatch.occurrence,
-      signal: controller.signal,
+      signal: controller,
       recorded: run,
       priorAttempts: dispatch.priorAttempts,
     }

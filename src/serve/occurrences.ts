@@ -1,5 +1,6 @@
 import type { JobDefinition } from '../config/model.js'
 import type { JobLogger, RunTrigger } from '../run/job-type.js'
+import { isoInstant } from '../run/iso-instant.js'
 import { recordedOutcome, type RunOutcome } from '../run/outcome.js'
 import { type RunEnd, type RunRecorder, claimFor } from '../run/recorder.js'
 import { decideCatchUp } from '../schedule/catch-up.js'
@@ -31,7 +32,7 @@ async function recordAndReport(
   if (rec) ctx.report(recordedOutcome(job, trigger, occurrence, end, rec))
 }
 
-const iso = (ms: number) => new Date(ms).toISOString()
+const iso = isoInstant
 
 async function recordMissed(
   ctx: OccurrenceContext,
@@ -81,6 +82,20 @@ export async function handleDueOccurrences(
   truncated = false,
 ): Promise<void> {
   if (!occurrences.length) return
+  const first = occurrences[0]
+  // The usual wake-up, with nothing to decide: one occurrence, within misfireGrace, of a job not paused (what
+  // decideCatchUp would say: run it on time, nothing missed).
+  if (
+    occurrences.length === 1 &&
+    !truncated &&
+    !ctx.isPaused(job.name) &&
+    now - (first + jitterDelay(job.name, first, job.core.jitter)) <= job.core.misfireGrace
+  ) {
+    const watermark = ctx.recorder.advanceWatermark(job.name, first, { deferred: true })
+    await ctx.dispatcher.submit({ job, trigger: 'schedule', occurrence: first, claim: true, chained: false })
+    await watermark
+    return
+  }
   const decision = decideCatchUp(
     occurrences,
     now,
@@ -111,7 +126,9 @@ export async function handleDueOccurrences(
     }
     toRun.length = 0
   }
-  writes.push(ctx.recorder.advanceWatermark(job.name, last))
+  // After the claims: a start never waits for it. A crash between the two leaves the watermark one behind,
+  // and the occurrence seen again on restart is already claimed, so it is neither run nor recorded twice.
+  writes.push(ctx.recorder.advanceWatermark(job.name, last, { deferred: true }))
   // Runs are dispatched without waiting for these writes: each run's claim makes it exactly-once anyway,
   // and waiting would make every fire late by a database round trip.
   const written = Promise.all(writes)

@@ -19,6 +19,9 @@ import { diffJobs } from './reloader.js'
 import { recoverExpiredRuns } from './recovery.js'
 import { type DueOccurrences, Scheduler } from './scheduler.js'
 
+/** How old the view of other instances' running jobs (for `overlap` across instances) may be. */
+const OTHERS_REFRESH_MS = 250
+
 export interface RuntimeOptions {
   config: ValidatedConfig
   store: Store
@@ -74,7 +77,7 @@ export class ServeRuntime extends EventEmitter<RuntimeEvents> {
       execute: (job, request) => executeRun(job, request, this.services),
       onOutcome: (outcome) => this.onOutcome(outcome),
       log: this.log,
-      othersRunning: () => this.othersRunning(),
+      othersRunning: () => this.others,
     })
     this.dependencies = new DependencyTracker({
       jobs: () => this.config.jobs,
@@ -93,22 +96,30 @@ export class ServeRuntime extends EventEmitter<RuntimeEvents> {
     })
   }
 
-  private othersSnapshot: { at: number; jobs: Promise<Set<string>> } | null = null
+  /** Jobs with a run in progress on other instances: refreshed in the background, read without waiting. */
+  private others: ReadonlySet<string> = new Set()
+  private othersTimer: NodeJS.Timeout | null = null
+  private othersLoading = false
 
-  /** Jobs running on other instances, read at most every 250 ms (one query shared by every dispatch). */
-  private othersRunning(): Promise<Set<string>> {
-    const now = Date.now()
-    if (!this.othersSnapshot || now - this.othersSnapshot.at > 250) {
-      const jobs = this.options.store
-        .knex('runs')
-        .where({ status: 'running' })
-        .andWhereNot({ instance: this.options.instance })
-        .distinct('job')
-        .then((rows: Array<{ job: string }>) => new Set(rows.map((r) => r.job)))
-        .catch(() => new Set<string>())
-      this.othersSnapshot = { at: now, jobs }
-    }
-    return this.othersSnapshot.jobs
+  /**
+   * One query shared by every dispatch, every OTHERS_REFRESH_MS: a due run checks the latest answer instead
+   * of waiting for a fresh one, so its claim (and its job's start) never waits for a read.
+   */
+  private refreshOthers(): Promise<void> {
+    if (this.othersLoading) return Promise.resolve()
+    this.othersLoading = true
+    return this.options.store
+      .knex('runs')
+      .where({ status: 'running' })
+      .andWhereNot({ instance: this.options.instance })
+      .distinct('job')
+      .then((rows: Array<{ job: string }>) => {
+        this.others = new Set(rows.map((r) => r.job))
+      })
+      .catch(() => {})
+      .finally(() => {
+        this.othersLoading = false
+      })
   }
 
   private poolLimits(config: ValidatedConfig): Record<string, number> {
@@ -236,6 +247,9 @@ export class ServeRuntime extends EventEmitter<RuntimeEvents> {
       this.scheduler.schedule(job, watermark && job.core.enabled ? Date.parse(watermark) : now)
     }
     await Promise.all(fresh.map((name) => this.recorder.advanceWatermark(name, now)))
+    await this.refreshOthers()
+    this.othersTimer = setInterval(() => void this.refreshOthers(), OTHERS_REFRESH_MS)
+    this.othersTimer.unref()
     this.scheduler.start()
   }
 
@@ -312,6 +326,7 @@ export class ServeRuntime extends EventEmitter<RuntimeEvents> {
   /** Stops firing, lets running runs finish within `graceMs`, then aborts the rest (recorded interrupted). */
   async shutdown(graceMs: number, abortNow = false): Promise<void> {
     this.scheduler.stop()
+    if (this.othersTimer) clearInterval(this.othersTimer)
     const now = this.options.clock.now()
     await Promise.all(
       this.jobs()

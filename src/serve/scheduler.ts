@@ -116,8 +116,9 @@ export class Scheduler {
     this.lookahead.push(fire)
     if (!this.lookaheadScheduled) {
       this.lookaheadScheduled = true
-      // After the runs just handed over are claimed and started (their writes are queued before this).
-      setImmediate(() => this.workLookahead())
+      // A timer, not setImmediate: the claims of the runs just handed over are committed (setImmediate) and
+      // their jobs started first; this cron arithmetic is for a later wake-up.
+      setTimeout(() => this.workLookahead(), 0)
     }
   }
 

@@ -23,6 +23,8 @@ interface Pending {
  */
 export class WriteBatcher {
   private queue: Pending[] = []
+  private later: Pending[] = []
+  private laterReady: Pending[] = []
   private flushing: Promise<void> | null = null
   private scheduled = false
 
@@ -39,9 +41,20 @@ export class WriteBatcher {
     })
   }
 
+  /**
+   * A write nothing waits on to start work (a watermark): committed in the batch after the one being
+   * gathered, so the urgent writes of a wake-up (the claims a job's start waits for) commit without it.
+   */
+  writeLater(op: WriteOp): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      this.later.push({ op, resolve, reject })
+      this.schedule()
+    })
+  }
+
   /** Resolves when everything written so far has committed. */
   async drain(): Promise<void> {
-    while (this.queue.length || this.flushing || this.scheduled) {
+    while (this.queue.length || this.later.length || this.laterReady.length || this.flushing || this.scheduled) {
       if (this.flushing) await this.flushing
       else await new Promise((r) => setImmediate(r))
     }
@@ -54,7 +67,7 @@ export class WriteBatcher {
       this.scheduled = false
       this.flushing = this.flush().finally(() => {
         this.flushing = null
-        if (this.queue.length) this.schedule()
+        if (this.queue.length || this.later.length || this.laterReady.length) this.schedule()
       })
     })
   }
@@ -65,8 +78,13 @@ export class WriteBatcher {
    * started is always recorded as finished once the database answers again.
    */
   private async flush(): Promise<void> {
-    const batch = this.queue
+    // Deferred writes skip exactly one batch: the one gathered with them (a wake-up's claims) commits
+    // without them, and they ride with the next, so a steady stream of urgent writes never starves them.
+    const batch = this.laterReady.length ? this.queue.concat(this.laterReady) : this.queue
     this.queue = []
+    this.laterReady = this.later
+    this.later = []
+    if (!batch.length) return
     const plan = planBatch(batch.map((p) => p.op))
     for (let attempt = 0; ; attempt++) {
       try {

@@ -221,6 +221,49 @@ describe.each(ALL_DATABASES)('state store on %s', (kind) => {
     expect((await s.jobState.all()).length).toBe(1500)
   })
 
+  it('a deferred write (writeLater) is committed apart from the batch gathered with it, and never starved', async () => {
+    const s = await open()
+    const at = iso('2026-01-01T00:00:00Z')
+    // The claim batch fails (a NOT NULL column missing): the watermark issued beside it is not part of it.
+    const failing = s.batcher.write({ kind: 'insert', row: runRow({ id: 'BAD', job: null as unknown as string }) })
+    const deferred = s.batcher.writeLater({ kind: 'watermark', job: 'wm', watermark: iso('2026-01-01T01:00:00Z'), at })
+    await expect(failing).rejects.toThrow()
+    await expect(deferred).resolves.toBe(true)
+    expect((await s.jobState.get('wm'))?.watermark).toBe('2026-01-01T01:00:00.000Z')
+
+    // A steady stream of urgent writes: the deferred one rides with the next batch, not after the stream.
+    let doneAfter: number | undefined
+    let batches = 0
+    const later = s.batcher
+      .writeLater({ kind: 'watermark', job: 'wm', watermark: iso('2026-01-01T02:00:00Z'), at })
+      .then(() => (doneAfter = batches))
+    while (doneAfter === undefined && batches < 20) {
+      await s.batcher.write({ kind: 'insert', row: runRow() })
+      batches++
+    }
+    await later
+    expect(doneAfter).toBeLessThanOrEqual(2)
+  })
+
+  it("the claim index leads with the claim (one wake-up's claims share index pages)", async () => {
+    const s = await open()
+    const columns =
+      kind === 'sqlite'
+        ? ((await s.knex.raw(`pragma index_info('runs_claim_uq')`)) as Array<{ name: string }>).map((r) => r.name)
+        : kind === 'pg'
+          ? /\(([^)]*)\)/
+              .exec(
+                (await s.knex('pg_indexes').where({ indexname: 'runs_claim_uq' }).first('indexdef')).indexdef as string,
+              )![1]
+              .split(', ')
+          : (
+              (await s.knex.raw(`show index from runs where Key_name = 'runs_claim_uq'`))[0] as Array<{
+                Column_name: string
+              }>
+            ).map((r) => r.Column_name)
+    expect(columns).toEqual(['claim', 'job'])
+  })
+
   it('keeps plugin key-values per namespace, with prefix listing that escapes LIKE wildcards', async () => {
     const s = await open()
     const at = iso('2026-01-01T00:00:00Z')
