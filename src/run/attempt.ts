@@ -1,4 +1,5 @@
 import { formatDuration } from '../schedule/duration.js'
+import type { StopSignal } from './run-stop.js'
 
 export type AbortCause = 'timeout' | 'interrupted' | 'replaced' | 'cancelled'
 
@@ -26,7 +27,7 @@ export class AttemptAborted extends Error {
 export interface AttemptOptions {
   timeoutMs?: number
   /** Aborting it interrupts the attempt (shutdown, replace); its reason may be an AbortCause. */
-  parentSignal?: AbortSignal
+  parentSignal?: StopSignal
   /** How long to wait for a job that ignores its aborted signal before giving up on it. */
   abandonAfterMs: number
 }
@@ -44,23 +45,31 @@ export class CancelReason {
 /**
  * Runs one attempt with its own AbortSignal. On timeout or interruption the signal aborts and the job is
  * given `abandonAfterMs` to clean up (a command job kills its process tree); a job that ignores the signal
- * is abandoned after that, so one bad job type cannot hang the run.
+ * is abandoned after that, so one bad job type cannot hang the run. The signal is made when the job first
+ * asks for it (`signal()`): an AbortController is a large part of starting an in-process job that never
+ * looks at it, and one asked for after the abort comes already aborted.
  */
-export async function runAttempt<T>(work: (signal: AbortSignal) => Promise<T>, options: AttemptOptions): Promise<T> {
-  const controller = new AbortController()
+export async function runAttempt<T>(
+  work: (signal: () => AbortSignal) => Promise<T>,
+  options: AttemptOptions,
+): Promise<T> {
+  let controller: AbortController | undefined
   let cause: AbortCause | null = null
   let cancelMessage: string | undefined
   let abandonTimer: NodeJS.Timeout | undefined
-  let rejectAbandoned: (err: Error) => void = () => {}
-  const abandoned = new Promise<never>((_, reject) => {
-    rejectAbandoned = reject
-  })
-  abandoned.catch(() => {})
+  let rejectAbandoned: ((err: Error) => void) | undefined
+  const signal = (): AbortSignal => {
+    if (!controller) {
+      controller = new AbortController()
+      if (cause) controller.abort(cause)
+    }
+    return controller.signal
+  }
   const abort = (c: AbortCause): void => {
     if (cause) return
     cause = c
-    controller.abort(c)
-    abandonTimer = setTimeout(() => rejectAbandoned(new AttemptAborted(c)), options.abandonAfterMs)
+    controller?.abort(c)
+    abandonTimer = setTimeout(() => rejectAbandoned?.(new AttemptAborted(c)), options.abandonAfterMs)
   }
   const onParentAbort = (): void => {
     const reason: unknown = options.parentSignal?.reason
@@ -78,7 +87,11 @@ export async function runAttempt<T>(work: (signal: AbortSignal) => Promise<T>, o
         : undefined
   try {
     if (cause) throw new AttemptAborted(cause, describe(cause))
-    const result = await Promise.race([work(controller.signal), abandoned])
+    // Settles with the job, or rejects once an aborted job has had abandonAfterMs to stop.
+    const result = await new Promise<T>((resolve, reject) => {
+      rejectAbandoned = reject
+      work(signal).then(resolve, reject)
+    })
     if (cause) throw new AttemptAborted(cause, describe(cause))
     return result
   } catch (err) {

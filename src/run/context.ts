@@ -17,11 +17,11 @@ function keyValueFor(services: RunServices, namespace: string): PluginKeyValue {
   }
 }
 
-/** The `ctx` a job type's run receives for one attempt. */
+/** The `ctx` a job type's run receives for one attempt; `signal` makes the attempt's AbortSignal on first use. */
 export function createJobContext(
   job: JobDefinition,
   run: RunInfo,
-  signal: AbortSignal,
+  signal: () => AbortSignal,
   services: RunServices,
 ): JobContext {
   // Most runs never log: the child logger is made on first use.
@@ -35,7 +35,9 @@ export function createJobContext(
     error: (m, e) => child().error(m, e),
   }
   return {
-    signal,
+    get signal() {
+      return signal()
+    },
     log,
     run,
     db: (name) => services.connections.get(name),

@@ -7,17 +7,19 @@ import { afterRun, needsAfterRun, runEndNotices } from './after-run.js'
 import { AttemptAborted, CancelReason, runAttempt } from './attempt.js'
 import { backoffFor } from './backoff.js'
 import { createJobContext } from './context.js'
+import { isoInstant } from './iso-instant.js'
 import { isPermanentError, JobError, type RunResult, type RunTrigger, runResultSchema } from './job-type.js'
 import { toJsonSafe } from './json-safe.js'
 import type { RunOutcome } from './outcome.js'
 import { type RecordedRun, RunRecorder, type RunEnd } from './recorder.js'
+import type { StopSignal } from './run-stop.js'
 import type { RunServices } from './services.js'
 
 export interface RunRequest {
   trigger: RunTrigger
   scheduledFor?: number | null
   /** Aborting it interrupts the run (shutdown); its reason may be 'replaced'. */
-  signal?: AbortSignal
+  signal?: StopSignal
   /** A row already written for this run (the scheduler claims occurrences before it runs them). */
   recorded?: RecordedRun
   /** Attempts an earlier run of this occurrence made before its process died: they count against `retry`. */
@@ -116,7 +118,7 @@ export async function executeRun(job: JobDefinition, request: RunRequest, servic
           status: 'running' as const,
           error,
           attempts: event.attempt,
-          scheduledFor: scheduledFor === null ? null : new Date(scheduledFor).toISOString(),
+          scheduledFor: scheduledFor === null ? null : isoInstant(scheduledFor),
           trigger: request.trigger,
         }
         void services.notifier.send(
@@ -217,9 +219,9 @@ async function finishRun(
     trigger: request.trigger,
     status: end.status,
     ...(end.reason ? { reason: end.reason } : {}),
-    scheduledFor: scheduledFor === null ? null : new Date(scheduledFor).toISOString(),
+    scheduledFor: scheduledFor === null ? null : isoInstant(scheduledFor),
     startedAt: run.row.started_at,
-    finishedAt: new Date(at).toISOString(),
+    finishedAt: isoInstant(at),
     attempts: end.attempts,
     ...(end.summary ? { summary: redact(end.summary) } : {}),
     ...(end.error ? { error: redact(end.error) } : {}),

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { executeRun } from '../../src/run/execute-run.js'
 import { JobError } from '../../src/run/job-type.js'
 import { exitCodeFor } from '../../src/run/outcome.js'
+import { RunStop } from '../../src/run/run-stop.js'
 import { runJobs } from '../../src/run/run-jobs.js'
 import type { RunServices } from '../../src/run/services.js'
 import { job, scriptedType, testServices } from '../helpers/jobs.js'
@@ -111,6 +112,47 @@ describe('executeRun', () => {
     const outcome = await executeRun(job('j', slowStopper, { timeout: '50ms' }), { trigger: 'manual' }, services)
     expect(outcome.status).toBe('timed_out')
     expect(cleanedUp).toBe(true)
+  })
+
+  it('a job that first reads its signal after the timeout gets it already aborted, with the cause', async () => {
+    let late: { aborted: boolean; reason: unknown } | undefined
+    const type = {
+      ...scriptedType(async (ctx) => {
+        await sleep(150)
+        late = { aborted: ctx.signal.aborted, reason: ctx.signal.reason }
+        return { status: 'ok' }
+      }),
+      stopGrace: () => 1000,
+    }
+    const outcome = await executeRun(job('j', type, { timeout: '50ms' }), { trigger: 'manual' }, services)
+    expect(late).toEqual({ aborted: true, reason: 'timeout' })
+    expect(outcome.status).toBe('timed_out')
+  })
+
+  it("serve's run stop (RunStop) interrupts the attempt like an AbortSignal; a stop before the start never runs it", async () => {
+    const stop = new RunStop()
+    const seen: unknown[] = []
+    const type = scriptedType(async (ctx) => {
+      setTimeout(() => stop.abort('replaced'), 20)
+      await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve, { once: true }))
+      seen.push(ctx.signal.reason)
+      throw new Error('stopped')
+    })
+    const outcome = await executeRun(job('j', type), { trigger: 'manual', signal: stop }, services)
+    expect(seen).toEqual(['replaced'])
+    expect(outcome).toMatchObject({ status: 'interrupted', reason: 'replaced' })
+
+    const early = new RunStop()
+    early.abort('interrupted')
+    let ran = false
+    const never = scriptedType(async () => {
+      ran = true
+      return { status: 'ok' }
+    })
+    expect((await executeRun(job('k', never), { trigger: 'manual', signal: early }, services)).status).toBe(
+      'interrupted',
+    )
+    expect(ran).toBe(false)
   })
 
   it('a job type that returns something that is not a RunResult fails the attempt with a clear error', async () => {
