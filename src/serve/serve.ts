@@ -12,6 +12,7 @@ import { type TimerClock, systemTimerClock } from '../schedule/clock.js'
 import { formatDuration } from '../schedule/duration.js'
 import { recordLastValidState } from '../config/last-valid-state.js'
 import { openStore } from '../state/store.js'
+import { startWalCheckpointer } from '../state/wal-checkpointer.js'
 import { startControlLoop } from './control-loop.js'
 import type { HealthContext } from './health.js'
 import type { HttpPolicy } from './http/guard.js'
@@ -135,6 +136,12 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   currentNotifiers = () => runtime.config.notifiers
   const recovered = await runtime.recover()
   if (recovered) log.info(`recovered ${recovered} run(s) left by stopped processes`)
+  const checkpointer = await startWalCheckpointer(store.knex, { onError: (message) => log.warn(message) }).catch(
+    (err) => {
+      log.warn(`the WAL checkpointer did not start (${err instanceof Error ? err.message : String(err)})`)
+      return null
+    },
+  )
   await runtime.start()
   const control = startControlLoop({ runtime, store, instance: options.instance, clock, log })
   if (http) log.info(`HTTP on ${http.url} (/health, /metrics, /api${options.extendHttp ? ', /' : ''})`)
@@ -204,6 +211,7 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
       if (!abortNow) await deliverer.deliverDue()
       await deliverer.stop()
       stopLeases()
+      await checkpointer?.stop()
       await store.control.stopInstance(options.instance, iso()).catch(() => {})
       const queries = store.queries
       await store.close()

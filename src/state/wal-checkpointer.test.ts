@@ -1,0 +1,52 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { openStore, type Store } from './store.js'
+import { type CheckpointResult, startWalCheckpointer } from './wal-checkpointer.js'
+
+const dirs: string[] = []
+const stores: Store[] = []
+afterEach(async () => {
+  await Promise.all(stores.splice(0).map((s) => s.close()))
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
+})
+
+async function sqliteStore(): Promise<Store> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'circadian-wal-'))
+  dirs.push(dir)
+  const store = await openStore({ client: 'better-sqlite3', filename: path.join(dir, 'state.db') })
+  stores.push(store)
+  return store
+}
+
+const autocheckpoint = async (store: Store) =>
+  ((await store.knex.raw('pragma wal_autocheckpoint')) as Array<{ wal_autocheckpoint: number }>)[0].wal_autocheckpoint
+
+describe('the WAL checkpointer (serve on SQLite)', () => {
+  it('takes checkpoints off the commits: a worker checkpoints the WAL; stopped, commits checkpoint again', async () => {
+    const store = await sqliteStore()
+    const results: CheckpointResult[] = []
+    const checkpointer = await startWalCheckpointer(store.knex, { everyMs: 20, onResult: (r) => results.push(r) })
+    expect(checkpointer).not.toBeNull()
+    expect(await autocheckpoint(store)).toBe(0)
+    const at = new Date().toISOString()
+    await Promise.all(
+      Array.from({ length: 3000 }, (_, i) =>
+        store.batcher.write({ kind: 'watermark', job: `job-${i}-${'x'.repeat(100)}`, watermark: at, at }),
+      ),
+    )
+    await expect
+      .poll(() => results.some((r) => r.ok && r.log! > 0 && r.checkpointed === r.log), { timeout: 10_000 })
+      .toBe(true)
+    expect(results.filter((r) => !r.ok)).toEqual([])
+    await checkpointer!.stop()
+    expect(await autocheckpoint(store)).toBe(1000)
+  })
+
+  it('is not started for a store that is not SQLite in WAL mode', async () => {
+    const store = await sqliteStore()
+    await store.knex.raw('pragma journal_mode = DELETE')
+    expect(await startWalCheckpointer(store.knex)).toBeNull()
+  })
+})

@@ -1,0 +1,97 @@
+import { Worker } from 'node:worker_threads'
+import type { Knex } from 'knex'
+import { lazyRequire } from '../lazy-require.js'
+
+/** SQLite's own threshold (pages in the WAL before a commit checkpoints): restored if the worker goes away. */
+const SQLITE_AUTOCHECKPOINT = 1000
+
+interface SqliteConnection {
+  pragma(sql: string): unknown
+  name: string
+}
+
+// Runs in the worker: its own connection to the file, a PASSIVE checkpoint (never blocks the writer) each tick.
+const WORKER = `
+const { parentPort, workerData } = require('node:worker_threads')
+const Database = require(workerData.driver)
+const db = new Database(workerData.filename, { fileMustExist: true })
+db.pragma('busy_timeout = 1000')
+const tick = () => {
+  try {
+    const [r] = db.pragma('wal_checkpoint(PASSIVE)')
+    parentPort.postMessage({ ok: true, log: r.log, checkpointed: r.checkpointed })
+  } catch (err) {
+    parentPort.postMessage({ ok: false, error: String(err && err.message || err) })
+  }
+}
+const timer = setInterval(tick, workerData.everyMs)
+parentPort.on('message', () => {
+  clearInterval(timer)
+  tick()
+  db.close()
+  parentPort.close()
+})
+`
+
+export interface CheckpointResult {
+  ok: boolean
+  log?: number
+  checkpointed?: number
+  error?: string
+}
+
+export interface WalCheckpointer {
+  stop(): Promise<void>
+}
+
+/**
+ * serve on SQLite: the WAL is checkpointed by a worker thread with its own connection instead of by whichever
+ * commit crosses SQLite's threshold. A checkpoint copies megabytes and syncs the file; done inside a commit it
+ * delayed that commit by tens of milliseconds, and the commit waiting was, as often as not, the claims every
+ * job of a wake-up waits for before its code starts. If the worker cannot start or dies, the connection
+ * checkpoints itself again.
+ */
+export async function startWalCheckpointer(
+  knex: Knex,
+  options: { everyMs?: number; onResult?: (r: CheckpointResult) => void; onError?: (message: string) => void } = {},
+): Promise<WalCheckpointer | null> {
+  if (knex.client.config.client !== 'better-sqlite3') return null
+  const setAutocheckpoint = async (pages: number): Promise<void> => {
+    const db = (await knex.client.acquireConnection()) as SqliteConnection
+    try {
+      db.pragma(`wal_autocheckpoint = ${pages}`)
+    } finally {
+      await knex.client.releaseConnection(db)
+    }
+  }
+  const db = (await knex.client.acquireConnection()) as SqliteConnection
+  const filename = db.name
+  const walMode = String((db.pragma('journal_mode') as Array<{ journal_mode: string }>)[0]?.journal_mode) === 'wal'
+  await knex.client.releaseConnection(db)
+  if (!walMode || filename === ':memory:' || filename === '') return null
+
+  const worker = new Worker(WORKER, {
+    eval: true,
+    workerData: { driver: lazyRequire.resolve('better-sqlite3'), filename, everyMs: options.everyMs ?? 1000 },
+  })
+  worker.unref()
+  let stopping = false
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()))
+  const fallBack = (why: string) => {
+    if (stopping) return
+    options.onError?.(`the WAL checkpointer stopped (${why}); the store checkpoints on commit again`)
+    setAutocheckpoint(SQLITE_AUTOCHECKPOINT).catch(() => {})
+  }
+  worker.on('message', (r: CheckpointResult) => options.onResult?.(r))
+  worker.on('error', (err) => fallBack(err.message))
+  worker.on('exit', (code) => fallBack(`exit ${code}`))
+  await setAutocheckpoint(0)
+  return {
+    async stop() {
+      stopping = true
+      worker.postMessage('stop')
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000).unref())])
+      await setAutocheckpoint(SQLITE_AUTOCHECKPOINT).catch(() => {})
+    },
+  }
+}
