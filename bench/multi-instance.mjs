@@ -21,6 +21,9 @@ const arg = (name, fallback) => {
 }
 const SECONDS = arg('seconds', 30)
 const JOBS = arg('jobs', 1000)
+// The young generation's size in MB for serve and croner alike, as bench/scheduler.mjs (0: node's default).
+const SEMI_MB = arg('semi-space', 0)
+const GC_FLAGS = SEMI_MB ? [`--max-semi-space-size=${SEMI_MB}`] : []
 const ADMIN = process.env.CIRCADIAN_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 const work = mkdtempSync(path.join(os.tmpdir(), 'circadian-bench-multi-'))
 const home = path.join(work, 'home')
@@ -60,11 +63,15 @@ async function circadian(instances) {
       `export default {\n  maxConcurrent: ${JOBS * 2},\n  state: { client: 'pg', connection: '${url}', pool: { max: 10 } },\n  jobs: {\n${jobs}\n  },\n}\n`,
     )
     const children = Array.from({ length: instances }, (_, i) => {
-      const child = spawn(process.execPath, [BIN, 'serve', '--instance-id', `bench-${i}`, '--log-level', 'info'], {
-        cwd: dir,
-        env,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      })
+      const child = spawn(
+        process.execPath,
+        [...GC_FLAGS, BIN, 'serve', '--instance-id', `bench-${i}`, '--log-level', 'info'],
+        {
+          cwd: dir,
+          env,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      )
       child.log = ''
       child.stdout.on('data', (c) => (child.log += c))
       // Drained even though unread: a full pipe would keep the process from ever exiting.
@@ -164,7 +171,10 @@ try {
     `bench/multi-instance: ${JOBS.toLocaleString('en')} jobs every second for ${SECONDS} s on PostgreSQL (machine: ${os.cpus().length} cores)`,
   )
   for (const n of [1, 3]) {
-    const k = cronerAnchor({ jobs: JOBS, pattern: '* * * * * *', periodMs: 1000, count: SECONDS }, { root: ROOT, work })
+    const k = cronerAnchor(
+      { jobs: JOBS, pattern: '* * * * * *', periodMs: 1000, count: SECONDS },
+      { root: ROOT, work, nodeFlags: GC_FLAGS },
+    )
     const r = await circadian(n)
     console.log(
       `  circadian, ${n} instance${n > 1 ? 's' : ''}: job invoked p50 ${r.invokedP50} ms p99 ${r.invokedP99} ms (row started_at p50 ${r.p50} ms p99 ${r.p99} ms); invoked ${r.invoked}/${r.expected}, ${r.recorded}/${r.expected} occurrences recorded (${r.notSucceeded} not succeeded), ${r.duplicates} duplicates, ${r.perSecond.toFixed(0)} fires recorded/s, ${r.statementsPerFire.toFixed(2)} database statements per fire; by instance ${JSON.stringify(r.byInstance)}`,

@@ -11,7 +11,7 @@
 // Jobs are of a trivial in-process type ("noop") that this benchmark registers through the plugin hook.
 // Goals (issue 22): job-invoked p99 <= 1.2x croner's at 1,000 jobs/s and <= 2x at 10,000; 0 missed and every
 // fire recorded and invoked; <= 5 KB per scheduled job.
-// Usage: node bench/scheduler.mjs [--seconds 30] [--minutes 3] [--only a,b,d,c]
+// Usage: node bench/scheduler.mjs [--seconds 30] [--minutes 3] [--only a,b,d,c] [--semi-space MB (default 0: node's default)]
 import { spawn, spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
@@ -30,6 +30,10 @@ const arg = (name, fallback) => {
 const SECONDS = Number(arg('seconds', 30))
 const MINUTES = Number(arg('minutes', 3))
 const ONLY = arg('only', 'a,b,d,c').split(',')
+// The young generation's size, in MB, for serve and croner alike (--max-semi-space-size; node's default when 0).
+// Measured both ways at 1,000 and 10,000 jobs/s: 64 did not help (docs/operations.md#scheduler-performance).
+const SEMI_MB = Number(arg('semi-space', 0))
+const GC_FLAGS = SEMI_MB ? [`--max-semi-space-size=${SEMI_MB}`] : []
 const work = mkdtempSync(path.join(os.tmpdir(), 'circadian-bench-sched-'))
 const home = path.join(work, 'home')
 const env = {
@@ -65,13 +69,17 @@ function rssKb(pid) {
 /** Starts serve; resolves with the child and the time until it logged that it is serving. */
 async function startServe(dir) {
   const started = Date.now()
-  const child = spawn(process.execPath, ['--max-old-space-size=8192', BIN, 'serve', '--log-level', 'warn'], {
-    cwd: dir,
-    env,
-    // stdout is not read: a pipe nobody drains fills up (1,000 runs interrupted at shutdown log 1,000 warnings)
-    // and the process can never exit, so it goes nowhere.
-    stdio: ['ignore', 'ignore', 'pipe'],
-  })
+  const child = spawn(
+    process.execPath,
+    ['--max-old-space-size=8192', ...GC_FLAGS, BIN, 'serve', '--log-level', 'warn'],
+    {
+      cwd: dir,
+      env,
+      // stdout is not read: a pipe nobody drains fills up (1,000 runs interrupted at shutdown log 1,000 warnings)
+      // and the process can never exit, so it goes nowhere.
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  )
   let err = ''
   child.stderr.on('data', (c) => (err += c))
   // With --log-level warn nothing is logged on start; wait for the instance row instead.
@@ -155,7 +163,7 @@ async function circadianScenario({ jobs, pattern, periodMs, count }) {
   }
 }
 
-const cronerScenario = (sc) => cronerAnchor(sc, { root: ROOT, work })
+const cronerScenario = (sc) => cronerAnchor(sc, { root: ROOT, work, nodeFlags: GC_FLAGS })
 
 async function memoryPerJob() {
   const mixed = [
@@ -206,7 +214,9 @@ const ms = Date.now() - t; global.gc && gc(); console.log(JSON.stringify({ kbPer
 
 try {
   setupPlugin()
-  console.log(`bench/scheduler (${SECONDS} s windows; machine: ${os.cpus().length} cores)`)
+  console.log(
+    `bench/scheduler (${SECONDS} s windows; machine: ${os.cpus().length} cores; node flags for serve and croner: ${GC_FLAGS.join(' ') || 'defaults'})`,
+  )
   const scenarios = [
     {
       key: 'a',

@@ -27,13 +27,13 @@ setTimeout(() => {
 `
 
 /** `jobs` Crons on `pattern` (a fire every `periodMs`), measured over `count` periods. */
-export function cronerAnchor({ jobs, pattern, periodMs, count }, { root, work }) {
+export function cronerAnchor({ jobs, pattern, periodMs, count }, { root, work, nodeFlags = [] }) {
   const script = path.join(work, 'croner-anchor.cjs')
   writeFileSync(script, SCRIPT(path.join(root, 'node_modules', 'croner', 'dist', 'croner.cjs')))
   // One Cron per job costs ~80 KB: 50,000 of them need a larger heap than node's default.
   const r = spawnSync(
     process.execPath,
-    ['--max-old-space-size=16384', script, String(jobs), String(periodMs), String(count), pattern],
+    ['--max-old-space-size=16384', ...nodeFlags, script, String(jobs), String(periodMs), String(count), pattern],
     { encoding: 'utf8', timeout: count * periodMs + 600_000 },
   )
   if (r.status !== 0)
