@@ -1,5 +1,11 @@
-import { RUN_STATUSES } from './runs.js'
-import { type PruneCounts, RetentionRepository, type RunPolicy } from './retention.js'
+import {
+  type PruneCounts,
+  RetentionRepository,
+  type RunCursor,
+  type RunPolicy,
+  VACUUM_STEP_PAGES,
+} from './retention.js'
+import { KeptStatuses } from './retention-statuses.js'
 import type { Store } from './store.js'
 
 const DAY = 86_400_000
@@ -84,13 +90,23 @@ export async function pruneStore(store: Store, options: PruneOptions): Promise<P
     const cutoff = await repo.cutoff(job, target.policy, options.now)
     const counts: PruneCounts = { runs: 0, run_attempts: 0, notifications: 0, notices: 0 }
     if (cutoff) {
-      const kept = await repo.protectedRuns(job, RUN_STATUSES)
-      let cursor: { created_at: string; id: string } | undefined
+      // Newest first, so the first run of a status met below the cutoff is that status's newest one there:
+      // it stays unless a kept run (at or after the cutoff) has the same status.
+      const kept = new KeptStatuses(repo, job, cutoff)
+      const met = new Set<string>()
+      let after: RunCursor | undefined
       while (!aborted()) {
-        const page = await repo.candidates(job, cutoff, batch, cursor)
+        const page = await repo.newestFirst(job, batch, { before: cutoff, after, settledOnly: true })
         if (!page.length) break
-        cursor = page[page.length - 1]
-        const ids = page.filter((r) => !kept.has(r.id)).map((r) => r.id)
+        after = page[page.length - 1]
+        const ids: string[] = []
+        for (const run of page) {
+          if (!met.has(run.status)) {
+            met.add(run.status)
+            if (!(await kept.has(run.status))) continue
+          }
+          ids.push(run.id)
+        }
         const done = options.dryRun ? await repo.countRuns(ids) : await repo.deleteRuns(ids)
         for (const k of COUNT_KEYS) counts[k] += done[k]
         await pause()
@@ -131,6 +147,7 @@ export async function pruneStore(store: Store, options: PruneOptions): Promise<P
     report.other.actions = await older('actions', 'created_at', options.defaults.maxAge, () => {})
     report.other.requests = await older('requests', 'created_at', REQUEST_KEEP_MS, (q) => q.whereNotNull('handled_at'))
   }
-  if (!options.dryRun) report.space = await repo.reclaimSpace(options.vacuum === true)
+  if (!options.dryRun)
+    report.space = await repo.reclaimSpace(options.vacuum === true, VACUUM_STEP_PAGES, pause, aborted)
   return report
 }
