@@ -3,7 +3,7 @@ import { RetentionRepository, type RunPolicy } from './retention.js'
 import type { Store } from './store.js'
 
 /** A pruner holds the lease this long without renewing it; a crashed one is replaced after that. */
-const LEASE_TTL_MS = 15 * 60_000
+export const LEASE_TTL_MS = 15 * 60_000
 
 export interface RetentionLoopOptions {
   store: Store
