@@ -18,11 +18,11 @@ export interface PruneCounts {
 
 const iso = (ms: number) => new Date(ms).toISOString()
 
-/** Rows one read statement of the pruner walks at most (SQLite: a statement holds serve's event loop while it runs). */
+/** Rows one read of the pruner walks at most (on SQLite a statement holds serve's event loop while it runs). */
 export const SCAN_PAGE = 2000
 
 /** SQLite pages one `incremental_vacuum` step gives back (4 KB each). */
-export const VACUUM_STEP_PAGES = 500
+export const VACUUM_STEP_PAGES = 200
 
 /** A run's place in the (created_at, id) order, and its status. */
 export interface RunCursor {
@@ -44,8 +44,9 @@ export class RetentionRepository {
   }
 
   /**
-   * A page of a job's runs, newest first: strictly older than `after` (the last row of the previous page) and
-   * than `before`, and not older than `since`, when given. The (job, created_at) index gives the order, so a page reads about `limit` rows.
+   * A page of a job's runs, newest first: strictly older than `after` (the last row of the previous page)
+   * and than `before`, and not older than `since`, when given. The (job, created_at) index gives the order,
+   * so a page reads about `limit` rows.
    */
   async newestFirst(
     job: string,
