@@ -6,6 +6,7 @@ import {
   VACUUM_STEP_PAGES,
 } from './retention.js'
 import { KeptStatuses } from './retention-statuses.js'
+import { StepSizer } from './step-sizer.js'
 import type { Store } from './store.js'
 
 const DAY = 86_400_000
@@ -56,6 +57,11 @@ export interface PruneReport {
   space: 'incremental' | 'vacuumed' | 'none' | 'not-sqlite' | 'skipped'
 }
 
+/** What one batch or vacuum step should take at most; slower ones make the next smaller. */
+const STEP_TARGET_MS = 10
+const MIN_BATCH = 10
+const MIN_VACUUM_PAGES = 8
+
 const COUNT_KEYS = ['runs', 'run_attempts', 'notifications', 'notices'] as const
 const iso = (ms: number) => new Date(ms).toISOString()
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
@@ -64,6 +70,8 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 export async function pruneStore(store: Store, options: PruneOptions): Promise<PruneReport> {
   const repo = new RetentionRepository(store.knex)
   const batch = options.batchSize ?? 500
+  // A batch that took long (pages not cached) is halved, so no write transaction holds the lock for long.
+  const sizer = new StepSizer(batch, Math.min(batch, MIN_BATCH), STEP_TARGET_MS)
   const pause = (): Promise<void> =>
     options.pauseMs ? sleep(options.pauseMs) : new Promise<void>((r) => setImmediate(r))
   const aborted = () => options.signal?.aborted === true
@@ -96,18 +104,21 @@ export async function pruneStore(store: Store, options: PruneOptions): Promise<P
       const met = new Set<string>()
       let after: RunCursor | undefined
       while (!aborted()) {
-        const page = await repo.newestFirst(job, batch, { before: cutoff, after, settledOnly: true })
-        if (!page.length) break
-        after = page[page.length - 1]
-        const ids: string[] = []
-        for (const run of page) {
-          if (!met.has(run.status)) {
-            met.add(run.status)
-            if (!(await kept.has(run.status))) continue
+        const done = await sizer.step(async (size) => {
+          const page = await repo.newestFirst(job, size, { before: cutoff, after, settledOnly: true })
+          if (!page.length) return null
+          after = page[page.length - 1]
+          const ids: string[] = []
+          for (const run of page) {
+            if (!met.has(run.status)) {
+              met.add(run.status)
+              if (!(await kept.has(run.status))) continue
+            }
+            ids.push(run.id)
           }
-          ids.push(run.id)
-        }
-        const done = options.dryRun ? await repo.countRuns(ids) : await repo.deleteRuns(ids)
+          return options.dryRun ? repo.countRuns(ids) : repo.deleteRuns(ids)
+        })
+        if (!done) break
         for (const k of COUNT_KEYS) counts[k] += done[k]
         await pause()
       }
@@ -148,6 +159,11 @@ export async function pruneStore(store: Store, options: PruneOptions): Promise<P
     report.other.requests = await older('requests', 'created_at', REQUEST_KEEP_MS, (q) => q.whereNotNull('handled_at'))
   }
   if (!options.dryRun)
-    report.space = await repo.reclaimSpace(options.vacuum === true, VACUUM_STEP_PAGES, pause, aborted)
+    report.space = await repo.reclaimSpace(
+      options.vacuum === true,
+      new StepSizer(VACUUM_STEP_PAGES, MIN_VACUUM_PAGES, STEP_TARGET_MS),
+      pause,
+      aborted,
+    )
   return report
 }

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex'
+import { StepSizer } from './step-sizer.js'
 
 const ACTIVE = ['running', 'queued']
 
@@ -175,13 +176,14 @@ export class RetentionRepository {
   }
 
   /**
-   * SQLite: give freed pages back to the file system (auto_vacuum=INCREMENTAL), `pages` at a time with
-   * `pause` between steps: one `incremental_vacuum` over a freshly emptied multi-GB file is one write
-   * transaction of seconds. Reports the mode found.
+   * SQLite: give freed pages back to the file system (auto_vacuum=INCREMENTAL) in steps sized by `pages`
+   * (by time), with `pause` between them: one `incremental_vacuum` over a freshly emptied multi-GB file is
+   * one write transaction of seconds, and even 200 uncached pages held the lock for half a second.
+   * Reports the mode found.
    */
   async reclaimSpace(
     fullVacuum: boolean,
-    pages = VACUUM_STEP_PAGES,
+    pages: StepSizer = new StepSizer(VACUUM_STEP_PAGES, VACUUM_STEP_PAGES, Infinity),
     pause: () => Promise<void> = async () => {},
     aborted: () => boolean = () => false,
   ): Promise<'incremental' | 'vacuumed' | 'none' | 'not-sqlite'> {
@@ -189,7 +191,7 @@ export class RetentionRepository {
     const [row] = (await this.knex.raw('pragma auto_vacuum')) as Array<{ auto_vacuum: number }>
     if (row?.auto_vacuum === 2) {
       while (!aborted() && (await this.freePages()) > 0) {
-        await this.execSqlite(`pragma incremental_vacuum(${Math.max(1, Math.floor(pages))})`)
+        await pages.step((n) => this.execSqlite(`pragma incremental_vacuum(${Math.max(1, Math.floor(n))})`))
         await pause()
       }
       return 'incremental'
