@@ -6,6 +6,7 @@ import * as m003 from './migrations/003-reliability.js'
 import * as m004 from './migrations/004-lean-run-indexes.js'
 import * as m005 from './migrations/005-outbox.js'
 import * as m006 from './migrations/006-run-control.js'
+import * as m007 from './migrations/007-retention-indexes.js'
 import * as m008 from './migrations/008-claim-index-by-instant.js'
 
 /** The core's numbered migrations. */
@@ -16,6 +17,7 @@ export const MIGRATIONS: Migration[] = [
   { name: '004-lean-run-indexes', ...m004 },
   { name: '005-outbox', ...m005 },
   { name: '006-run-control', ...m006 },
+  { name: '007-retention-indexes', ...m007 },
   { name: '008-claim-index-by-instant', ...m008 },
 ]
 

@@ -3,7 +3,7 @@ import { RetentionRepository, type RunPolicy } from './retention.js'
 import type { Store } from './store.js'
 
 /** A pruner holds the lease this long without renewing it; a crashed one is replaced after that. */
-const LEASE_TTL_MS = 15 * 60_000
+export const LEASE_TTL_MS = 15 * 60_000
 
 export interface RetentionLoopOptions {
   store: Store
@@ -20,6 +20,8 @@ export interface RetentionLoopOptions {
   batchSize?: number
   /** Between batches: the scheduler's writes get the database. */
   pauseMs?: number
+  /** How long the lease outlives its last renewal (default 15 min). */
+  leaseTtlMs?: number
 }
 
 /**
@@ -35,8 +37,14 @@ export function startRetentionLoop(options: RetentionLoopOptions): {
   let timer: NodeJS.Timeout | null = null
   let current: Promise<PruneReport | null> | null = null
 
+  const ttl = options.leaseTtlMs ?? LEASE_TTL_MS
   const prune = async (): Promise<PruneReport | null> => {
-    if (!(await repo.takeLease(options.instance, Date.now(), LEASE_TTL_MS))) return null
+    if (!(await repo.takeLease(options.instance, Date.now(), ttl))) return null
+    // A large store takes longer than the lease's TTL: renewed while pruning, or another instance takes over.
+    const renew = setInterval(() => {
+      repo.takeLease(options.instance, Date.now(), ttl).catch(() => {})
+    }, ttl / 3)
+    renew.unref?.()
     try {
       const report = await pruneStore(options.store, {
         targets: options.targets(),
@@ -56,6 +64,7 @@ export function startRetentionLoop(options: RetentionLoopOptions): {
       options.onPruned?.(report)
       return report
     } finally {
+      clearInterval(renew)
       await repo.releaseLease(options.instance).catch(() => {})
     }
   }

@@ -1,5 +1,12 @@
-import { RUN_STATUSES } from './runs.js'
-import { type PruneCounts, RetentionRepository, type RunPolicy } from './retention.js'
+import {
+  type PruneCounts,
+  RetentionRepository,
+  type RunCursor,
+  type RunPolicy,
+  VACUUM_STEP_PAGES,
+} from './retention.js'
+import { KeptStatuses } from './retention-statuses.js'
+import { StepSizer } from './step-sizer.js'
 import type { Store } from './store.js'
 
 const DAY = 86_400_000
@@ -50,6 +57,11 @@ export interface PruneReport {
   space: 'incremental' | 'vacuumed' | 'none' | 'not-sqlite' | 'skipped'
 }
 
+/** What one batch or vacuum step should take at most; slower ones make the next smaller. */
+const STEP_TARGET_MS = 10
+const MIN_BATCH = 10
+const MIN_VACUUM_PAGES = 8
+
 const COUNT_KEYS = ['runs', 'run_attempts', 'notifications', 'notices'] as const
 const iso = (ms: number) => new Date(ms).toISOString()
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
@@ -58,6 +70,8 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 export async function pruneStore(store: Store, options: PruneOptions): Promise<PruneReport> {
   const repo = new RetentionRepository(store.knex)
   const batch = options.batchSize ?? 500
+  // A batch that took long (pages not cached) is halved, so no write transaction holds the lock for long.
+  const sizer = new StepSizer(batch, Math.min(batch, MIN_BATCH), STEP_TARGET_MS)
   const pause = (): Promise<void> =>
     options.pauseMs ? sleep(options.pauseMs) : new Promise<void>((r) => setImmediate(r))
   const aborted = () => options.signal?.aborted === true
@@ -84,14 +98,27 @@ export async function pruneStore(store: Store, options: PruneOptions): Promise<P
     const cutoff = await repo.cutoff(job, target.policy, options.now)
     const counts: PruneCounts = { runs: 0, run_attempts: 0, notifications: 0, notices: 0 }
     if (cutoff) {
-      const kept = await repo.protectedRuns(job, RUN_STATUSES)
-      let cursor: { created_at: string; id: string } | undefined
+      // Newest first, so the first run of a status met below the cutoff is that status's newest one there:
+      // it stays unless a kept run (at or after the cutoff) has the same status.
+      const kept = new KeptStatuses(repo, job, cutoff)
+      const met = new Set<string>()
+      let after: RunCursor | undefined
       while (!aborted()) {
-        const page = await repo.candidates(job, cutoff, batch, cursor)
-        if (!page.length) break
-        cursor = page[page.length - 1]
-        const ids = page.filter((r) => !kept.has(r.id)).map((r) => r.id)
-        const done = options.dryRun ? await repo.countRuns(ids) : await repo.deleteRuns(ids)
+        const done = await sizer.step(async (size) => {
+          const page = await repo.newestFirst(job, size, { before: cutoff, after, settledOnly: true })
+          if (!page.length) return null
+          after = page[page.length - 1]
+          const ids: string[] = []
+          for (const run of page) {
+            if (!met.has(run.status)) {
+              met.add(run.status)
+              if (!(await kept.has(run.status))) continue
+            }
+            ids.push(run.id)
+          }
+          return options.dryRun ? repo.countRuns(ids) : repo.deleteRuns(ids)
+        })
+        if (!done) break
         for (const k of COUNT_KEYS) counts[k] += done[k]
         await pause()
       }
@@ -131,6 +158,12 @@ export async function pruneStore(store: Store, options: PruneOptions): Promise<P
     report.other.actions = await older('actions', 'created_at', options.defaults.maxAge, () => {})
     report.other.requests = await older('requests', 'created_at', REQUEST_KEEP_MS, (q) => q.whereNotNull('handled_at'))
   }
-  if (!options.dryRun) report.space = await repo.reclaimSpace(options.vacuum === true)
+  if (!options.dryRun)
+    report.space = await repo.reclaimSpace(
+      options.vacuum === true,
+      new StepSizer(VACUUM_STEP_PAGES, MIN_VACUUM_PAGES, STEP_TARGET_MS),
+      pause,
+      aborted,
+    )
   return report
 }

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex'
+import { StepSizer } from './step-sizer.js'
 
 const ACTIVE = ['running', 'queued']
 
@@ -18,6 +19,19 @@ export interface PruneCounts {
 
 const iso = (ms: number) => new Date(ms).toISOString()
 
+/** Rows one read of the pruner walks at most (on SQLite a statement holds serve's event loop while it runs). */
+export const SCAN_PAGE = 2000
+
+/** SQLite pages one `incremental_vacuum` step gives back (4 KB each). */
+export const VACUUM_STEP_PAGES = 200
+
+/** A run's place in the (created_at, id) order, and its status. */
+export interface RunCursor {
+  id: string
+  created_at: string
+  status: string
+}
+
 /**
  * Row-level deletes for retention, each a small batch in its own transaction so a writer (the scheduler)
  * never waits long. The policy (which rows) is decided by the caller.
@@ -31,60 +45,48 @@ export class RetentionRepository {
   }
 
   /**
-   * The instant before which this job's runs may go: older than maxAge AND behind its newest keepPerJob.
-   * Null when the job has no more than keepPerJob runs.
+   * A page of a job's runs, newest first: strictly older than `after` (the last row of the previous page)
+   * and than `before`, and not older than `since`, when given. The (job, created_at) index gives the order,
+   * so a page reads about `limit` rows.
    */
-  async cutoff(job: string, policy: RunPolicy, now: number): Promise<string | null> {
-    const boundary = await this.knex('runs')
-      .where({ job })
+  async newestFirst(
+    job: string,
+    limit: number,
+    options: { before?: string; since?: string; after?: RunCursor; settledOnly?: boolean } = {},
+  ): Promise<RunCursor[]> {
+    const q = this.knex('runs').where({ job })
+    if (options.before !== undefined) q.andWhere('created_at', '<', options.before)
+    if (options.since !== undefined) q.andWhere('created_at', '>=', options.since)
+    const after = options.after
+    if (after)
+      q.andWhere('created_at', '<=', after.created_at).andWhere((w) =>
+        w.where('created_at', '<', after.created_at).orWhere('id', '<', after.id),
+      )
+    if (options.settledOnly) q.whereNotIn('status', ACTIVE)
+    return q
       .orderBy([
         { column: 'created_at', order: 'desc' },
         { column: 'id', order: 'desc' },
       ])
-      .offset(policy.keepPerJob - 1)
-      .first('created_at')
-    if (!boundary) return null
-    const byAge = iso(now - policy.maxAge)
-    return boundary.created_at < byAge ? boundary.created_at : byAge
-  }
-
-  /** The newest run of each status the job has had: kept whatever their age (status and breakers stay true). */
-  async protectedRuns(job: string, statuses: readonly string[]): Promise<Set<string>> {
-    const ids = await Promise.all(
-      statuses.map((status) =>
-        this.knex('runs')
-          .where({ job, status })
-          .orderBy([
-            { column: 'created_at', order: 'desc' },
-            { column: 'id', order: 'desc' },
-          ])
-          .first('id'),
-      ),
-    )
-    return new Set(ids.filter(Boolean).map((r: { id: string }) => r.id))
-  }
-
-  /** The next batch of prunable run ids of a job, oldest first (never running or queued ones). */
-  async candidates(
-    job: string,
-    before: string,
-    limit: number,
-    afterId?: { created_at: string; id: string },
-  ): Promise<Array<{ id: string; created_at: string }>> {
-    const q = this.knex('runs').where({ job }).andWhere('created_at', '<', before).whereNotIn('status', ACTIVE)
-    if (afterId)
-      q.andWhere((w) =>
-        w
-          .where('created_at', '>', afterId.created_at)
-          .orWhere((x) => x.where('created_at', afterId.created_at).andWhere('id', '>', afterId.id)),
-      )
-    return q
-      .orderBy([
-        { column: 'created_at', order: 'asc' },
-        { column: 'id', order: 'asc' },
-      ])
       .limit(limit)
-      .select('id', 'created_at')
+      .select('id', 'created_at', 'status')
+  }
+
+  /**
+   * The instant before which this job's runs may go: older than maxAge AND behind its newest keepPerJob.
+   * Null when the job has no more than keepPerJob runs. Read in pages of at most `page` rows.
+   */
+  async cutoff(job: string, policy: RunPolicy, now: number, page = SCAN_PAGE): Promise<string | null> {
+    let boundary: RunCursor | undefined
+    for (let left = policy.keepPerJob; left > 0;) {
+      const rows = await this.newestFirst(job, Math.min(left, page), { after: boundary })
+      if (rows.length < Math.min(left, page)) return null
+      boundary = rows[rows.length - 1]
+      left -= rows.length
+    }
+    const byAge = iso(now - policy.maxAge)
+    if (!boundary) return byAge
+    return boundary.created_at < byAge ? boundary.created_at : byAge
   }
 
   /** Deletes runs with their attempts, delivery log rows and delivered or expired notices, in one transaction. */
@@ -114,8 +116,10 @@ export class RetentionRepository {
   }
 
   /**
-   * Rows of a table older than `before` on `column` (with `where`), deleted `limit` at a time by primary
-   * key `id`; dry: counted. For tables whose rows have their own rule (outbox, dead letters, logs).
+   * Rows of a table older than `before` on `column` (with `where`), deleted (dry: counted) walking the
+   * primary key `id` in ranges of `span` ids: no statement reads more than `span` rows, whatever the table
+   * holds, and no index on `column` is needed. For tables whose rows have their own rule (outbox, dead
+   * letters, logs).
    */
   async pruneOlder(
     table: string,
@@ -123,22 +127,29 @@ export class RetentionRepository {
     before: string,
     where: (q: Knex.QueryBuilder) => void,
     dryRun: boolean,
-    limit: number,
+    span: number,
     pause: () => Promise<void>,
   ): Promise<number> {
-    const base = () => {
-      const q = this.knex(table).where(column, '<', before)
-      where(q)
-      return q
-    }
-    if (dryRun) return Number((await base().count({ n: '*' }).first())?.n ?? 0)
+    const bounds = (await this.knex(table).min({ lo: 'id' }).max({ hi: 'id' }).first()) as
+      { lo: number | null; hi: number | null } | undefined
+    if (bounds?.lo == null || bounds.hi == null) return 0
     let total = 0
-    for (;;) {
-      const ids = (await base().orderBy('id').limit(limit).select('id')).map((r: { id: number }) => r.id)
-      if (!ids.length) return total
+    for (let from = Number(bounds.lo) - 1; from < Number(bounds.hi); from += span) {
+      const q = this.knex(table)
+        .where('id', '>', from)
+        .andWhere('id', '<=', from + span)
+        .andWhere(column, '<', before)
+      where(q)
+      if (dryRun) {
+        total += Number((await q.count({ n: '*' }).first())?.n ?? 0)
+        continue
+      }
+      const ids = (await q.select('id')).map((r: { id: number }) => r.id)
+      if (!ids.length) continue
       total += Number(await this.knex(table).whereIn('id', ids).delete())
       await pause()
     }
+    return total
   }
 
   /**
@@ -164,17 +175,49 @@ export class RetentionRepository {
       .update({ updated_at: iso(0) })
   }
 
-  /** SQLite: give freed pages back to the file system (auto_vacuum=INCREMENTAL); reports the mode found. */
-  async reclaimSpace(fullVacuum: boolean): Promise<'incremental' | 'vacuumed' | 'none' | 'not-sqlite'> {
+  /**
+   * SQLite: give freed pages back to the file system (auto_vacuum=INCREMENTAL) in steps sized by `pages`
+   * (by time), with `pause` between them: one `incremental_vacuum` over a freshly emptied multi-GB file is
+   * one write transaction of seconds, and even 200 uncached pages held the lock for half a second.
+   * Reports the mode found.
+   */
+  async reclaimSpace(
+    fullVacuum: boolean,
+    pages: StepSizer = new StepSizer(VACUUM_STEP_PAGES, VACUUM_STEP_PAGES, Infinity),
+    pause: () => Promise<void> = async () => {},
+    aborted: () => boolean = () => false,
+  ): Promise<'incremental' | 'vacuumed' | 'none' | 'not-sqlite'> {
     if (this.knex.client.config.client !== 'better-sqlite3') return 'not-sqlite'
     const [row] = (await this.knex.raw('pragma auto_vacuum')) as Array<{ auto_vacuum: number }>
     if (row?.auto_vacuum === 2) {
-      await this.knex.raw('pragma incremental_vacuum')
+      while (!aborted() && (await this.freePages()) > 0) {
+        await pages.step((n) => this.execSqlite(`pragma incremental_vacuum(${Math.max(1, Math.floor(n))})`))
+        await pause()
+      }
       return 'incremental'
     }
     if (!fullVacuum) return 'none'
     await this.knex.raw('pragma auto_vacuum = INCREMENTAL')
     await this.knex.raw('vacuum')
     return 'vacuumed'
+  }
+
+  /**
+   * Runs a statement to its end on the SQLite connection itself: `incremental_vacuum` yields a row per page
+   * it frees, and knex (better-sqlite3's `run()`) steps a statement once, so through knex it freed one page.
+   */
+  private async execSqlite(sql: string): Promise<void> {
+    const db = (await this.knex.client.acquireConnection()) as { exec(sql: string): unknown }
+    try {
+      db.exec(sql)
+    } finally {
+      await this.knex.client.releaseConnection(db)
+    }
+  }
+
+  /** SQLite: pages on the free list (what incremental vacuum can still give back). */
+  async freePages(): Promise<number> {
+    const [row] = (await this.knex.raw('pragma freelist_count')) as Array<{ freelist_count: number }>
+    return Number(row?.freelist_count ?? 0)
   }
 }

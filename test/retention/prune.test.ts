@@ -2,6 +2,7 @@ import knex, { type Knex } from 'knex'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { pruneStore } from '../../src/state/retention-prune.js'
+import { RetentionRepository } from '../../src/state/retention.js'
 import { openStore } from '../../src/state/store.js'
 import { type Sandbox, sandbox, tsConfig } from '../helpers/cli.js'
 import { ALL_DATABASES, createTestDatabase } from '../helpers/databases.js'
@@ -152,6 +153,29 @@ describe('state prune and serve', () => {
     expect((await k('runs').where({ job: 'b' }).count({ n: '*' }).first())?.n).toBe(40)
     // A new state file reuses freed pages (incremental auto-vacuum).
     expect(await k.raw('pragma auto_vacuum')).toEqual([{ auto_vacuum: 2 }])
+  }, 60_000)
+
+  // Before, `state prune` beside a serve that was pruning ran a second pruner on the same rows: on SQLite
+  // the two only queue behind each other's writes (and serve's own fires behind both).
+  it('state prune waits while another process holds the retention lease, then prunes', async () => {
+    box.write(
+      'circadian.config.ts',
+      tsConfig(`{ retention: { maxAge: '2d', keepPerJob: 5 }, jobs: { a: { type: 'command', command: 'true' } } }`),
+    )
+    const k = await openState()
+    await seedRuns(k, 'a', 40, daysAgo(3))
+    const serveRepo = new RetentionRepository(k)
+    expect(await serveRepo.takeLease('serve-elsewhere', Date.now(), 60_000)).toBe(true)
+    const pruning = box.run(['state', 'prune'])
+    await new Promise((r) => setTimeout(r, 3000))
+    expect((await k('runs').count({ n: '*' }).first())?.n).toBe(40)
+    await serveRepo.releaseLease('serve-elsewhere')
+    const done = await pruning
+    expect(done.code).toBe(0)
+    expect(done.stderr).toContain('waiting for it to finish')
+    expect((await k('runs').count({ n: '*' }).first())?.n).toBe(5)
+    // It let the lease go: serve's next round can take it.
+    expect(await serveRepo.takeLease('serve-elsewhere', Date.now(), 60_000)).toBe(true)
   }, 60_000)
 
   it('a bad retention key is a config error naming its path (exit 2)', async () => {
