@@ -2,9 +2,9 @@
 // Builds the store with raw multi-row inserts (old runs of a few jobs), starts `circadian serve` on it with
 // JOBS per-second `command` jobs, measures fire lateness (started_at - scheduled_for, from the runs table)
 // for BASELINE seconds without pruning, then prunes to policy (maxAge 90 d, keepPerJob 1000) and measures
-// lateness during it: by default in this process, a second one on the file (200-row batches, 20 ms pauses,
-// as serve's background pruner does, holding the retention lease as any pruner does); with --pruner serve,
-// serve's own background loop does it. Ends by checking the store reached the policy.
+// lateness during it: by default in this process, a second one on the file (as `circadian state prune` beside
+// serve: the default time-sized batches and pauses, holding the retention lease as any pruner does); with
+// --pruner serve, serve's own background loop does it. Ends by checking the store reached the policy.
 // Goal (issue 20): no fire later than 50 ms during pruning.
 // Usage: node bench/prune.mjs [--runs 10000000] [--jobs 4] [--baseline 15] [--pruner process|serve]
 // (--pruner serve: serve's own loop prunes, from a minute after it started; keep --baseline under 50 s)
@@ -153,8 +153,6 @@ if (PRUNER === 'process') {
     defaults: policy,
     dryRun: false,
     now: Date.now(),
-    batchSize: 200,
-    pauseMs: 20,
   })
   pruneMs = Date.now() - t0
   clearInterval(renew)

@@ -10,7 +10,6 @@ import type { RunOutcome } from './outcome.js'
 import type { RunServices } from './services.js'
 
 const FINAL_FAILURE = new Set(['failed', 'timed_out'])
-const iso = isoInstant
 
 /** Whether a finished run of this job has anything to do after it (a state read is needed only then). */
 export function needsAfterRun(job: JobDefinition, services: RunServices): boolean {
@@ -80,8 +79,8 @@ export async function afterRun(
   if (failures < policy.after) return
   if (policy.pause && !before?.paused) {
     const detail = `paused automatically after ${failures} consecutive failures`
-    await services.store.control.setPaused(job.name, true, iso(now), detail)
-    await services.store.actions.record(job.name, 'pause', detail, outcome.id, iso(now))
+    await services.store.control.setPaused(job.name, true, isoInstant(now), detail)
+    await services.store.actions.record(job.name, 'pause', detail, outcome.id, isoInstant(now))
     services.logger.error({ job: job.name, run: outcome.id }, detail)
   }
   if (policy.escalate.length) {
@@ -98,7 +97,7 @@ export async function afterRun(
     const detail = queued.length
       ? `escalated to ${queued.map((q) => q.notifier).join(', ')} after ${failures} consecutive failures (notices ${queued.map((q) => q.key).join(', ')})`
       : `could not escalate after ${failures} consecutive failures (${services.notifier.enabled ? 'the notice could not be queued' : 'notifications are off'})`
-    await services.store.actions.record(job.name, action, detail, outcome.id, iso(now))
+    await services.store.actions.record(job.name, action, detail, outcome.id, isoInstant(now))
     services.logger.warn({ job: job.name, run: outcome.id }, detail)
   }
 }

@@ -9,8 +9,6 @@ import { isoInstant } from './iso-instant.js'
 import type { RunResult, RunTrigger } from './job-type.js'
 import { toJsonSafe } from './json-safe.js'
 
-const iso = isoInstant
-
 /** How long a process vouches for its running rows; its heartbeat renews the lease well before that. */
 export const LEASE_MS = 30_000
 
@@ -33,7 +31,7 @@ export interface RecordedRun {
 const FAILED: RunStatus[] = ['failed', 'timed_out']
 
 /** The claim of a scheduled occurrence: unique per job, so only one row (run, skip or miss) can hold it. */
-export const claimFor = (scheduledFor: number) => `@${iso(scheduledFor)}`
+export const claimFor = (scheduledFor: number) => `@${isoInstant(scheduledFor)}`
 
 /**
  * Writes runs to the store, through its write batcher. Everything textual is redacted here, before it is
@@ -53,8 +51,8 @@ export class RunRecorder {
       job: job.name,
       type: job.type,
       trigger,
-      scheduled_for: scheduledFor === null ? null : iso(scheduledFor),
-      created_at: iso(now),
+      scheduled_for: scheduledFor === null ? null : isoInstant(scheduledFor),
+      created_at: isoInstant(now),
       started_at: null,
       finished_at: null,
       status: 'running',
@@ -84,9 +82,9 @@ export class RunRecorder {
     const now = this.clock.now()
     const row = this.row(job, trigger, scheduledFor, {
       status: options.queued ? 'queued' : 'running',
-      started_at: options.queued ? null : iso(now),
+      started_at: options.queued ? null : isoInstant(now),
       claim: options.claim && scheduledFor !== null ? claimFor(scheduledFor) : null,
-      lease_until: iso(now + LEASE_MS),
+      lease_until: isoInstant(now + LEASE_MS),
     })
     const inserted = await this.store.batcher.write({ kind: 'insert', row })
     return inserted ? { id: row.id, row } : null
@@ -98,9 +96,9 @@ export class RunRecorder {
     run.row = {
       ...run.row,
       status: 'running',
-      started_at: iso(now),
+      started_at: isoInstant(now),
       instance: this.instance,
-      lease_until: iso(now + LEASE_MS),
+      lease_until: isoInstant(now + LEASE_MS),
     }
     await this.store.batcher.write({ kind: 'update', row: run.row, keepsClaim: true })
   }
@@ -117,8 +115,8 @@ export class RunRecorder {
       row: {
         run_id: run.id,
         attempt,
-        started_at: iso(startedAt),
-        finished_at: iso(this.clock.now()),
+        started_at: isoInstant(startedAt),
+        finished_at: isoInstant(this.clock.now()),
         status,
         error: error ? redact(error) : null,
       },
@@ -136,7 +134,7 @@ export class RunRecorder {
     end: RunEnd,
     options: { at?: number; notices?: NewNotice[] } = {},
   ): Promise<string> {
-    const finishedAt = iso(options.at ?? this.clock.now())
+    const finishedAt = isoInstant(options.at ?? this.clock.now())
     run.row = {
       ...run.row,
       status: end.status,
@@ -176,7 +174,7 @@ export class RunRecorder {
     end: RunEnd,
     options: { claim?: string } = {},
   ): Promise<{ id: string; at: string } | null> {
-    const at = iso(this.clock.now())
+    const at = isoInstant(this.clock.now())
     const row = this.row(job, trigger, scheduledFor, {
       finished_at: at,
       status: end.status,
@@ -202,7 +200,7 @@ export class RunRecorder {
 
   /** The job has handled every occurrence up to `instant`; the watermark never moves back. */
   async advanceWatermark(job: string, instant: number, options: { deferred?: boolean } = {}): Promise<void> {
-    const op = { kind: 'watermark', job, watermark: iso(instant), at: iso(this.clock.now()) } as const
+    const op = { kind: 'watermark', job, watermark: isoInstant(instant), at: isoInstant(this.clock.now()) } as const
     await (options.deferred ? this.store.batcher.writeLater(op) : this.store.batcher.write(op))
   }
 }

@@ -15,6 +15,9 @@ export interface CatchUpDecision {
   missed: number[]
 }
 
+/** Within misfireGrace of when it was due to start (its instant plus its jitter): it runs on time. */
+export const isOnTime = (dueAt: number, now: number, misfireGrace: number): boolean => now - dueAt <= misfireGrace
+
 /**
  * What to do with occurrences that fell due (all ≤ now, ascending). On-time ones always run. Late ones
  * follow the policy: `none` runs none of them; `latest` runs the most recent late one unless a newer
@@ -26,9 +29,8 @@ export function decideCatchUp(
   rules: CatchUpRules,
   dueAt: (occurrence: number) => number = (o) => o,
 ): CatchUpDecision {
-  // Lateness counts from when the occurrence was due to start: its instant plus its jitter.
-  const onTime = due.filter((o) => now - dueAt(o) <= rules.misfireGrace)
-  const late = due.filter((o) => now - dueAt(o) > rules.misfireGrace)
+  const onTime = due.filter((o) => isOnTime(dueAt(o), now, rules.misfireGrace))
+  const late = due.filter((o) => !isOnTime(dueAt(o), now, rules.misfireGrace))
   let catchUp: number[] = []
   if (rules.catchUp === 'latest' && late.length && !onTime.length) catchUp = [late[late.length - 1]]
   else if (rules.catchUp === 'all') catchUp = late.slice(-rules.maxCatchUp)

@@ -3,7 +3,7 @@ import type { JobLogger, RunTrigger } from '../run/job-type.js'
 import { isoInstant } from '../run/iso-instant.js'
 import { recordedOutcome, type RunOutcome } from '../run/outcome.js'
 import { type RunEnd, type RunRecorder, claimFor } from '../run/recorder.js'
-import { decideCatchUp } from '../schedule/catch-up.js'
+import { decideCatchUp, isOnTime } from '../schedule/catch-up.js'
 import { jitterDelay } from '../schedule/jitter.js'
 import { formatDuration } from '../schedule/duration.js'
 import type { Dispatcher } from './dispatcher.js'
@@ -32,8 +32,6 @@ async function recordAndReport(
   if (rec) ctx.report(recordedOutcome(job, trigger, occurrence, end, rec))
 }
 
-const iso = isoInstant
-
 async function recordMissed(
   ctx: OccurrenceContext,
   job: JobDefinition,
@@ -61,10 +59,10 @@ async function recordMissed(
         status: 'missed',
         reason: 'late',
         attempts: 0,
-        summary: `${count} occurrences from ${iso(from)} to ${iso(to)} not run: ${reason}`,
-        data: { count: folded.length, truncated, from: iso(from), to: iso(to) },
+        summary: `${count} occurrences from ${isoInstant(from)} to ${isoInstant(to)} not run: ${reason}`,
+        data: { count: folded.length, truncated, from: isoInstant(from), to: isoInstant(to) },
       },
-      { claim: `@${iso(from)}..${iso(to)}`.slice(0, 64) },
+      { claim: `@${isoInstant(from)}..${isoInstant(to)}`.slice(0, 64) },
     )
   }
 }
@@ -83,13 +81,13 @@ export async function handleDueOccurrences(
 ): Promise<void> {
   if (!occurrences.length) return
   const first = occurrences[0]
-  // The usual wake-up, with nothing to decide: one occurrence, within misfireGrace, of a job not paused (what
-  // decideCatchUp would say: run it on time, nothing missed).
+  // The usual wake-up, with nothing to decide: one occurrence, on time, of a job not paused (decideCatchUp
+  // would say: run it, nothing missed); skips the general path's arrays and promises, 1,000 times a second.
   if (
     occurrences.length === 1 &&
     !truncated &&
     !ctx.isPaused(job.name) &&
-    now - (first + jitterDelay(job.name, first, job.core.jitter)) <= job.core.misfireGrace
+    isOnTime(first + jitterDelay(job.name, first, job.core.jitter), now, job.core.misfireGrace)
   ) {
     const watermark = ctx.recorder.advanceWatermark(job.name, first, { deferred: true })
     await ctx.dispatcher.submit({ job, trigger: 'schedule', occurrence: first, claim: true, chained: false })

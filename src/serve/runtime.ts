@@ -103,7 +103,9 @@ export class ServeRuntime extends EventEmitter<RuntimeEvents> {
 
   /**
    * One query shared by every dispatch, every OTHERS_REFRESH_MS: a due run checks the latest answer instead
-   * of waiting for a fresh one, so its claim (and its job's start) never waits for a read.
+   * of waiting for a fresh one, so its claim (and its job's start) never waits for a read. Also on a SQLite
+   * file only this serve uses: a `circadian run` beside it is another instance. The query reads the
+   * (status, lease_until) index's running rows only.
    */
   private refreshOthers(): Promise<void> {
     if (this.othersLoading) return Promise.resolve()

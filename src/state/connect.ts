@@ -32,6 +32,8 @@ export function describeDatabase(db: DatabaseConfig): string {
  * database errors itself.
  */
 const quietKnexLog = { warn() {}, error() {}, deprecate() {}, debug() {} }
+/** Bytes a WAL file is cut back to when it starts over (SQLite leaves it at its largest otherwise). */
+const WAL_SIZE_LIMIT = 64 * 1024 * 1024
 
 /**
  * A SQLite file circadian creates holds run output and state: 0600 in 0700 directories (SQLite gives its -wal
@@ -76,6 +78,8 @@ export function knexConfig(db: DatabaseConfig, ownDatabase = false): Knex.Config
               conn.pragma('auto_vacuum = INCREMENTAL')
               conn.pragma('journal_mode = WAL')
               conn.pragma('synchronous = NORMAL')
+              // After a burst of writes (a big prune) the WAL starts over but keeps its size unless limited.
+              conn.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT}`)
               conn.pragma('foreign_keys = ON')
             }
             done(null, conn)

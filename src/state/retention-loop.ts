@@ -16,9 +16,9 @@ export interface RetentionLoopOptions {
     warn(msg: string, extra?: Record<string, unknown>): void
   }
   onPruned?: (report: PruneReport) => void
-  /** Rows per delete; small, so a write transaction is short. */
+  /** Rows per delete at most (default DEFAULT_BATCH); sized down by time, so a write transaction is short. */
   batchSize?: number
-  /** Between batches: the scheduler's writes get the database. */
+  /** Between batches (default DEFAULT_PAUSE_MS): the scheduler's writes get the database. */
   pauseMs?: number
   /** How long the lease outlives its last renewal (default 15 min). */
   leaseTtlMs?: number
@@ -51,8 +51,8 @@ export function startRetentionLoop(options: RetentionLoopOptions): {
         defaults: options.defaults(),
         dryRun: false,
         now: Date.now(),
-        batchSize: options.batchSize ?? 200,
-        pauseMs: options.pauseMs ?? 20,
+        batchSize: options.batchSize,
+        pauseMs: options.pauseMs,
         signal: controller.signal,
         onError: (what, err) =>
           options.log.warn(`retention: ${what} failed: ${err instanceof Error ? err.message : String(err)}`),

@@ -45,28 +45,46 @@ export class RetentionRepository {
   }
 
   /**
-   * A page of a job's runs, newest first: strictly older than `after` (the last row of the previous page)
-   * and than `before`, and not older than `since`, when given. The (job, created_at) index gives the order,
-   * so a page reads about `limit` rows.
+   * A page of a job's runs, newest first: strictly older than `after` (the last row of the previous page),
+   * and not older than `since`, when given. The (job, created_at) index gives the order, so a page reads
+   * about `limit` rows.
    */
   async newestFirst(
     job: string,
     limit: number,
-    options: { before?: string; since?: string; after?: RunCursor; settledOnly?: boolean } = {},
+    options: { since?: string; after?: RunCursor } = {},
   ): Promise<RunCursor[]> {
     const q = this.knex('runs').where({ job })
-    if (options.before !== undefined) q.andWhere('created_at', '<', options.before)
     if (options.since !== undefined) q.andWhere('created_at', '>=', options.since)
     const after = options.after
     if (after)
       q.andWhere('created_at', '<=', after.created_at).andWhere((w) =>
         w.where('created_at', '<', after.created_at).orWhere('id', '<', after.id),
       )
-    if (options.settledOnly) q.whereNotIn('status', ACTIVE)
     return q
       .orderBy([
         { column: 'created_at', order: 'desc' },
         { column: 'id', order: 'desc' },
+      ])
+      .limit(limit)
+      .select('id', 'created_at', 'status')
+  }
+
+  /**
+   * A page of a job's settled runs older than `before`, oldest first, strictly after `after` (the last row
+   * of the previous page). Read through the (job, created_at) index: about `limit` rows per page.
+   */
+  async oldestFirst(job: string, limit: number, before: string, after?: RunCursor): Promise<RunCursor[]> {
+    const q = this.knex('runs').where({ job }).andWhere('created_at', '<', before)
+    if (after)
+      q.andWhere('created_at', '>=', after.created_at).andWhere((w) =>
+        w.where('created_at', '>', after.created_at).orWhere('id', '>', after.id),
+      )
+    return q
+      .whereNotIn('status', ACTIVE)
+      .orderBy([
+        { column: 'created_at', order: 'asc' },
+        { column: 'id', order: 'asc' },
       ])
       .limit(limit)
       .select('id', 'created_at', 'status')

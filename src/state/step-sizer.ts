@@ -1,6 +1,6 @@
 /**
  * Sizes a repeated step (runs per delete batch, pages per vacuum step) so that one takes about `targetMs`:
- * halved (down to `min`) after a slow step, grown (up to `max`, at most doubled) after a quick one. On a
+ * halved (down to `min`) after a slow step, doubled (up to `max`) after a quick one, starting at `min`. On a
  * large file whose pages are not cached, a step of a fixed size held SQLite's write lock for half a second.
  */
 export class StepSizer {
@@ -11,7 +11,8 @@ export class StepSizer {
     private readonly min: number,
     private readonly targetMs: number,
   ) {
-    this.size = max
+    // From the smallest: the first step meets pages no one has read yet, and one of `max` could hold the lock long.
+    this.size = min
   }
 
   get current(): number {

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, renameSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -42,6 +42,44 @@ describe('the WAL checkpointer (serve on SQLite)', () => {
     expect(results.filter((r) => !r.ok)).toEqual([])
     await checkpointer!.stop()
     expect(await autocheckpoint(store)).toBe(1000)
+  })
+
+  it('keeps the WAL bounded under writes that never stop: past restartFrames, a RESTART checkpoint', async () => {
+    const store = await sqliteStore()
+    const results: CheckpointResult[] = []
+    const checkpointer = await startWalCheckpointer(store.knex, {
+      everyMs: 20,
+      restartFrames: 200,
+      onResult: (r) => results.push(r),
+    })
+    // Back-to-back commits for two seconds, as a prune of millions of runs writes: a PASSIVE checkpoint is
+    // always overtaken by the next commit, so on its own it never lets the WAL start over.
+    const until = Date.now() + 2000
+    for (let i = 0; Date.now() < until; i++) {
+      const at = new Date().toISOString()
+      await store.batcher.write({ kind: 'watermark', job: `job-${i % 500}-${'x'.repeat(200)}`, watermark: at, at })
+    }
+    await checkpointer!.stop()
+    const restarts = results.filter((r) => r.mode === 'restart' && !r.busy)
+    expect(restarts.length).toBeGreaterThan(0)
+    expect(results.filter((r) => !r.ok)).toEqual([])
+    // Frames in the WAL when checked: ~2,000 at most here; without RESTART, one per commit (~50,000).
+    expect(Math.max(...results.map((r) => r.log ?? 0))).toBeLessThan(10_000)
+  })
+
+  it('falls back to checkpoints on commit, said once, when the worker dies', async () => {
+    const store = await sqliteStore()
+    const file = (await store.knex.client.acquireConnection()) as { name: string }
+    await store.knex.client.releaseConnection(file)
+    // The worker opens the file by name (it must exist): moved away, the worker throws, then exits.
+    renameSync(file.name, `${file.name}.moved`)
+    const errors: string[] = []
+    const checkpointer = await startWalCheckpointer(store.knex, { everyMs: 20, onError: (m) => errors.push(m) })
+    await expect.poll(() => autocheckpoint(store), { timeout: 10_000 }).toBe(1000)
+    await new Promise((r) => setTimeout(r, 200))
+    expect(errors).toHaveLength(1)
+    expect(errors[0]).toMatch(/the WAL checkpointer stopped .*checkpoints on commit again/)
+    await checkpointer!.stop()
   })
 
   it('is not started for a store that is not SQLite in WAL mode', async () => {

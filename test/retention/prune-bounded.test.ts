@@ -87,6 +87,36 @@ describe('pruning a large SQLite store', () => {
     expect(SCAN_PAGE).toBeLessThanOrEqual(5000)
   }, 120_000)
 
+  // Oldest first: a prune stopped midway (serve stopping) has removed the oldest history, not a slice out of
+  // the middle of it; and the pages it frees last are the file's end, which incremental vacuum gives back
+  // at once (freed first, they sat at the far end of SQLite's free list: hours at 10M runs).
+  it('deletes the oldest runs first, so one stopped midway leaves the newest', async () => {
+    db = await createTestDatabase('sqlite')
+    store = await openStore(db.config)
+    const now = Date.now()
+    const file = (db.config as { filename: string }).filename
+    seedMany(file, 'old', 5_000, now - 100 * DAY)
+    const stop = new AbortController()
+    let deletes = 0
+    store.knex.on('query', (q: { sql: string }) => {
+      if (/^delete from .runs./i.test(q.sql) && ++deletes === 3) stop.abort()
+    })
+    const report = await pruneStore(store, {
+      targets: [],
+      defaults: { maxAge: 90 * DAY, keepPerJob: 10 },
+      dryRun: false,
+      now,
+      batchSize: 100,
+      signal: stop.signal,
+    })
+    expect(report.totals.runs).toBeGreaterThan(0)
+    expect(report.totals.runs).toBeLessThan(4_990)
+    // Seeded newest first: `old-000000000` is the newest. What is left is the newest ones, without a gap.
+    const left = ((await store.knex('runs').select('id').orderBy('id')) as Array<{ id: string }>).map((r) => r.id)
+    expect(left).toHaveLength(5_000 - report.totals.runs)
+    expect(left).toEqual(left.map((_, i) => `old-${String(i).padStart(9, '0')}`))
+  }, 60_000)
+
   // knex runs a statement with better-sqlite3's run(), which steps it once; `incremental_vacuum` frees one
   // page per step, so each prune gave back one page and the file only grew.
   it('gives every freed page back to the file system', async () => {
