@@ -8,10 +8,11 @@ import { AttemptAborted, CancelReason, runAttempt } from './attempt.js'
 import { backoffFor } from './backoff.js'
 import { createJobContext } from './context.js'
 import { isoInstant } from './iso-instant.js'
-import { isPermanentError, JobError, type RunResult, type RunTrigger, runResultSchema } from './job-type.js'
+import { isPermanentError, JobError, type RunResult, type RunTrigger } from './job-type.js'
 import { toJsonSafe } from './json-safe.js'
 import type { RunOutcome } from './outcome.js'
 import { type RecordedRun, RunRecorder, type RunEnd } from './recorder.js'
+import { parseRunResult } from './run-result.js'
 import type { StopSignal } from './run-stop.js'
 import type { RunServices } from './services.js'
 
@@ -42,12 +43,12 @@ function abortedBeforeAttempt(reason: unknown): AttemptAborted {
 }
 
 function validResult(value: unknown, type: string): RunResult {
-  const parsed = runResultSchema.safeParse(value)
-  if (!parsed.success)
+  const result = parseRunResult(value)
+  if (!result)
     throw new JobError(
       `job type "${type}" returned an invalid result (expected { status: 'ok' | 'alert' | 'skipped', summary?, data? })`,
     )
-  return parsed.data
+  return result
 }
 
 function endFromError(err: unknown, attempts: number): RunEnd {

@@ -221,6 +221,43 @@ describe.each(ALL_DATABASES)('state store on %s', (kind) => {
     expect((await s.jobState.all()).length).toBe(1500)
   })
 
+  it("a run's end and its job's watermark in one batch: both land, and the watermark still only moves forward", async () => {
+    const s = await open()
+    const at = iso('2026-01-01T00:00:00Z')
+    const later = iso('2026-01-01T00:00:05Z')
+    const outcome = (job: string, status: string, runId: string, when = at) =>
+      s.batcher.write({
+        kind: 'outcome',
+        job,
+        status,
+        runId,
+        at: when,
+        failed: status === 'failed',
+        succeeded: status === 'succeeded',
+      })
+    const mark = (job: string, w: string, when = at) =>
+      s.batcher.write({ kind: 'watermark', job, watermark: iso(w), at: when })
+    await Promise.all([
+      outcome('a', 'failed', 'a1'),
+      mark('a', '2026-01-01T01:00:00Z'),
+      mark('b', '2026-01-01T01:00:00Z'),
+    ])
+    await Promise.all([outcome('a', 'failed', 'a2', later), mark('a', '2025-12-31T00:00:00Z')])
+    await Promise.all([outcome('b', 'succeeded', 'b1'), mark('b', '2026-01-01T02:00:00Z', later)])
+    expect(await s.jobState.get('a')).toMatchObject({
+      consecutive_failures: 2,
+      last_status: 'failed',
+      last_run_id: 'a2',
+      watermark: '2026-01-01T01:00:00.000Z',
+    })
+    expect(await s.jobState.get('b')).toMatchObject({
+      consecutive_failures: 0,
+      last_status: 'succeeded',
+      last_success_at: at,
+      watermark: '2026-01-01T02:00:00.000Z',
+    })
+  })
+
   it('a deferred write (writeLater) is committed apart from the batch gathered with it, and never starved', async () => {
     const s = await open()
     const at = iso('2026-01-01T00:00:00Z')

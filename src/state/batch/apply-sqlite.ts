@@ -32,6 +32,14 @@ const SQL = {
     ON CONFLICT (job) DO UPDATE SET last_status = @last_status, last_run_id = @last_run_id, last_run_at = @last_run_at, updated_at = @updated_at,
     last_success_at = COALESCE(@last_success_at, last_success_at),
     consecutive_failures = CASE WHEN @streak < 0 THEN -@streak - 1 ELSE consecutive_failures + @streak END`,
+  // A run's end and its job's watermark usually share a batch (the watermark is written after the claims):
+  // one statement for both, 10,000 fewer a second at 10,000 jobs/s.
+  outcomeAndWatermark: `INSERT INTO job_state (job, paused, consecutive_failures, updated_at, last_status, last_run_id, last_run_at, last_success_at, watermark)
+    VALUES (@job, 0, CASE WHEN @streak < 0 THEN -@streak - 1 ELSE @streak END, @updated_at, @last_status, @last_run_id, @last_run_at, @last_success_at, @watermark)
+    ON CONFLICT (job) DO UPDATE SET last_status = @last_status, last_run_id = @last_run_id, last_run_at = @last_run_at, updated_at = @updated_at,
+    last_success_at = COALESCE(@last_success_at, last_success_at),
+    consecutive_failures = CASE WHEN @streak < 0 THEN -@streak - 1 ELSE consecutive_failures + @streak END,
+    watermark = CASE WHEN job_state.watermark IS NULL OR job_state.watermark < @watermark THEN @watermark ELSE job_state.watermark END`,
   watermark: `INSERT INTO job_state (job, paused, consecutive_failures, updated_at, watermark) VALUES (@job, 0, 0, @updated_at, @watermark)
     ON CONFLICT (job) DO UPDATE SET watermark = @watermark, updated_at = @updated_at WHERE job_state.watermark IS NULL OR job_state.watermark < @watermark`,
   notice: `INSERT INTO notices (key, notifier, job, run_id, event, body, status, attempts, created_at, next_attempt_at, expires_at)
@@ -91,8 +99,18 @@ export function applyWithSqlite(db: SqliteDatabase, plan: BatchPlan): Set<string
         st.upsertRun.run(params)
     }
     for (const a of plan.attempts) st.attempt.run(attemptParams(a))
-    for (const o of plan.outcomes) st.outcome.run(o)
-    for (const m of plan.watermarks) st.watermark.run(m)
+    const marks = new Map(plan.watermarks.map((m) => [m.job, m]))
+    for (const o of plan.outcomes) {
+      const m = marks.get(o.job)
+      if (!m) {
+        st.outcome.run(o)
+        continue
+      }
+      marks.delete(o.job)
+      const updated_at = m.updated_at > o.updated_at ? m.updated_at : o.updated_at
+      st.outcomeAndWatermark.run({ ...o, updated_at, watermark: m.watermark })
+    }
+    for (const m of marks.values()) st.watermark.run(m)
     for (const n of plan.notices) st.notice.run(n)
   })()
   return inserted
