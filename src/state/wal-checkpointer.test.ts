@@ -1,4 +1,5 @@
 import { mkdtempSync, renameSync, rmSync } from 'node:fs'
+import Database from 'better-sqlite3'
 import os from 'node:os'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -65,6 +66,42 @@ describe('the WAL checkpointer (serve on SQLite)', () => {
     expect(results.filter((r) => !r.ok)).toEqual([])
     // Frames in the WAL when checked: ~2,000 at most here; without RESTART, one per commit (~50,000).
     expect(Math.max(...results.map((r) => r.log ?? 0))).toBeLessThan(10_000)
+  })
+
+  it('a reader holding an old snapshot makes the RESTART give up quickly, not hold the writers', async () => {
+    const store = await sqliteStore()
+    const file = (await store.knex.client.acquireConnection()) as { name: string }
+    await store.knex.client.releaseConnection(file)
+    const at = new Date().toISOString()
+    const write = (i: number) =>
+      store.batcher.write({ kind: 'watermark', job: `job-${i}-${'x'.repeat(200)}`, watermark: at, at })
+    await write(0)
+    // A reader on the WAL as it is now (a long `history` or dashboard query, say): no RESTART can finish.
+    const reader = new Database(file.name, { readonly: true })
+    reader.exec('begin')
+    reader.prepare('select count(*) from job_state').get()
+    try {
+      const results: CheckpointResult[] = []
+      const checkpointer = await startWalCheckpointer(store.knex, {
+        everyMs: 20,
+        restartFrames: 50,
+        onResult: (r) => results.push(r),
+      })
+      let slowest = 0
+      const until = Date.now() + 1500
+      for (let i = 1; Date.now() < until; i++) {
+        const started = performance.now()
+        await write(i)
+        slowest = Math.max(slowest, performance.now() - started)
+      }
+      await checkpointer!.stop()
+      expect(results.some((r) => r.mode === 'restart' && r.busy)).toBe(true)
+      // With the checkpointer's usual 1 s busy timeout, writes waited about a second behind each RESTART.
+      expect(slowest).toBeLessThan(500)
+    } finally {
+      reader.exec('rollback')
+      reader.close()
+    }
   })
 
   it('falls back to checkpoints on commit, said once, when the worker dies', async () => {

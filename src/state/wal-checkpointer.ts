@@ -24,7 +24,14 @@ const tick = () => {
     let [r] = db.pragma('wal_checkpoint(PASSIVE)')
     let mode = 'passive'
     if (r.log > workerData.restartFrames) {
-      ;[r] = db.pragma('wal_checkpoint(RESTART)')
+      // While a RESTART waits (for the writer, then for readers of the old WAL) no one may write: a short
+      // wait, then busy (tried again next tick), so a long reader never holds the scheduler's claims.
+      db.pragma('busy_timeout = ' + workerData.restartWaitMs)
+      try {
+        ;[r] = db.pragma('wal_checkpoint(RESTART)')
+      } finally {
+        db.pragma('busy_timeout = 1000')
+      }
       mode = 'restart'
     }
     parentPort.postMessage({ ok: true, mode, busy: r.busy === 1, log: r.log, checkpointed: r.checkpointed })
@@ -43,6 +50,8 @@ parentPort.on('message', () => {
 
 /** WAL frames (4 KB pages) past which the worker also runs a RESTART checkpoint: 64 MB. */
 export const RESTART_FRAMES = 16_384
+/** How long a RESTART checkpoint waits for the writer and readers (writers wait behind it meanwhile). */
+const RESTART_WAIT_MS = 10
 
 export interface CheckpointResult {
   ok: boolean
@@ -96,6 +105,7 @@ export async function startWalCheckpointer(
       filename,
       everyMs: options.everyMs ?? 1000,
       restartFrames: options.restartFrames ?? RESTART_FRAMES,
+      restartWaitMs: RESTART_WAIT_MS,
     },
   })
   worker.unref()
