@@ -17,6 +17,17 @@ const params = RUN_COLUMNS.map((c) => `@${c}`).join(', ')
 
 const set = (columns: readonly string[]) => columns.map((c) => `${c} = @${c}`).join(', ')
 
+/** A run's end in its job's state (failure streak, last run), with the job's watermark too when `withWatermark`. */
+function outcomeSql(withWatermark: boolean): string {
+  const mark = (sql: string) => (withWatermark ? sql : '')
+  return `INSERT INTO job_state (job, paused, consecutive_failures, updated_at, last_status, last_run_id, last_run_at, last_success_at${mark(', watermark')})
+    VALUES (@job, 0, CASE WHEN @streak < 0 THEN -@streak - 1 ELSE @streak END, @updated_at, @last_status, @last_run_id, @last_run_at, @last_success_at${mark(', @watermark')})
+    ON CONFLICT (job) DO UPDATE SET last_status = @last_status, last_run_id = @last_run_id, last_run_at = @last_run_at, updated_at = @updated_at,
+    last_success_at = COALESCE(@last_success_at, last_success_at),
+    consecutive_failures = CASE WHEN @streak < 0 THEN -@streak - 1 ELSE consecutive_failures + @streak END${mark(`,
+    watermark = CASE WHEN job_state.watermark IS NULL OR job_state.watermark < @watermark THEN @watermark ELSE job_state.watermark END`)}`
+}
+
 const SQL = {
   insertRun: `INSERT INTO runs (${cols}) VALUES (${params})`,
   claimRun: `INSERT INTO runs (${cols}) VALUES (${params}) ON CONFLICT (job, claim) DO NOTHING`,
@@ -27,19 +38,10 @@ const SQL = {
   attempt: `INSERT INTO run_attempts (run_id, attempt, started_at, finished_at, status, error) VALUES (@run_id, @attempt, @started_at, @finished_at, @status, @error)
     ON CONFLICT (run_id, attempt) DO UPDATE SET finished_at = excluded.finished_at, status = excluded.status, error = excluded.error`,
   // One statement per job and kind: the row is created on first use (streak -(k+1) means "reset to k").
-  outcome: `INSERT INTO job_state (job, paused, consecutive_failures, updated_at, last_status, last_run_id, last_run_at, last_success_at)
-    VALUES (@job, 0, CASE WHEN @streak < 0 THEN -@streak - 1 ELSE @streak END, @updated_at, @last_status, @last_run_id, @last_run_at, @last_success_at)
-    ON CONFLICT (job) DO UPDATE SET last_status = @last_status, last_run_id = @last_run_id, last_run_at = @last_run_at, updated_at = @updated_at,
-    last_success_at = COALESCE(@last_success_at, last_success_at),
-    consecutive_failures = CASE WHEN @streak < 0 THEN -@streak - 1 ELSE consecutive_failures + @streak END`,
+  outcome: outcomeSql(false),
   // A run's end and its job's watermark usually share a batch (the watermark is written after the claims):
   // one statement for both, 10,000 fewer a second at 10,000 jobs/s.
-  outcomeAndWatermark: `INSERT INTO job_state (job, paused, consecutive_failures, updated_at, last_status, last_run_id, last_run_at, last_success_at, watermark)
-    VALUES (@job, 0, CASE WHEN @streak < 0 THEN -@streak - 1 ELSE @streak END, @updated_at, @last_status, @last_run_id, @last_run_at, @last_success_at, @watermark)
-    ON CONFLICT (job) DO UPDATE SET last_status = @last_status, last_run_id = @last_run_id, last_run_at = @last_run_at, updated_at = @updated_at,
-    last_success_at = COALESCE(@last_success_at, last_success_at),
-    consecutive_failures = CASE WHEN @streak < 0 THEN -@streak - 1 ELSE consecutive_failures + @streak END,
-    watermark = CASE WHEN job_state.watermark IS NULL OR job_state.watermark < @watermark THEN @watermark ELSE job_state.watermark END`,
+  outcomeAndWatermark: outcomeSql(true),
   watermark: `INSERT INTO job_state (job, paused, consecutive_failures, updated_at, watermark) VALUES (@job, 0, 0, @updated_at, @watermark)
     ON CONFLICT (job) DO UPDATE SET watermark = @watermark, updated_at = @updated_at WHERE job_state.watermark IS NULL OR job_state.watermark < @watermark`,
   notice: `INSERT INTO notices (key, notifier, job, run_id, event, body, status, attempts, created_at, next_attempt_at, expires_at)
