@@ -46,45 +46,35 @@ export class RetentionRepository {
 
   /**
    * A page of a job's runs, newest first: strictly older than `after` (the last row of the previous page),
-   * and not older than `since`, when given. The (job, created_at) index gives the order, so a page reads
-   * about `limit` rows.
+   * and not older than `since`, when given.
    */
-  async newestFirst(
-    job: string,
-    limit: number,
-    options: { since?: string; after?: RunCursor } = {},
-  ): Promise<RunCursor[]> {
+  newestFirst(job: string, limit: number, options: { since?: string; after?: RunCursor } = {}): Promise<RunCursor[]> {
     const q = this.knex('runs').where({ job })
     if (options.since !== undefined) q.andWhere('created_at', '>=', options.since)
-    const after = options.after
-    if (after)
-      q.andWhere('created_at', '<=', after.created_at).andWhere((w) =>
-        w.where('created_at', '<', after.created_at).orWhere('id', '<', after.id),
-      )
-    return q
-      .orderBy([
-        { column: 'created_at', order: 'desc' },
-        { column: 'id', order: 'desc' },
-      ])
-      .limit(limit)
-      .select('id', 'created_at', 'status')
+    return this.page(q, 'desc', limit, options.after)
+  }
+
+  /** A page of a job's settled runs older than `before`, oldest first, strictly after `after`. */
+  oldestFirst(job: string, limit: number, before: string, after?: RunCursor): Promise<RunCursor[]> {
+    const q = this.knex('runs').where({ job }).andWhere('created_at', '<', before).whereNotIn('status', ACTIVE)
+    return this.page(q, 'asc', limit, after)
   }
 
   /**
-   * A page of a job's settled runs older than `before`, oldest first, strictly after `after` (the last row
-   * of the previous page). Read through the (job, created_at) index: about `limit` rows per page.
+   * One page in (created_at, id) order, resuming past `after` (keyset paging): the (job, created_at) index
+   * gives the order, so a page reads about `limit` rows wherever it starts.
    */
-  async oldestFirst(job: string, limit: number, before: string, after?: RunCursor): Promise<RunCursor[]> {
-    const q = this.knex('runs').where({ job }).andWhere('created_at', '<', before)
-    if (after)
-      q.andWhere('created_at', '>=', after.created_at).andWhere((w) =>
-        w.where('created_at', '>', after.created_at).orWhere('id', '>', after.id),
+  private page(q: Knex.QueryBuilder, order: 'asc' | 'desc', limit: number, after?: RunCursor): Promise<RunCursor[]> {
+    if (after) {
+      const [within, past] = order === 'asc' ? (['>=', '>'] as const) : (['<=', '<'] as const)
+      q.andWhere('created_at', within, after.created_at).andWhere((w) =>
+        w.where('created_at', past, after.created_at).orWhere('id', past, after.id),
       )
+    }
     return q
-      .whereNotIn('status', ACTIVE)
       .orderBy([
-        { column: 'created_at', order: 'asc' },
-        { column: 'id', order: 'asc' },
+        { column: 'created_at', order },
+        { column: 'id', order },
       ])
       .limit(limit)
       .select('id', 'created_at', 'status')
