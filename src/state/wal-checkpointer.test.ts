@@ -21,6 +21,13 @@ async function sqliteStore(): Promise<Store> {
   return store
 }
 
+/** The path the store's SQLite connection has open. */
+async function fileOf(store: Store): Promise<string> {
+  const conn = (await store.knex.client.acquireConnection()) as { name: string }
+  await store.knex.client.releaseConnection(conn)
+  return conn.name
+}
+
 const autocheckpoint = async (store: Store) =>
   ((await store.knex.raw('pragma wal_autocheckpoint')) as Array<{ wal_autocheckpoint: number }>)[0].wal_autocheckpoint
 
@@ -70,14 +77,13 @@ describe('the WAL checkpointer (serve on SQLite)', () => {
 
   it('a reader holding an old snapshot makes the RESTART give up quickly, not hold the writers', async () => {
     const store = await sqliteStore()
-    const file = (await store.knex.client.acquireConnection()) as { name: string }
-    await store.knex.client.releaseConnection(file)
+    const file = await fileOf(store)
     const at = new Date().toISOString()
     const write = (i: number) =>
       store.batcher.write({ kind: 'watermark', job: `job-${i}-${'x'.repeat(200)}`, watermark: at, at })
     await write(0)
     // A reader on the WAL as it is now (a long `history` or dashboard query, say): no RESTART can finish.
-    const reader = new Database(file.name, { readonly: true })
+    const reader = new Database(file, { readonly: true })
     reader.exec('begin')
     reader.prepare('select count(*) from job_state').get()
     try {
@@ -106,10 +112,9 @@ describe('the WAL checkpointer (serve on SQLite)', () => {
 
   it('falls back to checkpoints on commit, said once, when the worker dies', async () => {
     const store = await sqliteStore()
-    const file = (await store.knex.client.acquireConnection()) as { name: string }
-    await store.knex.client.releaseConnection(file)
+    const file = await fileOf(store)
     // The worker opens the file by name (it must exist): moved away, the worker throws, then exits.
-    renameSync(file.name, `${file.name}.moved`)
+    renameSync(file, `${file}.moved`)
     const errors: string[] = []
     const checkpointer = await startWalCheckpointer(store.knex, { everyMs: 20, onError: (m) => errors.push(m) })
     await expect.poll(() => autocheckpoint(store), { timeout: 10_000 }).toBe(1000)

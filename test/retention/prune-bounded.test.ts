@@ -60,19 +60,24 @@ describe('pruning a large SQLite store', () => {
     await db?.drop()
   })
 
+  /** A new SQLite store holding `count` runs of `job`, one a second back from `newest`. */
+  async function storeWith(job: string, count: number, newest: number): Promise<Store> {
+    db = await createTestDatabase('sqlite')
+    store = await openStore(db.config)
+    seedMany((db.config as { filename: string }).filename, job, count, newest)
+    return store
+  }
+
   // serve prunes in its own process with a synchronous driver: one statement that reads a job's whole history
   // holds its event loop (and its fires) that long. Before, finding the newest run of each status read every
   // run of the job once per status never seen (a 2.5M-run job: ~0.5 s per statement).
   it('reads no more than a page of runs per statement, however many runs a job has', async () => {
-    db = await createTestDatabase('sqlite')
-    store = await openStore(db.config)
     const now = Date.now()
-    const file = (db.config as { filename: string }).filename
     // 600,000 runs of one status; only the oldest 3,000 are older than maxAge.
-    seedMany(file, 'big', 600_000, now - 1000)
+    const s = await storeWith('big', 600_000, now - 1000)
     const maxAge = (600_000 - 3_000) * 1000
-    const statements = timeStatements(store)
-    const report = await pruneStore(store, {
+    const statements = timeStatements(s)
+    const report = await pruneStore(s, {
       targets: [],
       defaults: { maxAge, keepPerJob: 1000 },
       dryRun: false,
@@ -91,17 +96,14 @@ describe('pruning a large SQLite store', () => {
   // the middle of it; and the pages it frees last are the file's end, which incremental vacuum gives back
   // at once (freed first, they sat at the far end of SQLite's free list: hours at 10M runs).
   it('deletes the oldest runs first, so one stopped midway leaves the newest', async () => {
-    db = await createTestDatabase('sqlite')
-    store = await openStore(db.config)
     const now = Date.now()
-    const file = (db.config as { filename: string }).filename
-    seedMany(file, 'old', 5_000, now - 100 * DAY)
+    const s = await storeWith('old', 5_000, now - 100 * DAY)
     const stop = new AbortController()
     let deletes = 0
-    store.knex.on('query', (q: { sql: string }) => {
+    s.knex.on('query', (q: { sql: string }) => {
       if (/^delete from .runs./i.test(q.sql) && ++deletes === 3) stop.abort()
     })
-    const report = await pruneStore(store, {
+    const report = await pruneStore(s, {
       targets: [],
       defaults: { maxAge: 90 * DAY, keepPerJob: 10 },
       dryRun: false,
@@ -112,7 +114,7 @@ describe('pruning a large SQLite store', () => {
     expect(report.totals.runs).toBeGreaterThan(0)
     expect(report.totals.runs).toBeLessThan(4_990)
     // Seeded newest first: `old-000000000` is the newest. What is left is the newest ones, without a gap.
-    const left = ((await store.knex('runs').select('id').orderBy('id')) as Array<{ id: string }>).map((r) => r.id)
+    const left = ((await s.knex('runs').select('id').orderBy('id')) as Array<{ id: string }>).map((r) => r.id)
     expect(left).toHaveLength(5_000 - report.totals.runs)
     expect(left).toEqual(left.map((_, i) => `old-${String(i).padStart(9, '0')}`))
   }, 60_000)
@@ -120,12 +122,9 @@ describe('pruning a large SQLite store', () => {
   // knex runs a statement with better-sqlite3's run(), which steps it once; `incremental_vacuum` frees one
   // page per step, so each prune gave back one page and the file only grew.
   it('gives every freed page back to the file system', async () => {
-    db = await createTestDatabase('sqlite')
-    store = await openStore(db.config)
     const now = Date.now()
-    const file = (db.config as { filename: string }).filename
-    seedMany(file, 'old', 20_000, now - 100 * DAY)
-    const report = await pruneStore(store, {
+    const s = await storeWith('old', 20_000, now - 100 * DAY)
+    const report = await pruneStore(s, {
       targets: [],
       defaults: { maxAge: 90 * DAY, keepPerJob: 10 },
       dryRun: false,
@@ -133,7 +132,7 @@ describe('pruning a large SQLite store', () => {
     })
     expect(report.totals.runs).toBe(19_990)
     expect(report.space).toBe('incremental')
-    const [free] = (await store.knex.raw('pragma freelist_count')) as Array<{ freelist_count: number }>
+    const [free] = (await s.knex.raw('pragma freelist_count')) as Array<{ freelist_count: number }>
     expect(free.freelist_count).toBe(0)
   }, 60_000)
 
