@@ -18,9 +18,27 @@ export interface Trigger {
   }
 }
 
+/**
+ * The last answer per (expression, zone), shared by every trigger of that schedule: jobs with the same
+ * schedule ask for the fire after the same instant, one after another (a thousand hourly jobs at each hour),
+ * and the cron arithmetic is the scheduler's main cost per fire.
+ */
+const lastAnswers = new Map<string, { after: number; next: number | null }>()
+
 export function cronTrigger(expression: string | CronExpression, zone: string): Trigger {
   const expr = typeof expression === 'string' ? parseCron(expression) : expression
-  return { kind: 'cron', text: expr.source, next: (after) => nextCronFire(expr, zone, after), cron: { expr, zone } }
+  const key = `${expr.source}\u0000${zone}`
+  let last = lastAnswers.get(key)
+  if (!last) lastAnswers.set(key, (last = { after: Number.NaN, next: null }))
+  const answers = last
+  const next = (after: number): number | null => {
+    if (answers.after === after) return answers.next
+    const fire = nextCronFire(expr, zone, after)
+    answers.after = after
+    answers.next = fire
+    return fire
+  }
+  return { kind: 'cron', text: expr.source, next, cron: { expr, zone } }
 }
 
 /**
