@@ -13,6 +13,7 @@ import { formatDuration } from '../schedule/duration.js'
 import { recordLastValidState } from '../config/last-valid-state.js'
 import { openStore } from '../state/store.js'
 import { startWalCheckpointer } from '../state/wal-checkpointer.js'
+import { growYoungGeneration } from './young-generation.js'
 import { startControlLoop } from './control-loop.js'
 import type { HealthContext } from './health.js'
 import type { HttpPolicy } from './http/guard.js'
@@ -142,6 +143,7 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
       return null
     },
   )
+  growYoungGeneration()
   await runtime.start()
   const control = startControlLoop({ runtime, store, instance: options.instance, clock, log })
   if (http) log.info(`HTTP on ${http.url} (/health, /metrics, /api${options.extendHttp ? ', /' : ''})`)
