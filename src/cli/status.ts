@@ -1,6 +1,7 @@
 import type { JobDefinition } from '../config/model.js'
 import type { StoreAccess } from '../config/store-access.js'
 import { openStore } from '../state/store.js'
+import { startedOrEnded } from '../state/runs.js'
 
 export interface JobStatus {
   job: string
@@ -40,10 +41,10 @@ export async function readStatus(
   const store = await openStore(access.state)
   try {
     const states = new Map((await store.jobState.all()).map((s) => [s.job, s]))
-    const runningRows: Array<{ id: string; job: string; instance: string }> = await store
-      .knex('runs')
-      .where({ status: 'running' })
-      .select('id', 'job', 'instance')
+    const runningRows: Array<{ id: string; job: string; instance: string }> = await startedOrEnded(
+      store.knex('runs').where({ status: 'running' }),
+      now,
+    ).select('id', 'job', 'instance')
     const instances = await store
       .knex('instances')
       .whereNull('stopped_at')

@@ -25,6 +25,8 @@ export interface RunRequest {
   recorded?: RecordedRun
   /** Attempts an earlier run of this occurrence made before its process died: they count against `retry`. */
   priorAttempts?: number
+  /** Told when the job's work is over (its attempts ended, or it was not admitted), before its end is recorded. */
+  onWorkDone?(): void
 }
 
 /** How long a job that ignores its aborted signal is waited for, unless its type says otherwise. */
@@ -88,6 +90,7 @@ export async function executeRun(job: JobDefinition, request: RunRequest, servic
 
   const admission = policies ? await services.breakers.admit(job, run.id) : ({ admitted: true } as const)
   if (!admission.admitted) {
+    request.onWorkDone?.()
     const summary = `circuit ${admission.resource} is open${admission.until ? ` until ${admission.until}` : ' (a trial run is in progress)'}`
     return finishRun(
       job,
@@ -192,6 +195,7 @@ export async function executeRun(job: JobDefinition, request: RunRequest, servic
   } catch (err) {
     end = endFromError(err, attempts)
   }
+  request.onWorkDone?.()
   return finishRun(job, run, request, recorder, end, services, policies, attemptWrites)
 }
 

@@ -90,6 +90,38 @@ export class RunRecorder {
     return inserted ? { id: row.id, row } : null
   }
 
+  /**
+   * A scheduled occurrence's row written ahead of its instant (`dueAt`), so the job starts then without
+   * waiting for a commit: `running` from its planned start, holding the occurrence's claim. `inserted` is
+   * false when another row holds the claim; it is written once `after` settles. The run either starts
+   * (markStarted) or is released.
+   */
+  claimAhead(
+    job: JobDefinition,
+    occurrence: number,
+    dueAt: number,
+    after?: Promise<unknown>,
+  ): { run: RecordedRun; inserted: Promise<boolean> } {
+    const now = this.clock.now()
+    const row = this.row(job, 'schedule', occurrence, {
+      started_at: isoInstant(dueAt),
+      claim: claimFor(occurrence),
+      lease_until: isoInstant(now + LEASE_MS),
+    })
+    const insert = () => this.store.batcher.write({ kind: 'insert', row })
+    return { run: { id: row.id, row }, inserted: after ? after.then(insert) : insert() }
+  }
+
+  /** A run claimed ahead starts now: its row's start is the real one from here (written with its end). */
+  markStarted(run: RecordedRun): void {
+    run.row.started_at = isoInstant(this.clock.now())
+  }
+
+  /** A run claimed ahead that will not start here: its row goes, and its occurrence's claim with it. */
+  async release(run: RecordedRun): Promise<void> {
+    await this.store.batcher.write({ kind: 'release', id: run.id })
+  }
+
   /** A queued run gets a slot: it is running from now. */
   async markRunning(run: RecordedRun): Promise<void> {
     const now = this.clock.now()

@@ -42,6 +42,11 @@ export class DependencyTracker {
     return this.byUpstream.get(job) ?? []
   }
 
+  /** Whether any enabled job runs after `job` (most do not: their outcomes need no dependency check). */
+  hasDownstream(job: string): boolean {
+    return this.downstreamOf(job).length > 0
+  }
+
   async onOutcome(outcome: RunOutcome): Promise<void> {
     if (NOT_A_CYCLE.has(outcome.status)) return
     const downstream = this.downstreamOf(outcome.job)

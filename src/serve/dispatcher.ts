@@ -54,6 +54,11 @@ const OVERLAP_SUMMARY = 'the previous run of this job was still running'
  */
 export class Dispatcher {
   private readonly active = new Map<string, Set<Active>>()
+  /**
+   * Per job: its runs whose work is still going. This is what `overlap` looks at: a run whose job returned
+   * and whose end is being recorded does not make the next fire skip or wait.
+   */
+  private readonly working = new Map<string, number>()
   /** Runs claimed and waiting: for a slot, or (overlap `queue`) for their job's running run. */
   private waiting: Waiting[] = []
   /** Per job: how many of `waiting` are its runs (read on every submit; the list itself may be long). */
@@ -79,7 +84,7 @@ export class Dispatcher {
     if (!this.accepting) return null
     const { job } = dispatch
     // Submissions still writing their row count as running: two triggers in the same instant must not both start.
-    const activeRuns = (this.active.get(job.name)?.size ?? 0) + (this.submitting.get(job.name) ?? 0)
+    const activeRuns = (this.working.get(job.name) ?? 0) + (this.submitting.get(job.name) ?? 0)
     const waitingForJob = this.waitingPerJob.get(job.name) ?? 0
     if (!dispatch.chained && (activeRuns || waitingForJob)) {
       const policy = job.core.overlap
@@ -132,6 +137,25 @@ export class Dispatcher {
     // stopAccepting let go; waiting here would never end and would hold shutdown forever.
     if (!this.accepting) return null
     return new Promise((resolve) => this.enqueueWaiting({ dispatch, run, seq: ++this.seq, resolve }))
+  }
+
+  /**
+   * Starts at once a run claimed ahead (its row committed), when nothing stands in its way: no run of its job
+   * here or on another instance (unless overlap is 'allow') and a free slot. Otherwise undefined, and the
+   * caller releases the claim and submits the run as usual, which applies the overlap policy and queueing.
+   */
+  startClaimed(dispatch: Dispatch, run: RecordedRun): Promise<RunOutcome> | undefined {
+    if (!this.accepting) return undefined
+    const { job } = dispatch
+    if (job.core.overlap !== 'allow') {
+      const name = job.name
+      if (this.working.has(name) || this.submitting.has(name) || this.waitingPerJob.has(name)) return undefined
+      if (this.options.othersRunning?.().has(name)) return undefined
+    }
+    if (!this.reserve(job)) return undefined
+    this.options.recorder.markStarted(run)
+    dispatch.onRecorded?.(run.id, 'running')
+    return this.start(dispatch, run)
   }
 
   /** Starts (when a slot is free) a run whose row already exists: a queued run taken over from a lost process. */
@@ -209,12 +233,25 @@ export class Dispatcher {
     // Its row committed after shutdown began (a slot was reserved before): shutdown's wait and abortAll have
     // already looked at the running runs, so it must not start work now; it is recorded interrupted (0 attempts).
     if (!this.accepting) controller.abort('interrupted')
+    // The run's work is over when its job returns: its slot and its job's overlap are free from then, while its
+    // end is still being committed (under load that commit can wait behind others for a while).
+    let working = true
+    const workDone = () => {
+      if (!working) return
+      working = false
+      const left = (this.working.get(job.name) ?? 1) - 1
+      if (left) this.working.set(job.name, left)
+      else this.working.delete(job.name)
+      this.unreserve(job)
+    }
+    this.working.set(job.name, (this.working.get(job.name) ?? 0) + 1)
     const request: RunRequest = {
       trigger: dispatch.trigger,
       scheduledFor: dispatch.occurrence,
       signal: controller,
       recorded: run,
       priorAttempts: dispatch.priorAttempts,
+      onWorkDone: workDone,
     }
     const done = this.options.execute(job, request)
     const entry: Active = { controller, done, runId: run.id, startedAt: Date.now() }
@@ -222,17 +259,23 @@ export class Dispatcher {
     set.add(entry)
     this.active.set(job.name, set)
     this.jobOf.set(run.id, job)
-    return done
-      .finally(() => {
-        set.delete(entry)
-        this.jobOf.delete(run.id)
-        if (!set.size) this.active.delete(job.name)
-        this.unreserve(job)
-      })
-      .then((outcome) => {
+    const ended = () => {
+      workDone()
+      set.delete(entry)
+      this.jobOf.delete(run.id)
+      if (!set.size) this.active.delete(job.name)
+    }
+    return done.then(
+      (outcome) => {
+        ended()
         this.options.onOutcome(outcome, dispatch)
         return outcome
-      })
+      },
+      (err: unknown) => {
+        ended()
+        throw err
+      },
+    )
   }
 
   /** Starts waiting runs while there are slots: highest priority first, then earliest scheduled time. */
@@ -251,8 +294,7 @@ export class Dispatcher {
     for (let i = 0; i < this.waiting.length && this.running < this.options.maxConcurrent;) {
       const w = this.waiting[i]
       const job = w.dispatch.job
-      const blockedByOverlap =
-        !w.dispatch.chained && job.core.overlap === 'queue' && (this.active.get(job.name)?.size ?? 0) > 0
+      const blockedByOverlap = !w.dispatch.chained && job.core.overlap === 'queue' && this.working.has(job.name)
       if (blockedByOverlap || !this.reserve(job)) {
         i++
         continue

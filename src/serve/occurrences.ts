@@ -6,7 +6,8 @@ import { type RunEnd, type RunRecorder, claimFor } from '../run/recorder.js'
 import { decideCatchUp, isOnTime } from '../schedule/catch-up.js'
 import { jitterDelay } from '../schedule/jitter.js'
 import { formatDuration } from '../schedule/duration.js'
-import type { Dispatcher } from './dispatcher.js'
+import type { Dispatch, Dispatcher } from './dispatcher.js'
+import type { PreClaims } from './pre-claims.js'
 
 /** Missed occurrences recorded one row each; beyond this, the rest of a gap becomes one summary row. */
 const MISSED_ROWS = 1000
@@ -14,6 +15,8 @@ const MISSED_ROWS = 1000
 export interface OccurrenceContext {
   recorder: RunRecorder
   dispatcher: Dispatcher
+  /** Occurrences claimed ahead of their instant (serve's scheduler); absent, every claim is made when due. */
+  claims?: PreClaims
   isPaused(job: string): boolean
   log: JobLogger
   /** Occurrences recorded without running (missed, skipped) are outcomes too: logged, and seen by dependencies. */
@@ -68,6 +71,55 @@ async function recordMissed(
 }
 
 /**
+ * The usual fire, started at once with no await on its way: one occurrence, on time, of a job not paused,
+ * claimed ahead (committed), with nothing in the way of its run. True when it was handled that way (its run
+ * started, or another instance holds it); false leaves everything as it was, for handleDueOccurrences.
+ * `onError` is told if the job's watermark or its run's end cannot be written.
+ */
+export function startOnTime(
+  ctx: OccurrenceContext,
+  job: JobDefinition,
+  due: { occurrences: number[]; now: number; truncated: boolean },
+  onError: (err: unknown) => void,
+): boolean {
+  const { occurrences, now } = due
+  if (occurrences.length !== 1 || due.truncated || !ctx.claims || ctx.isPaused(job.name)) return false
+  const first = occurrences[0]
+  if (!isOnTime(first + jitterDelay(job.name, first, job.core.jitter), now, job.core.misfireGrace)) return false
+  const held = ctx.claims.ready(job.name, first)
+  if (held === undefined) return false
+  if (held !== 'elsewhere') {
+    const dispatch: Dispatch = { job, trigger: 'schedule', occurrence: first, claim: true, chained: false }
+    const started = ctx.dispatcher.startClaimed(dispatch, held)
+    if (!started) return false
+    started.catch(onError)
+  }
+  ctx.claims.forget(job.name)
+  ctx.recorder.advanceWatermark(job.name, first, { deferred: true }).catch(onError)
+  return true
+}
+
+/**
+ * Runs an occurrence due now. Claimed ahead, its run starts at once when nothing stands in its way;
+ * otherwise (no claim ahead, or a run of the job still going, or no free slot) the claim is let go and the
+ * run is submitted as usual: claimed now, and subject to the overlap policy and queueing.
+ */
+async function runOnTime(ctx: OccurrenceContext, dispatch: Dispatch): Promise<void> {
+  const taken = ctx.claims?.take(dispatch.job.name, dispatch.occurrence!) ?? null
+  const held = taken instanceof Promise ? await taken : taken
+  if (held === 'elsewhere') return
+  if (held) {
+    const started = ctx.dispatcher.startClaimed(dispatch, held)
+    if (started) {
+      await started
+      return
+    }
+    await ctx.claims!.giveBack(dispatch.job.name, held)
+  }
+  await ctx.dispatcher.submit(dispatch)
+}
+
+/**
  * Handles one job's occurrences that fell due: the catch-up rules decide which run; the others are recorded
  * `missed`; a paused job's occurrences are recorded `skipped` (paused). Every occurrence ends as exactly one
  * claimed row, and the job's watermark moves past the last of them.
@@ -90,10 +142,12 @@ export async function handleDueOccurrences(
     isOnTime(first + jitterDelay(job.name, first, job.core.jitter), now, job.core.misfireGrace)
   ) {
     const watermark = ctx.recorder.advanceWatermark(job.name, first, { deferred: true })
-    await ctx.dispatcher.submit({ job, trigger: 'schedule', occurrence: first, claim: true, chained: false })
+    await runOnTime(ctx, { job, trigger: 'schedule', occurrence: first, claim: true, chained: false })
     await watermark
     return
   }
+  // Whatever is decided below claims its occurrences itself, this one's included.
+  await ctx.claims?.release(job.name)
   const decision = decideCatchUp(
     occurrences,
     now,

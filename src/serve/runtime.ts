@@ -12,9 +12,11 @@ import { RunRecorder } from '../run/recorder.js'
 import type { RunServices } from '../run/services.js'
 import type { TimerClock } from '../schedule/clock.js'
 import type { Store } from '../state/store.js'
+import { startedOrEnded } from '../state/runs.js'
 import { DependencyTracker } from './dependencies.js'
 import { type Dispatch, Dispatcher } from './dispatcher.js'
-import { handleDueOccurrences } from './occurrences.js'
+import { type OccurrenceContext, handleDueOccurrences, startOnTime } from './occurrences.js'
+import { PreClaims } from './pre-claims.js'
 import { diffJobs } from './reloader.js'
 import { recoverExpiredRuns } from './recovery.js'
 import { type DueOccurrences, Scheduler } from './scheduler.js'
@@ -52,6 +54,9 @@ export class ServeRuntime extends EventEmitter<RuntimeEvents> {
   readonly scheduler: Scheduler
   readonly dispatcher: Dispatcher
   readonly recorder: RunRecorder
+  private readonly claims: PreClaims
+  /** What handling due occurrences needs: one object for every wake-up. */
+  private readonly occurrences: OccurrenceContext
   private readonly dependencies: DependencyTracker
   private services: RunServices
   private readonly log
@@ -87,8 +92,22 @@ export class ServeRuntime extends EventEmitter<RuntimeEvents> {
       isPaused: (job) => this.paused.has(job),
       log: this.log,
     })
+    this.claims = new PreClaims(this.recorder, this.log)
+    this.occurrences = {
+      recorder: this.recorder,
+      dispatcher: this.dispatcher,
+      claims: this.claims,
+      isPaused: (j) => this.paused.has(j),
+      log: this.log,
+      report: (o) => this.onOutcome(o),
+    }
     this.scheduler = new Scheduler(options.clock, {
-      onDue: (due) => this.track(this.onDue(due)),
+      onDue: (due) => {
+        if (!this.startOnTime(due)) this.track(this.onDue(due))
+      },
+      onUpcoming: (job, occurrence, dueAt) => {
+        if (!this.paused.has(job.name) && !this.storeProblem) this.claims.claim(job, occurrence, dueAt)
+      },
       onClockJump: ({ expected, actual }) =>
         this.log.warn(
           `the clock jumped ${Math.round((actual - expected) / 1000)}s (suspend or time change); due occurrences follow the catch-up rules`,
@@ -110,10 +129,10 @@ export class ServeRuntime extends EventEmitter<RuntimeEvents> {
   private refreshOthers(): Promise<void> {
     if (this.othersLoading) return Promise.resolve()
     this.othersLoading = true
-    return this.options.store
-      .knex('runs')
-      .where({ status: 'running' })
-      .andWhereNot({ instance: this.options.instance })
+    return startedOrEnded(
+      this.options.store.knex('runs').where({ status: 'running' }).andWhereNot({ instance: this.options.instance }),
+      this.options.clock.now(),
+    )
       .distinct('job')
       .then((rows: Array<{ job: string }>) => {
         this.others = new Set(rows.map((r) => r.job))
@@ -166,18 +185,28 @@ export class ServeRuntime extends EventEmitter<RuntimeEvents> {
 
   private onOutcome(outcome: RunOutcome): void {
     this.emit('outcome', outcome)
-    this.options.logger[outcomeLevel(outcome)](
-      {
-        job: outcome.job,
-        run: outcome.id,
-        status: outcome.status,
-        reason: outcome.reason,
-        attempts: outcome.attempts,
-        error: outcome.error,
-      },
-      outcomeMessage(outcome),
-    )
-    this.track(this.dependencies.onOutcome(outcome))
+    // Thousands of outcomes a second: nothing is built for a line the log level drops, or a check with no job to run.
+    const level = outcomeLevel(outcome)
+    if (this.options.logger.isLevelEnabled(level))
+      this.options.logger[level](
+        {
+          job: outcome.job,
+          run: outcome.id,
+          status: outcome.status,
+          reason: outcome.reason,
+          attempts: outcome.attempts,
+          error: outcome.error,
+        },
+        outcomeMessage(outcome),
+      )
+    if (this.dependencies.hasDownstream(outcome.job)) this.track(this.dependencies.onOutcome(outcome))
+  }
+
+  /** The usual fire (see startOnTime), with nothing to await: most fires, thousands a second. */
+  private startOnTime(due: DueOccurrences): boolean {
+    const job = this.config.jobs.get(due.job.name)
+    if (!job || this.storeProblem) return false
+    return startOnTime(this.occurrences, job, due, (err) => this.dueFailed(job.name, err))
   }
 
   private async onDue(due: DueOccurrences): Promise<void> {
@@ -185,18 +214,23 @@ export class ServeRuntime extends EventEmitter<RuntimeEvents> {
     if (!job) return
     if (this.storeProblem) {
       // Not fired and not recorded: once the store is back, the job resumes from its watermark (catch-up rules).
+      void this.claims.release(job.name)
       this.resyncLater(job.name, 5000)
       return
     }
     try {
       await this.handleDue(job, due)
     } catch (err) {
-      this.log.warn(
-        `${job.name}: handling its due occurrences failed (${err instanceof Error ? err.message : String(err)}); they will be re-read from the store`,
-        { job: job.name },
-      )
-      this.resyncLater(job.name)
+      this.dueFailed(job.name, err)
     }
+  }
+
+  private dueFailed(name: string, err: unknown): void {
+    this.log.warn(
+      `${name}: handling its due occurrences failed (${err instanceof Error ? err.message : String(err)}); they will be re-read from the store`,
+      { job: name },
+    )
+    this.resyncLater(name)
   }
 
   /**
@@ -209,27 +243,20 @@ export class ServeRuntime extends EventEmitter<RuntimeEvents> {
         .get(name)
         .then((state) => {
           const job = this.config.jobs.get(name)
-          if (job)
-            this.scheduler.schedule(job, state?.watermark ? Date.parse(state.watermark) : this.options.clock.now())
+          if (job) this.reschedule(job, state?.watermark ? Date.parse(state.watermark) : this.options.clock.now())
         })
         .catch(() => this.resyncLater(name, Math.min(30_000, delayMs * 2)))
     }, delayMs).unref()
   }
 
+  /** Schedules a job again from `after`; a run it had claimed ahead is let go (its next fire may differ). */
+  private reschedule(job: JobDefinition, after: number): void {
+    void this.claims.release(job.name)
+    this.scheduler.schedule(job, after)
+  }
+
   private async handleDue(job: JobDefinition, due: DueOccurrences): Promise<void> {
-    await handleDueOccurrences(
-      {
-        recorder: this.recorder,
-        dispatcher: this.dispatcher,
-        isPaused: (j) => this.paused.has(j),
-        log: this.log,
-        report: (o) => this.onOutcome(o),
-      },
-      job,
-      due.occurrences,
-      due.now,
-      due.truncated,
-    )
+    await handleDueOccurrences(this.occurrences, job, due.occurrences, due.now, due.truncated)
   }
 
   /**
@@ -276,11 +303,14 @@ export class ServeRuntime extends EventEmitter<RuntimeEvents> {
     await this.services.connections.prepare()
     this.dispatcher.setLimits(next.maxConcurrent, this.poolLimits(next))
     const now = this.options.clock.now()
-    for (const name of diff.removed) this.scheduler.unschedule(name)
+    for (const name of diff.removed) {
+      this.scheduler.unschedule(name)
+      void this.claims.release(name)
+    }
     const states = new Map((await this.options.store.jobState.all()).map((s) => [s.job, s]))
     for (const job of [...diff.added, ...diff.changed]) {
       const watermark = states.get(job.name)?.watermark
-      this.scheduler.schedule(job, Math.max(watermark ? Date.parse(watermark) : 0, now))
+      this.reschedule(job, Math.max(watermark ? Date.parse(watermark) : 0, now))
       if (job.trigger) await this.recorder.advanceWatermark(job.name, now)
     }
     // Runs in progress keep the connections they started with; close the old pool once they are done.
@@ -328,6 +358,8 @@ export class ServeRuntime extends EventEmitter<RuntimeEvents> {
   /** Stops firing, lets running runs finish within `graceMs`, then aborts the rest (recorded interrupted). */
   async shutdown(graceMs: number, abortNow = false): Promise<void> {
     this.scheduler.stop()
+    // Runs claimed for instants that will not come here: their occurrences are the next instance's.
+    await this.claims.releaseAll()
     if (this.othersTimer) clearInterval(this.othersTimer)
     const now = this.options.clock.now()
     await Promise.all(

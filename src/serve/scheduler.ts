@@ -12,6 +12,11 @@ const JUMP_THRESHOLD_MS = 5_000
 const MAX_DUE_PER_WAKE = 100_000
 /** Work out queued fires' following occurrences in slices this long, so timers and I/O are not held up. */
 const LOOKAHEAD_SLICE_MS = 5
+/**
+ * A fire is announced (onUpcoming: its run is claimed) this long before it is due, so the claim's commit is
+ * done when the instant comes: thousands of claims, or a database across a network, fit in it.
+ */
+export const CLAIM_AHEAD_MS = 1000
 
 export interface DueOccurrences {
   job: JobDefinition
@@ -24,6 +29,8 @@ export interface DueOccurrences {
 
 export interface SchedulerEvents {
   onDue(due: DueOccurrences): void
+  /** A job's next occurrence is due within CLAIM_AHEAD_MS (at `dueAt`, its jitter included). */
+  onUpcoming?(job: JobDefinition, occurrence: number, dueAt: number): void
   onClockJump?(info: { expected: number; actual: number }): void
 }
 
@@ -39,6 +46,10 @@ interface Entry {
  */
 export class Scheduler {
   private readonly queue = new FireQueue()
+  /** Fires to announce, keyed by when (`dueAt` holds dueAt - CLAIM_AHEAD_MS). */
+  private readonly upcoming = new FireQueue()
+  /** Fires already within CLAIM_AHEAD_MS when queued: announced once the wake-up that queued them is done. */
+  private announceSoon: QueuedFire[] = []
   private readonly jobs = new Map<string, Entry>()
   /** Each scheduled job's next occurrence (without jitter). */
   private readonly pendingOccurrence = new Map<string, number>()
@@ -80,6 +91,7 @@ export class Scheduler {
   start(): void {
     this.running = true
     this.lastProgressAt = this.clock.now()
+    if (this.announceSoon.length) setTimeout(() => this.announceQueued(), 0)
     this.rearm()
   }
 
@@ -113,6 +125,11 @@ export class Scheduler {
       following: undefined,
     }
     this.queue.push(fire)
+    if (this.events.onUpcoming) {
+      const announceAt = fire.dueAt - CLAIM_AHEAD_MS
+      if (announceAt > this.clock.now()) this.upcoming.push({ ...fire, dueAt: announceAt })
+      else if (this.announceSoon.push(fire) === 1) setTimeout(() => this.announceQueued(), 0)
+    }
     this.lookahead.push(fire)
     if (!this.lookaheadScheduled) {
       this.lookaheadScheduled = true
@@ -120,6 +137,21 @@ export class Scheduler {
       // their jobs started first; this cron arithmetic is for a later wake-up.
       setTimeout(() => this.workLookahead(), 0)
     }
+  }
+
+  private announce(fire: QueuedFire): void {
+    const entry = this.jobs.get(fire.job)
+    // A fire already due is the wake-up's to handle (a catch-up at start): nothing to get ahead of.
+    if (entry?.generation === fire.generation && this.running && fire.dueAt > this.clock.now())
+      this.events.onUpcoming!(entry.job, fire.occurrence, fire.dueAt)
+  }
+
+  private announceQueued(): void {
+    // Queued before start (the jobs are scheduled first): announced when it starts.
+    if (!this.running) return
+    const fires = this.announceSoon
+    this.announceSoon = []
+    for (const fire of fires) this.announce(fire)
   }
 
   /** Works out the following occurrence of queued fires, a slice at a time. */
@@ -140,8 +172,9 @@ export class Scheduler {
   private rearm(): void {
     if (!this.running) return
     const head = this.queue.peek()
+    const next = this.upcoming.peek()
     const now = this.clock.now()
-    const wake = head ? Math.min(head.dueAt, now + MAX_SLEEP_MS) : now + MAX_SLEEP_MS
+    const wake = Math.min(head?.dueAt ?? Infinity, next?.dueAt ?? Infinity, now + MAX_SLEEP_MS)
     if (this.timer && wake >= this.plannedWake && this.plannedWake > now) return
     if (this.timer) this.clock.clearTimer(this.timer)
     this.plannedWake = wake
@@ -196,6 +229,10 @@ export class Scheduler {
       handed.push({ job, occurrences, truncated, now })
     }
     for (const d of handed) this.events.onDue(d)
+    for (let next = this.upcoming.peek(); next && next.dueAt <= now; next = this.upcoming.peek()) {
+      this.upcoming.pop()
+      this.announce({ ...next, dueAt: next.dueAt + CLAIM_AHEAD_MS })
+    }
     this.rearm()
   }
 }

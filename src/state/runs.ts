@@ -14,6 +14,15 @@ export const RUN_STATUSES = [
 export type RunStatus = (typeof RUN_STATUSES)[number]
 export const TERMINAL_STATUSES: readonly RunStatus[] = RUN_STATUSES.filter((s) => s !== 'running' && s !== 'queued')
 
+/**
+ * Leaves out runs claimed ahead of their instant (serve writes a scheduled run's row up to a second before it
+ * starts): until its planned start it is not a run anyone should see as running.
+ */
+export function startedOrEnded(q: Knex.QueryBuilder, now = Date.now()): Knex.QueryBuilder {
+  const at = new Date(now).toISOString()
+  return q.where((w) => w.whereNot('status', 'running').orWhere('started_at', '<=', at))
+}
+
 /** A row of `runs`, with instants as ISO-8601 UTC strings. */
 export interface RunRow {
   id: string
@@ -69,7 +78,7 @@ export class RunRepository {
    * (a ULID made from the same clock reading as created_at), so no index on created_at is needed.
    */
   async list(query: RunQuery = {}): Promise<RunRow[]> {
-    const q = this.knex('runs').select('*')
+    const q = startedOrEnded(this.knex('runs').select('*'))
     if (query.job) q.where('job', query.job)
     if (query.status) q.where('status', query.status)
     const order = query.job
@@ -78,7 +87,7 @@ export class RunRepository {
           { column: 'id', order: 'desc' },
         ]
       : [{ column: 'id', order: 'desc' }]
-    const rows = await q.orderBy(order).limit(query.limit ?? 20)
+    const rows: RunRow[] = await q.orderBy(order).limit(query.limit ?? 20)
     return rows.map((r) => normalize(r)!)
   }
 

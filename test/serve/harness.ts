@@ -9,7 +9,7 @@ import { type JobTypeDefinition, defineJobType } from '../../src/run/job-type.js
 import { buildJobTypeRegistry } from '../../src/run/job-type-registry.js'
 import { FakeClock } from '../../src/schedule/clock.js'
 import { ServeRuntime } from '../../src/serve/runtime.js'
-import type { RunRow } from '../../src/state/runs.js'
+import { type RunRow, startedOrEnded } from '../../src/state/runs.js'
 import { type Store, openStore } from '../../src/state/store.js'
 import { z } from 'zod'
 
@@ -60,10 +60,11 @@ export async function startHarness(
       }
     },
     async runs(job) {
-      const q = store
-        .knex('runs')
-        .select('*')
-        .orderBy([{ column: 'scheduled_for' }, { column: 'created_at' }])
+      // As history shows them: a run claimed ahead of its instant is not listed before it starts.
+      const q = startedOrEnded(store.knex('runs').select('*'), clock.now()).orderBy([
+        { column: 'scheduled_for' },
+        { column: 'created_at' },
+      ])
       if (job) q.where({ job })
       return q
     },

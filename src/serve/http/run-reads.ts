@@ -1,5 +1,5 @@
 import { runFacts } from '../../run/run-view.js'
-import type { RunRow, RunStatus } from '../../state/runs.js'
+import { type RunRow, type RunStatus, startedOrEnded } from '../../state/runs.js'
 import type { Store } from '../../state/store.js'
 
 /**
@@ -34,10 +34,12 @@ export async function listRuns(
   store: Store,
   query: { job: string; status?: RunStatus; limit: number },
 ): Promise<RunListRow[]> {
-  const q = store
-    .knex('runs')
-    .select(...LIST_COLUMNS)
-    .where('job', query.job)
+  const q = startedOrEnded(
+    store
+      .knex('runs')
+      .select(...LIST_COLUMNS)
+      .where('job', query.job),
+  )
   if (query.status) q.where('status', query.status)
   const rows: RunListRow[] = await q
     .orderBy([

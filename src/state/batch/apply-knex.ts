@@ -40,6 +40,7 @@ async function insertRuns(trx: Knex.Transaction, rows: RunRow[]): Promise<Set<st
 
 /** Applies a batch with multi-row statements (PostgreSQL, MySQL/MariaDB; and SQLite where needed). */
 export async function applyWithKnex(trx: Knex.Transaction, plan: BatchPlan): Promise<Set<string>> {
+  for (const ids of chunks(plan.releases)) await trx('runs').whereIn('id', ids).del()
   const inserted = await insertRuns(trx, plan.inserts)
   for (const rows of chunks(plan.updates))
     await trx('runs')

@@ -29,6 +29,7 @@ function outcomeSql(withWatermark: boolean): string {
 }
 
 const SQL = {
+  releaseRun: `DELETE FROM runs WHERE id = ?`,
   insertRun: `INSERT INTO runs (${cols}) VALUES (${params})`,
   claimRun: `INSERT INTO runs (${cols}) VALUES (${params}) ON CONFLICT (job, claim) DO NOTHING`,
   // A plain UPDATE names only what changes: SQLite then maintains only the indexes over those columns.
@@ -90,6 +91,7 @@ export function applyWithSqlite(db: SqliteDatabase, plan: BatchPlan): Set<string
   const st = statements(db)
   const inserted = new Set<string>()
   db.transaction(() => {
+    for (const id of plan.releases) st.releaseRun.run(id)
     for (const row of plan.inserts) {
       const info = (row.claim ? st.claimRun : st.insertRun).run(runParams(row))
       if (info.changes === 1) inserted.add(row.id)

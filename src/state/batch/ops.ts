@@ -17,6 +17,8 @@ export type WriteOp =
   | { kind: 'watermark'; job: string; watermark: string; at: string }
   /** Notices to the outbox (pending), committed with the run's end they are about. */
   | { kind: 'notices'; rows: NewNotice[] }
+  /** A run row claimed ahead of its instant that will not run here: removed, so its occurrence is free again. */
+  | { kind: 'release'; id: string }
 
 export const RUN_COLUMNS = [
   'id',

@@ -21,6 +21,8 @@ export interface WatermarkChange {
 
 /** One batch of writes, merged per kind and per job, ready to apply in one transaction. */
 export interface BatchPlan {
+  /** Ids of rows claimed ahead and let go: deleted first, so the batch may claim their occurrences again. */
+  releases: string[]
   inserts: RunRow[]
   updates: RunRow[]
   /** The updates that keep the stored claim (an index fewer to maintain). */
@@ -34,6 +36,7 @@ export interface BatchPlan {
 
 export function planBatch(ops: WriteOp[]): BatchPlan {
   const plan: BatchPlan = {
+    releases: [],
     inserts: [],
     updates: [],
     keepsClaim: new Set(),
@@ -75,6 +78,9 @@ export function planBatch(ops: WriteOp[]): BatchPlan {
       }
       case 'notices':
         plan.notices.push(...op.rows)
+        break
+      case 'release':
+        plan.releases.push(op.id)
         break
       case 'watermark': {
         const m = marks.get(op.job)
