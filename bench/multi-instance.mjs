@@ -99,7 +99,7 @@ async function circadian(instances) {
         new Date(from).toISOString(),
         new Date(from + (SECONDS - 1) * 1000).toISOString(),
       ])
-      .select('job', 'scheduled_for', 'started_at', 'finished_at', 'instance', 'status', 'data')
+      .select('job', 'scheduled_for', 'started_at', 'finished_at', 'instance', 'status', 'reason', 'summary', 'data')
     const total = await db('runs').count({ n: '*' }).first()
     await db.destroy()
     const seen = new Map()
@@ -124,6 +124,13 @@ async function circadian(instances) {
       invokedP50: pct(invoked, 50),
       invokedP99: pct(invoked, 99),
       notSucceeded: rows.filter((r) => r.status !== 'succeeded').length,
+      notSucceededBy: rows
+        .filter((r) => r.status !== 'succeeded')
+        .reduce((by, r) => {
+          const k = [r.status, r.reason, r.summary].filter(Boolean).join(': ')
+          by[k] = (by[k] ?? 0) + 1
+          return by
+        }, {}),
       statementsPerFire: statements / Number(total.n),
       byInstance: Object.fromEntries(
         Array.from({ length: instances }, (_, i) => [
@@ -177,7 +184,7 @@ try {
     )
     const r = await circadian(n)
     console.log(
-      `  circadian, ${n} instance${n > 1 ? 's' : ''}: job invoked p50 ${r.invokedP50} ms p99 ${r.invokedP99} ms (row started_at p50 ${r.p50} ms p99 ${r.p99} ms); invoked ${r.invoked}/${r.expected}, ${r.recorded}/${r.expected} occurrences recorded (${r.notSucceeded} not succeeded), ${r.duplicates} duplicates, ${r.perSecond.toFixed(0)} fires recorded/s, ${r.statementsPerFire.toFixed(2)} database statements per fire; by instance ${JSON.stringify(r.byInstance)}`,
+      `  circadian, ${n} instance${n > 1 ? 's' : ''}: job invoked p50 ${r.invokedP50} ms p99 ${r.invokedP99} ms (row started_at p50 ${r.p50} ms p99 ${r.p99} ms); invoked ${r.invoked}/${r.expected}, ${r.recorded}/${r.expected} occurrences recorded (${r.notSucceeded} not succeeded${r.notSucceeded ? ` ${JSON.stringify(r.notSucceededBy)}` : ''}), ${r.duplicates} duplicates, ${r.perSecond.toFixed(0)} fires recorded/s, ${r.statementsPerFire.toFixed(2)} database statements per fire; by instance ${JSON.stringify(r.byInstance)}`,
     )
     console.log(
       `    croner alone just before: p50 ${k.p50} ms p99 ${k.p99} ms (${k.fired}/${k.expected} fired); ratio job-invoked p99 ${(r.invokedP99 / Math.max(1, k.p99)).toFixed(2)}x`,
