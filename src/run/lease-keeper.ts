@@ -1,5 +1,6 @@
 import type { Clock } from '../schedule/clock.js'
 import type { Store } from '../state/store.js'
+import { isoInstant } from './iso-instant.js'
 import { LEASE_MS } from './recorder.js'
 
 /** How often leases are renewed: three times a lease length. */
@@ -14,8 +15,9 @@ const RENEW_EVERY_MS = LEASE_MS / 3
 export function keepLeases(store: Store, instance: string, clock: Clock, onError: (err: unknown) => void): () => void {
   const timer = setInterval(() => {
     const now = clock.now()
-    const iso = (ms: number) => new Date(ms).toISOString()
-    store.control.renewLeases(instance, iso(now + LEASE_MS), iso(now + LEASE_MS - RENEW_EVERY_MS / 2)).catch(onError)
+    store.control
+      .renewLeases(instance, isoInstant(now + LEASE_MS), isoInstant(now + LEASE_MS - RENEW_EVERY_MS / 2))
+      .catch(onError)
   }, RENEW_EVERY_MS)
   timer.unref()
   return () => clearInterval(timer)

@@ -71,8 +71,24 @@ async function recordMissed(
 }
 
 /**
- * The usual fire, started at once with no await on its way: one occurrence, on time, of a job not paused,
- * claimed ahead (committed), with nothing in the way of its run. True when it was handled that way (its run
+ * The usual wake-up, with nothing to decide: one occurrence, on time, of a job not paused (decideCatchUp
+ * would say: run it, nothing missed). Returns that occurrence, or null when the catch-up rules must decide.
+ */
+function usualOccurrence(
+  ctx: OccurrenceContext,
+  job: JobDefinition,
+  occurrences: number[],
+  now: number,
+  truncated: boolean,
+): number | null {
+  if (occurrences.length !== 1 || truncated || ctx.isPaused(job.name)) return null
+  const first = occurrences[0]
+  return isOnTime(first + jitterDelay(job.name, first, job.core.jitter), now, job.core.misfireGrace) ? first : null
+}
+
+/**
+ * The usual fire (usualOccurrence), started at once with no await on its way: claimed ahead (committed),
+ * with nothing in the way of its run. True when it was handled that way (its run
  * started, or another instance holds it); false leaves everything as it was, for handleDueOccurrences.
  * `onError` is told if the job's watermark or its run's end cannot be written.
  */
@@ -82,11 +98,10 @@ export function startOnTime(
   due: { occurrences: number[]; now: number; truncated: boolean },
   onError: (err: unknown) => void,
 ): boolean {
-  const { occurrences, now } = due
-  if (occurrences.length !== 1 || due.truncated || !ctx.claims || ctx.isPaused(job.name)) return false
-  const first = occurrences[0]
-  if (!isOnTime(first + jitterDelay(job.name, first, job.core.jitter), now, job.core.misfireGrace)) return false
-  const held = ctx.claims.ready(job.name, first)
+  const { claims } = ctx
+  const first = claims ? usualOccurrence(ctx, job, due.occurrences, due.now, due.truncated) : null
+  if (!claims || first === null) return false
+  const held = claims.ready(job.name, first)
   if (held === undefined) return false
   if (held !== 'elsewhere') {
     const dispatch: Dispatch = { job, trigger: 'schedule', occurrence: first, claim: true, chained: false }
@@ -94,7 +109,7 @@ export function startOnTime(
     if (!started) return false
     started.catch(onError)
   }
-  ctx.claims.forget(job.name)
+  claims.forget(job.name)
   ctx.recorder.advanceWatermark(job.name, first, { deferred: true }).catch(onError)
   return true
 }
@@ -132,15 +147,9 @@ export async function handleDueOccurrences(
   truncated = false,
 ): Promise<void> {
   if (!occurrences.length) return
-  const first = occurrences[0]
-  // The usual wake-up, with nothing to decide: one occurrence, on time, of a job not paused (decideCatchUp
-  // would say: run it, nothing missed); skips the general path's arrays and promises, 1,000 times a second.
-  if (
-    occurrences.length === 1 &&
-    !truncated &&
-    !ctx.isPaused(job.name) &&
-    isOnTime(first + jitterDelay(job.name, first, job.core.jitter), now, job.core.misfireGrace)
-  ) {
+  // The usual wake-up skips the general path's arrays and promises, 1,000 times a second.
+  const first = usualOccurrence(ctx, job, occurrences, now, truncated)
+  if (first !== null) {
     const watermark = ctx.recorder.advanceWatermark(job.name, first, { deferred: true })
     await runOnTime(ctx, { job, trigger: 'schedule', occurrence: first, claim: true, chained: false })
     await watermark

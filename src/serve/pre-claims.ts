@@ -32,10 +32,6 @@ export class PreClaims {
     private readonly log: JobLogger,
   ) {}
 
-  get size(): number {
-    return this.ahead.size
-  }
-
   /** Claims `occurrence` (due at `dueAt`) for `job` now; a claim the job already holds for it is kept. */
   claim(job: JobDefinition, occurrence: number, dueAt: number): void {
     const held = this.ahead.get(job.name)

@@ -103,7 +103,6 @@ export class ControlRepository {
     return new Set(rows.map((r: { job: string }) => r.job))
   }
 
-  /** The owner of running and queued rows vouches for them until `until`. */
   /**
    * Moves the leases of `instance`'s running and queued rows to `until`; with `before`, only those ending
    * before it (the rest have time left: thousands of short runs in flight are not rewritten every time).
